@@ -1,0 +1,55 @@
+# Active Interview — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A fresh checkout runs in development mode; set DJANGO_DEBUG=0 (and DJANGO_SECRET_KEY) for production.
+DJANGO_DEBUG ?= 1
+export HOST PORT DJANGO_DEBUG
+
+.PHONY: install run serve migrate seed test test-llm lint format bench clean
+
+# Re-installs only when a requirements file changed since the last install.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@$(PY) manage.py migrate --noinput
+
+seed: migrate
+	@$(PY) manage.py seed_demo
+
+# Install, migrate, load demo data, then serve with daphne (plus the background worker) until Ctrl-C.
+run: seed
+	@bash scripts/serve.sh
+
+serve: install
+	@bash scripts/serve.sh
+
+test: install
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Opt-in: the same interview flow against llama.cpp serving SmolLM2 (a server we did not write).
+test-llm: install
+	@bash scripts/test-llm.sh
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: install
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+bench: install
+	@$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""REST API routes under /api/."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from interview.api import views
+
+router = DefaultRouter()
+
+urlpatterns = [
+    path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("", include("interview.api.urls_documents")),
+    path("", include("interview.api.urls_reports")),
+    path("", include("interview.api.urls_setup")),
+    path("", include("interview.api.urls_hiring")),
+    *router.urls,
+]

@@ -1,0 +1,72 @@
+"""API endpoints of the base: obtain a token, and who am I."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from interview.models import UserProfile
+from interview.permissions import role_of
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A username or email address and its password (the login backend accepts either)."""
+
+    username = serializers.CharField(label="Username or email", write_only=True)
+    token = None  # the response has its own serializer
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True, help_text="Send as the header `Authorization: Token <token>`.")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    role = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=UserProfile.ROLE_CHOICES))
+    def get_role(self, user: AbstractBaseUser) -> str | None:
+        return role_of(user)
+
+
+class TokenThrottle(AnonRateThrottle):
+    """Slow down password guessing through the token endpoint (per client IP)."""
+
+    scope = "auth_token"
+    rate = "20/minute"
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username (or email) and password for the user's API token."""
+
+    # Credentials are the whole point: no session (and so no CSRF check) is involved.
+    authentication_classes = ()
+    throttle_classes = (TokenThrottle,)
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(APIView):
+    """The authenticated user's identity and role."""
+
+    @extend_schema(operation_id="me_retrieve", responses=MeSerializer, tags=["auth"])
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)

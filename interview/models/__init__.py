@@ -1,0 +1,33 @@
+"""All models of the interview app, split by area."""
+
+from interview.models.core import (
+    Chat,
+    ExportableReport,
+    InvitedInterview,
+    ObserverNote,
+    ReportVersion,
+    RoleChangeRequest,
+    UserProfile,
+)
+from interview.models.documents import UploadedJobListing, UploadedResume
+from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
+from interview.models.usage import MergeTokenStats, TokenUsage
+
+__all__ = [
+    "Chat",
+    "ExportableReport",
+    "InterviewTemplate",
+    "InvitedInterview",
+    "MergeTokenStats",
+    "ObserverNote",
+    "Question",
+    "QuestionBank",
+    "ReportVersion",
+    "RoleChangeRequest",
+    "Tag",
+    "TokenUsage",
+    "UploadedJobListing",
+    "UploadedResume",
+    "UserProfile",
+    "normalise_tag_name",
+]

@@ -1,0 +1,76 @@
+"""Reads shared by views and consumers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interview.llm.base import Turn
+from interview.logic import prompts
+from interview.logic import session as s
+from interview.models import Chat
+
+
+def chat_get(chat_id: int) -> Chat | None:
+    """The chat with its owner and invitation loaded, or None."""
+    return Chat.objects.select_related("user", "invitation").filter(pk=chat_id).first()
+
+
+def chat_prompt_build(chat_id: int, message_id: str) -> tuple[list[dict[str, str]], Turn, str]:
+    """The LLM messages, the structured turn, and the key-question text the server appends."""
+    chat = Chat.objects.select_related("user", "resume", "job_listing").get(pk=chat_id)
+    message = s.find_message(chat.messages, message_id) or {}
+    plan = s.TurnPlan.from_dict(message.get("turn", {}))
+    transcript: list[dict[str, str]] = []
+    for item in chat.messages:
+        if item.get("id") == message_id:
+            break
+        if item.get("status") == s.ERROR or not item.get("content"):
+            continue
+        transcript.append({"role": item["role"], "content": item["content"]})
+    last_answer = next((m["content"] for m in reversed(transcript) if m["role"] == "user"), "")
+    next_question = chat.key_questions[plan.question_index]["question"] if plan.question_index is not None else ""
+    turn = Turn(
+        kind=plan.kind,
+        interview_type=chat.type,
+        difficulty=chat.difficulty,
+        candidate_name=chat.user.first_name or chat.user.username,
+        answer=last_answer if plan.kind != "opening" else "",
+        next_question=next_question,
+        previous_expired=plan.previous_expired,
+        question_number=(plan.question_index + 1) if plan.question_index is not None else 0,
+        question_total=len(chat.key_questions),
+    )
+    messages = prompts.build_interview_messages(
+        interview_type=chat.type,
+        difficulty=chat.difficulty,
+        resume_text=chat.resume.text_content if chat.resume else "",
+        job_text=chat.job_listing.content if chat.job_listing else "",
+        transcript=transcript,
+        turn=turn,
+    )
+    suffix = s.question_block(chat.key_questions, plan.question_index) if plan.question_index is not None else ""
+    return messages, turn, suffix
+
+
+def chat_state(chat: Chat) -> dict[str, Any]:
+    """The interview's state as clients see it."""
+    index = chat.current_question_index
+    question = None
+    if index is not None and chat.question_deadline is not None and index < len(chat.key_questions):
+        item = chat.key_questions[index]
+        question = {
+            "index": index,
+            "question": item["question"],
+            "time_limit": item["time_limit"],
+            "deadline": s.iso(chat.question_deadline),
+            "total": len(chat.key_questions),
+        }
+    return {
+        "status": chat.status,
+        "question": question,
+        "question_total": len(chat.key_questions),
+        "questions": [
+            {"index": i, "status": q.get("status", s.Q_PENDING), "answer_seconds": q.get("answer_seconds")}
+            for i, q in enumerate(chat.key_questions)
+        ],
+    }

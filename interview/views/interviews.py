@@ -1,0 +1,62 @@
+"""Interview pages: the candidate's list, the new-interview form, and the live interview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from interview.forms_setup import ChatCreateForm, add_service_errors
+from interview.models import Chat
+from interview.permissions import can_observe_chat, is_interviewer
+from interview.selectors_hiring import invitation_list_for_candidate
+from interview.selectors_setup import chat_list_for_user
+from interview.services.chats import NotFoundError, chat_create
+from interview.views.hiring import nav_context
+
+
+@login_required
+def interview_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's practice interviews and, beside them, the interviews they were invited to."""
+    context = {
+        "rows": chat_list_for_user(request.user),
+        "invitations": invitation_list_for_candidate(request.user),
+        **nav_context(request.user),
+    }
+    return render(request, "interview/list.html", context)
+
+
+@login_required
+def interview_new(request: HttpRequest) -> HttpResponse:
+    """Create an interview (from a template, a job listing's recommendation, the LLM or the banks) and open it."""
+    form = ChatCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat = chat_create(user=request.user, **form.service_kwargs())
+        except NotFoundError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("interview_live", chat_id=chat.pk)
+    context = {"form": form, "can_manage_setup": is_interviewer(request.user)}
+    return render(request, "interview/new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def interview_live(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """The live interview page; the socket does the rest."""
+    chat = Chat.objects.filter(pk=chat_id, user=request.user).first()
+    if chat is None:
+        raise Http404("No such interview.")
+    return render(request, "interview/live.html", {"chat": chat})
+
+
+@login_required
+def interview_observe(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """The observer's page: the live transcript, countdown, private notes, extend and end."""
+    chat = Chat.objects.select_related("user", "invitation").filter(pk=chat_id).first()
+    if chat is None or not can_observe_chat(request.user, chat):
+        raise Http404("No such interview.")
+    return render(request, "interview/observe.html", {"chat": chat})

@@ -1,0 +1,43 @@
+"""ASGI entry point: HTTP through Django, WebSockets through Channels consumers."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live_interview.settings")
+
+# Django must be set up before the consumers (and the models they import) are loaded.
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+
+from consumers.routing import websocket_urlpatterns  # noqa: E402
+from interview.services.timers import WATCHER  # noqa: E402
+
+
+class StartWatcher:
+    """Start this process's key-question deadline watcher on the first connection of any kind."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        WATCHER.ensure_started()
+        return await self.app(scope, receive, send)
+
+
+# daphne serves our few static files itself unless DJANGO_SERVE_STATIC=0 (a front proxy does).
+http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
+
+application = StartWatcher(
+    ProtocolTypeRouter(
+        {
+            "http": http_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
+)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Serve the app with daphne and run the background worker beside it; Ctrl-C stops both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+VENV=${VENV:-.venv}
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+}
+trap stop INT TERM EXIT
+
+# Background workers (each a manage.py command) run beside the web server.
+for worker in ${WORKERS-db_worker}; do
+  "$VENV/bin/python" manage.py "$worker" &
+  pids+=($!)
+done
+"$VENV/bin/daphne" --bind "$HOST" --port "$PORT" --proxy-headers live_interview.asgi:application &
+pids+=($!)
+# The first request starts the process's deadline watcher, which settles overdue key questions.
+for _ in $(seq 1 50); do
+  curl -fsS "http://$HOST:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo "Active Interview is serving on http://$HOST:$PORT/ (Ctrl-C stops the server and the worker)"
+# When either process ends, stop the other too.
+wait -n
+status=$?
+stop
+exit $status

@@ -1,0 +1,56 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Keep uploaded and generated files of each test in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="candidate")
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(username="boss", is_staff=True, is_superuser=True, role="admin")
+    return user
+
+
+@pytest.fixture
+def interviewer(db):
+    return UserFactory(username="interviewer", role="interviewer")
+
+
+from tests.fakes.openai_server import fake_openai  # noqa: E402,F401  (fixture)
+
+
+@pytest.fixture
+def offline_llm(settings):
+    """The offline interviewer, streaming without pauses."""
+    settings.OPENAI_API_KEY = ""
+    settings.OPENAI_BASE_URL = ""
+    settings.LLM_OFFLINE = True
+    settings.LLM_OFFLINE_WORDS_PER_SECOND = 0
+    return settings
+
+
+@pytest.fixture
+def llm(settings, fake_openai):  # noqa: F811  (the fixture imported above)
+    """The real OpenAI client pointed at the fake server, with short timeouts."""
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.OPENAI_BASE_URL = fake_openai.base_url
+    settings.OPENAI_MODEL = "gpt-4o-mini"
+    settings.LLM_OFFLINE = False
+    settings.LLM_CONNECT_TIMEOUT = 1.0
+    settings.LLM_FIRST_TOKEN_TIMEOUT = 2.0
+    settings.LLM_CHUNK_GAP_TIMEOUT = 1.0
+    settings.LLM_MAX_RETRIES = 1
+    return fake_openai
