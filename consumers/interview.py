@@ -1,0 +1,50 @@
+"""The candidate's live interview socket: /ws/interview/<chat_id>/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from consumers import protocol as p
+from consumers.session import ChatSocket
+from interview.llm import get_provider
+from interview.services import interview as svc
+from interview.services.broadcast import chat_broadcast
+from interview.services.generation import generation_launch, generation_stop
+
+
+class InterviewConsumer(ChatSocket):
+    """The candidate drives the interview: start, answer, stop and retry."""
+
+    async def on_interview_start(self, frame: p.ClientFrame) -> None:
+        turn = await database_sync_to_async(svc.interview_start)(
+            chat_id=self.chat_id, now=timezone.now(), model_name=get_provider().model_name
+        )
+        if turn is not None:
+            await self._launch(turn)
+
+    async def on_answer_submit(self, frame: p.ClientFrame) -> None:
+        result = await database_sync_to_async(svc.answer_submit)(
+            chat_id=self.chat_id, client_id=frame.id, content=frame.content, now=timezone.now()
+        )
+        if result.duplicate or result.turn is None:
+            await self.send_frame(p.message_created(result.user_message, frame.id))
+            return
+        await self._launch(result.turn, user_message=result.user_message, client_id=frame.id)
+
+    async def on_generation_stop(self, frame: p.ClientFrame) -> None:
+        await generation_stop(self.chat_id)
+
+    async def on_generation_retry(self, frame: p.ClientFrame) -> None:
+        turn = await database_sync_to_async(svc.generation_retry)(chat_id=self.chat_id, now=timezone.now())
+        await self._launch(turn)
+
+    async def _launch(
+        self, turn: svc.TurnStart, *, user_message: dict[str, Any] | None = None, client_id: str = ""
+    ) -> None:
+        frames = [p.message_created(user_message, client_id)] if user_message else []
+        frames.extend(p.message_created(message, "") for message in turn.created)
+        await chat_broadcast(self.chat_id, *frames)
+        generation_launch(turn)

@@ -1,0 +1,83 @@
+"""The observer's socket: /ws/observe/<chat_id>/ — live transcript, private notes, extend, end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from consumers import protocol as p
+from consumers.session import ChatSocket
+from interview.models import Chat
+from interview.permissions import can_observe_chat, role_of
+from interview.services import interview as svc
+from interview.services.broadcast import chat_broadcast, chat_event, observer_group, observers_broadcast
+from interview.services.generation import generation_stop
+from interview.services.observers import observer_note_add, observer_notes_list
+from interview.services.timers import WATCHER
+
+
+class ObserverConsumer(ChatSocket):
+    """An admin, or the interviewer who sent the invitation, watching a chat as it happens."""
+
+    role = "observer"
+    allowed_types = p.OBSERVER_TYPES
+
+    def access(self, user: Any) -> str:
+        """'ok' for admins (any chat) and the inviting interviewer; 'forbidden' for everyone else."""
+        chat = Chat.objects.select_related("invitation").filter(pk=self.chat_id).first()
+        if chat is None:
+            return "missing"
+        if not can_observe_chat(user, chat):
+            return "forbidden"
+        self.display_name = f"{user.get_full_name() or user.username} ({role_of(user)})"
+        return "ok"
+
+    async def join(self) -> None:
+        """Join the chat's group and the observers-only group, and tell everyone we are here."""
+        await super().join()
+        await self.channel_layer.group_add(observer_group(self.chat_id), self.channel_name)
+        await chat_event(
+            self.chat_id, {"type": "presence.join", "channel": self.channel_name, "name": self.display_name}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        """Leave both groups and tell everyone we left."""
+        if self.joined:
+            await self.channel_layer.group_discard(observer_group(self.chat_id), self.channel_name)
+            await chat_event(self.chat_id, {"type": "presence.leave", "channel": self.channel_name})
+        await super().disconnect(code)
+
+    def snapshot_data(self) -> dict[str, Any]:
+        data = super().snapshot_data()
+        data["notes"] = observer_notes_list(self.chat_id)
+        return data
+
+    async def presence_query(self, event: dict[str, Any]) -> None:
+        """Answer a newcomer's question: we are watching."""
+        await self.channel_layer.send(
+            event["reply_channel"], {"type": "presence.here", "channel": self.channel_name, "name": self.display_name}
+        )
+
+    async def on_observer_note(self, frame: p.ClientFrame) -> None:
+        note = await database_sync_to_async(observer_note_add)(
+            chat_id=self.chat_id, author_id=self.scope["user"].pk, text=frame.content, now=timezone.now()
+        )
+        await observers_broadcast(self.chat_id, p.note_created(note))
+
+    async def on_question_extend(self, frame: p.ClientFrame) -> None:
+        now = timezone.now()
+        result = await database_sync_to_async(svc.question_extend)(chat_id=self.chat_id, seconds=frame.seconds, now=now)
+        await chat_broadcast(
+            self.chat_id, p.question_extended(result["index"], result["deadline"], result["seconds"], now)
+        )
+        WATCHER.poke()
+
+    async def on_interview_end(self, frame: p.ClientFrame) -> None:
+        now = timezone.now()
+        if await database_sync_to_async(svc.interview_end)(chat_id=self.chat_id, now=now):
+            await generation_stop(self.chat_id)
+            await chat_broadcast(self.chat_id, p.interview_completed("ended_by_interviewer", now))
+        else:
+            await self.send_frame(p.error(p.E_COMPLETED, "This interview has already ended."))

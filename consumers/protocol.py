@@ -1,0 +1,263 @@
+"""The WebSocket contract: frame types, parsing of client frames, and builders of server frames.
+
+Every frame is a JSON object with a ``type``. Types are ``<noun>.<verb>`` and declared here once;
+docs/protocol.md describes them for client authors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+# Client → server
+INTERVIEW_START = "interview.start"
+ANSWER_SUBMIT = "answer.submit"
+GENERATION_STOP = "generation.stop"
+GENERATION_RETRY = "generation.retry"
+OBSERVER_NOTE = "observer.note"
+QUESTION_EXTEND = "question.extend"
+INTERVIEW_END = "interview.end"
+PING = "ping"
+
+CANDIDATE_TYPES = frozenset({INTERVIEW_START, ANSWER_SUBMIT, GENERATION_STOP, GENERATION_RETRY, PING})
+OBSERVER_TYPES = frozenset({OBSERVER_NOTE, QUESTION_EXTEND, INTERVIEW_END, PING})
+
+# Server → client
+SESSION_SNAPSHOT = "session.snapshot"
+MESSAGE_CREATED = "message.created"
+ASSISTANT_DELTA = "assistant.delta"
+ASSISTANT_DONE = "assistant.done"
+QUESTION_STARTED = "question.started"
+QUESTION_EXPIRED = "question.expired"
+QUESTION_EXTENDED = "question.extended"
+INTERVIEW_COMPLETED = "interview.completed"
+OBSERVER_JOINED = "observer.presence"
+NOTE_CREATED = "note.created"
+ERROR = "error"
+PONG = "pong"
+
+# Error codes
+E_INVALID = "invalid"
+E_BUSY = "busy"
+E_TIME_EXPIRED = "time_expired"
+E_UPSTREAM = "upstream"
+E_RATE_LIMITED = "rate_limited"
+E_COMPLETED = "completed"
+E_FORBIDDEN = "forbidden"
+E_NOT_STARTED = "not_started"
+E_NOTHING_TO_RETRY = "nothing_to_retry"
+
+# Close codes
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+MAX_FRAME_BYTES = 64 * 1024
+MAX_CLIENT_ID = 64
+MAX_NOTE_CHARS = 4000
+MAX_EXTEND_SECONDS = 1800
+
+
+class ProtocolError(Exception):
+    """A client frame that cannot be accepted; carries the error code and a plain message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ClientFrame:
+    """A parsed, validated client frame."""
+
+    type: str
+    id: str = ""
+    content: str = ""
+    seconds: int = 0
+
+
+def _require_str(data: dict[str, Any], key: str, *, max_len: int, label: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise ProtocolError(E_INVALID, f"`{key}` must be a string.")
+    if len(value) > max_len:
+        raise ProtocolError(E_INVALID, f"{label} is too long ({len(value)} characters; the limit is {max_len}).")
+    return value
+
+
+def parse_client_frame(text: str | None, *, allowed: frozenset[str], max_content: int) -> ClientFrame:
+    """Parse one text frame from a client, raising ProtocolError with a plain message if it is bad."""
+    if text is None:
+        raise ProtocolError(E_INVALID, "Frames must be JSON text, not binary.")
+    if len(text) > MAX_FRAME_BYTES + max_content:
+        raise ProtocolError(E_INVALID, "Frame is too large.")
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise ProtocolError(E_INVALID, "Frames must be JSON objects.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(E_INVALID, "Frames must be JSON objects.")
+    frame_type = data.get("type")
+    if not isinstance(frame_type, str) or not frame_type:
+        raise ProtocolError(E_INVALID, "Every frame needs a `type`.")
+    if frame_type not in allowed:
+        if frame_type in OBSERVER_TYPES | CANDIDATE_TYPES:
+            raise ProtocolError(E_FORBIDDEN, f"`{frame_type}` is not allowed on this connection.")
+        raise ProtocolError(E_INVALID, f"Unknown frame type `{frame_type[:40]}`.")
+
+    if frame_type == ANSWER_SUBMIT:
+        client_id = _require_str(data, "id", max_len=MAX_CLIENT_ID, label="`id`").strip()
+        if not client_id:
+            raise ProtocolError(E_INVALID, "`answer.submit` needs a non-empty `id`.")
+        content = _require_str(data, "content", max_len=max_content, label="Your answer")
+        if not content.strip():
+            raise ProtocolError(E_INVALID, "Your answer is empty.")
+        return ClientFrame(type=frame_type, id=client_id, content=content)
+    if frame_type == OBSERVER_NOTE:
+        content = _require_str(data, "content", max_len=MAX_NOTE_CHARS, label="The note")
+        if not content.strip():
+            raise ProtocolError(E_INVALID, "The note is empty.")
+        return ClientFrame(type=frame_type, content=content.strip())
+    if frame_type == QUESTION_EXTEND:
+        seconds = data.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise ProtocolError(E_INVALID, "`seconds` must be a whole number.")
+        if not 1 <= seconds <= MAX_EXTEND_SECONDS:
+            raise ProtocolError(E_INVALID, f"`seconds` must be between 1 and {MAX_EXTEND_SECONDS}.")
+        return ClientFrame(type=frame_type, seconds=seconds)
+    return ClientFrame(type=frame_type)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Format a datetime as UTC ISO 8601 with a Z suffix, or None."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """Serialise a frame to the text sent over the socket."""
+    return orjson.dumps(frame).decode()
+
+
+def error(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"type": ERROR, "code": code, "message": message, **extra}
+
+
+def message_created(message: dict[str, Any], client_id: str) -> dict[str, Any]:
+    return {"type": MESSAGE_CREATED, "message": public_message(message), "client_id": client_id}
+
+
+def assistant_delta(message_id: str, offset: int, text: str) -> dict[str, Any]:
+    return {"type": ASSISTANT_DELTA, "message_id": message_id, "offset": offset, "text": text}
+
+
+def assistant_done(
+    message_id: str, status: str, usage: dict[str, Any] | None, *, content_length: int, message: str = ""
+) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "type": ASSISTANT_DONE,
+        "message_id": message_id,
+        "status": status,
+        "usage": usage,
+        "length": content_length,
+    }
+    if message:
+        frame["message"] = message
+    return frame
+
+
+def question_started(
+    index: int, question: str, time_limit: int, deadline: datetime, server_time: datetime, total: int
+) -> dict[str, Any]:
+    return {
+        "type": QUESTION_STARTED,
+        "index": index,
+        "question": question,
+        "time_limit": time_limit,
+        "deadline": iso(deadline),
+        "server_time": iso(server_time),
+        "total": total,
+    }
+
+
+def question_expired(index: int, server_time: datetime) -> dict[str, Any]:
+    return {"type": QUESTION_EXPIRED, "index": index, "server_time": iso(server_time)}
+
+
+def question_extended(index: int, deadline: datetime, seconds: int, server_time: datetime) -> dict[str, Any]:
+    return {
+        "type": QUESTION_EXTENDED,
+        "index": index,
+        "deadline": iso(deadline),
+        "seconds": seconds,
+        "server_time": iso(server_time),
+    }
+
+
+def interview_completed(reason: str, server_time: datetime) -> dict[str, Any]:
+    return {"type": INTERVIEW_COMPLETED, "reason": reason, "server_time": iso(server_time)}
+
+
+def observer_presence(observers: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": OBSERVER_JOINED, "observers": observers}
+
+
+def note_created(note: dict[str, Any]) -> dict[str, Any]:
+    return {"type": NOTE_CREATED, "note": note}
+
+
+def pong(server_time: datetime) -> dict[str, Any]:
+    return {"type": PONG, "server_time": iso(server_time)}
+
+
+PUBLIC_MESSAGE_KEYS = (
+    "id",
+    "role",
+    "content",
+    "status",
+    "created_at",
+    "question_index",
+    "kind",
+    "client_id",
+    "answer_seconds",
+)
+
+
+def public_message(message: dict[str, Any]) -> dict[str, Any]:
+    """The part of a stored message that clients see (no internal bookkeeping)."""
+    return {key: message.get(key) for key in PUBLIC_MESSAGE_KEYS if key in message}
+
+
+def session_snapshot(
+    *,
+    chat: dict[str, Any],
+    messages: list[dict[str, Any]],
+    state: dict[str, Any],
+    generation: dict[str, Any] | None,
+    server_time: datetime,
+    offline: bool,
+    role: str,
+    observers: list[dict[str, Any]] | None = None,
+    notes: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The whole session as one frame: sent on connect and whenever a client must resync."""
+    frame = {
+        "type": SESSION_SNAPSHOT,
+        "chat": chat,
+        "messages": [public_message(m) for m in messages],
+        "interview": state,
+        "question": state.get("question"),
+        "generation": generation,
+        "server_time": iso(server_time),
+        "offline": offline,
+        "role": role,
+        "observers": observers or [],
+    }
+    if notes is not None:  # observers only
+        frame["notes"] = notes
+    return frame

@@ -1,0 +1,11 @@
+"""WebSocket URL routes."""
+
+from django.urls import path
+
+from consumers.interview import InterviewConsumer
+from consumers.observer import ObserverConsumer
+
+websocket_urlpatterns = [
+    path("ws/interview/<int:chat_id>/", InterviewConsumer.as_asgi()),
+    path("ws/observe/<int:chat_id>/", ObserverConsumer.as_asgi()),
+]

@@ -1,0 +1,212 @@
+"""What every chat socket shares: access, snapshot, group frames, delta dedupe and presence."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from consumers import protocol as p
+from interview.llm import get_provider
+from interview.logic import session as s
+from interview.models import Chat
+from interview.selectors import chat_state
+from interview.services import interview as svc
+from interview.services.broadcast import chat_event, chat_group, control_send
+from interview.services.errors import ServiceError
+from interview.services.generation import REGISTRY
+from interview.services.timers import WATCHER, chat_settle
+
+logger = logging.getLogger(__name__)
+
+
+class ChatSocket(AsyncWebsocketConsumer):
+    """What candidate and observer sockets share: access, snapshot, group frames, delta dedupe."""
+
+    role = "candidate"
+    allowed_types: frozenset[str] = p.CANDIDATE_TYPES
+
+    chat_id: int
+    joined = False
+
+    async def connect(self) -> None:
+        """Accept, check who may open this chat (closing with 4401/4403/4404), join and snapshot."""
+        await self.accept()
+        self.chat_id = int(self.scope["url_route"]["kwargs"]["chat_id"])
+        self._delivered: dict[str, int] = {}
+        self._sync_requested: set[tuple[str, int]] = set()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=p.CLOSE_UNAUTHENTICATED)
+            return
+        verdict = await database_sync_to_async(self.access)(user)
+        if verdict != "ok":
+            await self.close(code=p.CLOSE_NOT_FOUND if verdict == "missing" else p.CLOSE_FORBIDDEN)
+            return
+        WATCHER.ensure_started()
+        self._observers: dict[str, str] = {}
+        await self.join()
+        self.joined = True
+        await chat_settle(self.chat_id)
+        await self.send_snapshot()
+        await chat_event(self.chat_id, {"type": "presence.query", "reply_channel": self.channel_name})
+
+    async def join(self) -> None:
+        """Join the groups whose frames this socket forwards."""
+        await self.channel_layer.group_add(chat_group(self.chat_id), self.channel_name)
+
+    def access(self, user: Any) -> str:
+        """'ok', 'forbidden' or 'missing' for this user and chat (the candidate: owner only)."""
+        owner_id = Chat.objects.filter(pk=self.chat_id).values_list("user_id", flat=True).first()
+        if owner_id is None:
+            return "missing"
+        return "ok" if owner_id == user.pk else "forbidden"
+
+    async def disconnect(self, code: int) -> None:
+        """Leave the chat's group; a running generation carries on without this socket."""
+        if self.joined:
+            await self.channel_layer.group_discard(chat_group(self.chat_id), self.channel_name)
+            self.joined = False
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=p.encode(frame))
+
+    async def send_snapshot(self) -> None:
+        """Send the whole session, generation text included, and reset delta bookkeeping."""
+        data = await database_sync_to_async(self.snapshot_data)()
+        generation = data.pop("generation")
+        if generation is not None:
+            local = REGISTRY.get(self.chat_id)
+            if local is not None and local.message_id == generation["message_id"]:
+                generation["text"] = local.text()
+            for message in data["messages"]:
+                if message["id"] == generation["message_id"]:
+                    message["content"] = generation["text"]
+        self._delivered = {
+            m["id"]: len(m.get("content") or "") for m in data["messages"] if m.get("role") == "assistant"
+        }
+        self._sync_requested.clear()
+        await self.send_frame(
+            p.session_snapshot(
+                generation=generation,
+                server_time=timezone.now(),
+                role=self.role,
+                observers=self.observer_list(),
+                **data,
+            )
+        )
+
+    def snapshot_data(self) -> dict[str, Any]:
+        chat = Chat.objects.get(pk=self.chat_id)
+        streaming = s.streaming_message(chat.messages)
+        if streaming is not None and self.chat_id not in REGISTRY:
+            updated = s.parse_iso(streaming.get("updated_at"))
+            if updated is not None and (timezone.now() - updated).total_seconds() > settings.STREAM_STALE_SECONDS:
+                svc.streaming_interrupt(chat_id=self.chat_id, message_id=streaming["id"], now=timezone.now())
+                chat.refresh_from_db()
+                streaming = s.streaming_message(chat.messages)
+        return {
+            "chat": {"id": chat.pk, "title": chat.title, "type": chat.type, "difficulty": chat.difficulty},
+            "messages": chat.messages,
+            "state": chat_state(chat),
+            "generation": {"message_id": streaming["id"], "text": streaming.get("content", "")} if streaming else None,
+            "offline": chat.is_offline if chat.interviewer_model else get_provider().is_offline,
+        }
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Parse one client frame and hand it to its handler; refusals become error frames."""
+        try:
+            frame = p.parse_client_frame(text_data, allowed=self.allowed_types, max_content=settings.ANSWER_MAX_CHARS)
+        except p.ProtocolError as exc:
+            await self.send_frame(p.error(exc.code, exc.message))
+            return
+        handler = getattr(self, "on_" + frame.type.replace(".", "_"))
+        try:
+            await handler(frame)
+        except ServiceError as exc:
+            extra = {"client_id": frame.id} if frame.id else {}
+            await self.send_frame(p.error(exc.code, exc.message, **extra))
+
+    def observer_list(self) -> list[dict[str, str]]:
+        return [{"name": name} for name in sorted(set(self._observers.values()))]
+
+    async def _presence_changed(self) -> None:
+        await self.send_frame(p.observer_presence(self.observer_list()))
+
+    async def presence_join(self, event: dict[str, Any]) -> None:
+        """An observer joined the chat (from any process)."""
+        self._observers[event["channel"]] = event["name"]
+        await self._presence_changed()
+
+    async def presence_here(self, event: dict[str, Any]) -> None:
+        """An observer answered our presence query."""
+        if self._observers.get(event["channel"]) != event["name"]:
+            self._observers[event["channel"]] = event["name"]
+            await self._presence_changed()
+
+    async def presence_leave(self, event: dict[str, Any]) -> None:
+        """An observer left the chat."""
+        if self._observers.pop(event["channel"], None) is not None:
+            await self._presence_changed()
+
+    async def presence_query(self, event: dict[str, Any]) -> None:
+        """A socket joined and asks who is watching; only observers answer."""
+
+    async def on_ping(self, frame: p.ClientFrame) -> None:
+        await self.send_frame(p.pong(timezone.now()))
+
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        """Forward a frame broadcast to the chat, trimming deltas this socket already has."""
+        frame = event["frame"]
+        kind = frame.get("type")
+        if kind == p.ASSISTANT_DELTA:
+            frame = await self._dedupe(frame)
+            if frame is None:
+                return
+        elif kind == p.MESSAGE_CREATED and frame["message"].get("role") == "assistant":
+            self._delivered.setdefault(frame["message"]["id"], 0)
+        elif kind == p.ASSISTANT_DONE:
+            await self._complete_missing(frame)
+        await self.send_frame(frame)
+
+    async def _dedupe(self, frame: dict[str, Any]) -> dict[str, Any] | None:
+        message_id, offset, text = frame["message_id"], frame["offset"], frame["text"]
+        have = self._delivered.get(message_id, 0)
+        if offset > have:
+            # Frames were lost (a slow socket, or a generation owned by another process): ask its owner.
+            if (message_id, have) not in self._sync_requested:
+                self._sync_requested.add((message_id, have))
+                await control_send(
+                    self.chat_id,
+                    {
+                        "type": "generation.sync",
+                        "message_id": message_id,
+                        "offset": have,
+                        "reply_channel": self.channel_name,
+                    },
+                )
+            return None
+        end = offset + len(text)
+        if end <= have:
+            return None
+        self._delivered[message_id] = end
+        if offset < have:
+            return p.assistant_delta(message_id, have, text[have - offset :])
+        return frame
+
+    async def _complete_missing(self, done: dict[str, Any]) -> None:
+        """Before a message's done frame, send any of its text this socket never received."""
+        message_id = done["message_id"]
+        have = self._delivered.get(message_id, 0)
+        if have >= done.get("length", 0):
+            return
+        chat = await database_sync_to_async(Chat.objects.only("messages").get)(pk=self.chat_id)
+        stored = s.find_message(chat.messages, message_id) or {}
+        missing = (stored.get("content") or "")[have:]
+        if missing:
+            self._delivered[message_id] = have + len(missing)
+            await self.send_frame(p.assistant_delta(message_id, have, missing))

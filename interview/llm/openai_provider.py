@@ -1,0 +1,307 @@
+"""The OpenAI-compatible provider: the only module that imports `openai` (and its HTTP client)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+import httpx2
+import openai
+from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.chat.completion_create_params import ResponseFormat
+from openai.types.completion_usage import CompletionUsage
+
+from interview.llm.base import (
+    LLMConnectionError,
+    LLMError,
+    LLMInvalidRequest,
+    LLMRateLimited,
+    LLMServerError,
+    LLMStream,
+    LLMStreamBroken,
+    LLMTimeout,
+    Turn,
+    Usage,
+)
+from interview.llm.tokens import count_message_tokens, count_tokens
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Messages = list[dict[str, str]]
+
+# A server's Retry-After is honoured only this long; a longer wait is a failure the user should see.
+RETRY_AFTER_CAP = 2.0
+BACKOFF_CAP = 2.0
+# Servers without API keys (llama.cpp, vLLM) still need a non-empty key for the client to start.
+PLACEHOLDER_API_KEY = "sk-no-key-required"
+JSON_FALLBACK_NOTE = "Reply with one JSON object only, no prose, matching this JSON schema:\n"
+
+
+class OpenAIProvider:
+    """Streams chat completions from an OpenAI-compatible server, retrying only before the first token."""
+
+    is_offline = False
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        model: str,
+        connect_timeout: float,
+        first_token_timeout: float,
+        chunk_gap_timeout: float,
+        max_retries: int,
+        retry_backoff: float = 0.25,
+    ) -> None:
+        self.api_key = api_key or PLACEHOLDER_API_KEY
+        self.base_url = base_url or None
+        self.model_name = model
+        self.connect_timeout = connect_timeout
+        self.first_token_timeout = first_token_timeout
+        self.chunk_gap_timeout = chunk_gap_timeout
+        self.max_retries = max(0, max_retries)
+        self.retry_backoff = retry_backoff
+        # HTTP connections belong to the event loop that opened them, so each loop gets its own client.
+        self._clients: dict[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = {}
+
+    # --- public interface ----------------------------------------------------------------------
+
+    def stream_chat(self, messages: Messages, *, turn: Turn | None = None, max_tokens: int | None = None) -> LLMStream:
+        """Start streaming (lazily, on first iteration); `usage` and `model` are set when iteration ends."""
+        return LLMStream.from_producer(
+            lambda stream: self._produce(stream, list(messages), max_tokens), model=self.model_name
+        )
+
+    async def complete_json(
+        self, messages: Messages, *, schema: dict[str, Any], purpose: str
+    ) -> tuple[str, Usage, str]:
+        """Return one JSON completion, falling back from json_schema to json_object to plain on HTTP 400."""
+        # A client of its own, closed at the end: these rare calls often run in a short-lived async_to_sync loop.
+        async with self._new_client() as client:
+            return await self._complete_json(client, messages, schema, purpose)
+
+    async def _complete_json(
+        self, client: openai.AsyncOpenAI, messages: Messages, schema: dict[str, Any], purpose: str
+    ) -> tuple[str, Usage, str]:
+        formats = _response_formats(schema, purpose)
+        for index, response_format in enumerate(formats):
+            request_messages = messages if index == 0 else _with_schema_note(messages, schema)
+            try:
+                completion = await self._complete(client, request_messages, response_format)
+            except LLMInvalidRequest:
+                if index == len(formats) - 1:
+                    raise
+                logger.info(
+                    "LLM rejected response_format %s for %s; falling back", _format_name(response_format), purpose
+                )
+                continue
+            text = (completion.choices[0].message.content if completion.choices else None) or ""
+            return text, _usage(completion.usage, request_messages, text), completion.model or self.model_name
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (its pooled keep-alive connections); safe to repeat."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.close()
+
+    # --- streaming -----------------------------------------------------------------------------
+
+    async def _produce(
+        self, stream: LLMStream, messages: Messages, max_tokens: int | None
+    ) -> AsyncGenerator[str, None]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.first_token_timeout
+        upstream: openai.AsyncStream[ChatCompletionChunk] | None = None
+        reported: CompletionUsage | None = None
+        try:
+            upstream = await self._with_retries(lambda: self._open_stream(messages, max_tokens), deadline)
+            started = False
+            while True:
+                limit = self.chunk_gap_timeout if started else deadline - loop.time()
+                chunk = await self._next_chunk(upstream, limit, started)
+                if chunk is None:
+                    break
+                stream.model = chunk.model or stream.model
+                reported = chunk.usage or reported
+                for delta in _content_deltas(chunk):
+                    started = True
+                    stream.text_so_far.append(delta)
+                    yield delta
+        finally:
+            if upstream is not None:
+                await _close_quietly(upstream)
+                stream.usage = _usage(reported, messages, stream.text)
+            else:  # nothing reached the model
+                stream.usage = Usage(prompt_tokens=0, completion_tokens=0, estimated=True)
+
+    async def _open_stream(self, messages: Messages, max_tokens: int | None) -> openai.AsyncStream[ChatCompletionChunk]:
+        return await self._client().chat.completions.create(
+            model=self.model_name,
+            messages=_as_params(messages),
+            stream=True,
+            stream_options={"include_usage": True},
+            max_tokens=openai.omit if max_tokens is None else max_tokens,
+        )
+
+    async def _next_chunk(
+        self, upstream: openai.AsyncStream[ChatCompletionChunk], limit: float, started: bool
+    ) -> ChatCompletionChunk | None:
+        """Return the next chunk, None at the end, or raise the mapped error within `limit` seconds."""
+        try:
+            async with asyncio.timeout(max(limit, 0.0)):
+                return await upstream.__anext__()
+        except StopAsyncIteration:
+            return None
+        except TimeoutError:
+            waited = "between chunks" if started else "for the first token"
+            raise LLMTimeout(f"No data from the model {waited} within {limit:.1f}s") from None
+        except (openai.APIError, ValueError) as exc:
+            # Headers arrived, so the request was accepted: any failure now is a broken stream.
+            raise LLMStreamBroken(f"Stream broke: {type(exc).__name__}: {exc}") from exc
+
+    # --- non-streamed --------------------------------------------------------------------------
+
+    async def _complete(
+        self, client: openai.AsyncOpenAI, messages: Messages, response_format: dict[str, Any] | None
+    ) -> ChatCompletion:
+        deadline = asyncio.get_running_loop().time() + self.first_token_timeout + self.chunk_gap_timeout
+        fmt = openai.omit if response_format is None else cast(ResponseFormat, response_format)
+
+        async def call() -> ChatCompletion:
+            return await client.chat.completions.create(
+                model=self.model_name, messages=_as_params(messages), response_format=fmt
+            )
+
+        return await self._with_retries(call, deadline)
+
+    # --- transport -----------------------------------------------------------------------------
+
+    async def _with_retries(self, call: Callable[[], Awaitable[T]], deadline: float) -> T:
+        """Run `call` before `deadline`, retrying connection failures, 429 and 5xx with a short backoff."""
+        loop = asyncio.get_running_loop()
+        for attempt in range(self.max_retries + 1):
+            try:
+                async with asyncio.timeout_at(deadline):
+                    return await call()
+            except TimeoutError:
+                raise LLMTimeout("No response from the model in time") from None
+            except openai.OpenAIError as exc:
+                error = _map_error(exc)
+                delay = self._retry_delay(exc, attempt)
+                if delay is None or attempt >= self.max_retries or loop.time() + delay >= deadline:
+                    raise error from exc
+                logger.warning("LLM request failed (%s); retry %d in %.2fs", error.code, attempt + 1, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_delay(self, exc: openai.OpenAIError, attempt: int) -> float | None:
+        """Seconds to wait before retrying `exc`, or None when it is not worth retrying."""
+        backoff = min(self.retry_backoff * 2**attempt, BACKOFF_CAP)
+        if isinstance(exc, openai.APITimeoutError) and not isinstance(exc.__cause__, httpx2.ConnectTimeout):
+            return None  # the server took the request and went quiet; a retry would only double the wait
+        if isinstance(exc, openai.APIConnectionError):
+            return backoff
+        if not isinstance(exc, openai.APIStatusError):
+            return None
+        if exc.status_code == 429:
+            if exc.code == "insufficient_quota":  # retrying cannot help an exhausted account
+                return None
+            retry_after = _retry_after(exc.response.headers)
+            return backoff if retry_after is None else min(max(retry_after, 0.0), RETRY_AFTER_CAP)
+        return backoff if exc.status_code >= 500 else None
+
+    def _client(self) -> openai.AsyncOpenAI:
+        """The running loop's shared client (kept-alive connections), made on first use in that loop."""
+        loop = asyncio.get_running_loop()
+        # A client references its loop, so clients of closed loops (async_to_sync calls) are dropped here.
+        for closed in [other for other in self._clients if other.is_closed()]:
+            del self._clients[closed]
+        if (client := self._clients.get(loop)) is None:
+            client = self._clients[loop] = self._new_client()
+        return client
+
+    def _new_client(self) -> openai.AsyncOpenAI:
+        # The client's defaults are a 10-minute timeout and its own retries; ours are explicit. The read
+        # timeout is only a backstop: the first-token and chunk-gap deadlines always fire first.
+        read = self.first_token_timeout + self.chunk_gap_timeout + 5.0
+        timeout = httpx2.Timeout(connect=self.connect_timeout, read=read, write=30.0, pool=self.connect_timeout)
+        return openai.AsyncOpenAI(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            timeout=timeout,
+            max_retries=0,
+            http_client=openai.DefaultAsyncHttpx2Client(timeout=timeout),
+        )
+
+
+def _map_error(exc: openai.OpenAIError) -> LLMError:
+    """Translate a client exception raised before any output into our error types."""
+    if isinstance(exc, openai.APIStatusError):
+        detail = f"HTTP {exc.status_code}: {exc.message}"
+        if exc.status_code == 429:
+            return LLMRateLimited(detail)
+        return LLMServerError(detail) if exc.status_code >= 500 else LLMInvalidRequest(detail)
+    if isinstance(exc, openai.APITimeoutError) and not isinstance(exc.__cause__, httpx2.ConnectTimeout):
+        return LLMTimeout(str(exc))
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__
+        return LLMConnectionError(f"{exc}: {type(cause).__name__}: {cause}" if cause else str(exc))
+    return LLMError(f"{type(exc).__name__}: {exc}")
+
+
+def _retry_after(headers: httpx2.Headers) -> float | None:
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return float(value) / divisor
+            except ValueError:
+                return None  # an HTTP date: not worth honouring for a live interview
+    return None
+
+
+def _content_deltas(chunk: ChatCompletionChunk) -> list[str]:
+    return [choice.delta.content for choice in chunk.choices if choice.index == 0 and choice.delta.content]
+
+
+def _usage(reported: CompletionUsage | None, messages: Messages, text: str) -> Usage:
+    """The server's usage when it sent one, else an estimate from the prompt and the produced text."""
+    if reported is not None:
+        return Usage(prompt_tokens=reported.prompt_tokens, completion_tokens=reported.completion_tokens)
+    return Usage(prompt_tokens=count_message_tokens(messages), completion_tokens=count_tokens(text), estimated=True)
+
+
+async def _close_quietly(upstream: openai.AsyncStream[ChatCompletionChunk]) -> None:
+    try:
+        await upstream.close()
+    except Exception:  # the connection may already be gone; closing must not mask the real outcome
+        logger.debug("Error while closing an LLM stream", exc_info=True)
+
+
+def _as_params(messages: Messages) -> list[ChatCompletionMessageParam]:
+    return cast(list[ChatCompletionMessageParam], messages)
+
+
+def _response_formats(schema: dict[str, Any], purpose: str) -> list[dict[str, Any] | None]:
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", purpose)[:64] or "response"
+    return [
+        {"type": "json_schema", "json_schema": {"name": name, "schema": schema}},
+        {"type": "json_object"},
+        None,
+    ]
+
+
+def _format_name(response_format: dict[str, Any] | None) -> str:
+    return str(response_format["type"]) if response_format else "none"
+
+
+def _with_schema_note(messages: Messages, schema: dict[str, Any]) -> Messages:
+    """Add the schema as a system note, for servers that cannot enforce it (json_object needs 'JSON' in the prompt)."""
+    return [*messages, {"role": "system", "content": JSON_FALLBACK_NOTE + json.dumps(schema)}]

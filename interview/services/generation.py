@@ -1,0 +1,251 @@
+"""Streaming one assistant turn: owned by the chat (not a socket), coalesced, saved, broadcast.
+
+A Generation runs as its own task in the server process that started it. Sockets come and go
+without affecting it; `generation.stop` and resync requests reach it through the control group
+`chatctl.<id>`, from this process or any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils import timezone
+
+from consumers import protocol as p
+from interview.llm import get_provider
+from interview.llm.base import LLMError, LLMStream
+from interview.logic import session as s
+from interview.selectors import chat_prompt_build
+from interview.services.broadcast import chat_broadcast, control_group
+from interview.services.interview import TurnStart, generation_finish, generation_save_partial
+
+logger = logging.getLogger(__name__)
+
+# The generations running in this process, by chat id.
+REGISTRY: dict[int, Generation] = {}
+
+
+class Generation:
+    """One assistant message being streamed from the provider to everyone on the chat."""
+
+    def __init__(self, turn: TurnStart) -> None:
+        self.chat_id = turn.chat_id
+        self.message_id = turn.message_id
+        self.plan = turn.plan
+        self._parts: list[str] = []
+        self._pending: list[str] = []
+        self.length = 0
+        self._flushed = 0
+        self._saved = 0
+        self._last_save = time.monotonic()
+        self._wake = asyncio.Event()
+        self._finished = False
+        self._stopped = False
+        self._stream_task: asyncio.Task[None] | None = None
+        self._saver: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def text(self) -> str:
+        """The whole text generated so far."""
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+    def stop(self) -> None:
+        """Stop reading from the provider; the partial text is kept (status stopped)."""
+        self._stopped = True
+        if self._stream_task is not None:
+            self._stream_task.cancel()
+
+    def _append(self, delta: str) -> None:
+        if not delta:
+            return
+        self._parts.append(delta)
+        self._pending.append(delta)
+        self.length += len(delta)
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Stream the turn to its end, then store it and tell everyone."""
+        status, error, usage, model = s.COMPLETE, None, None, ""
+        pump = asyncio.create_task(self._pump())
+        control = asyncio.create_task(self._control())
+        try:
+            provider = get_provider()
+            model = provider.model_name
+            messages, turn, suffix = await database_sync_to_async(chat_prompt_build)(self.chat_id, self.message_id)
+            stream = provider.stream_chat(messages, turn=turn)
+            self._stream_task = asyncio.create_task(self._consume(stream))
+            if self._stopped:
+                self._stream_task.cancel()
+            try:
+                await self._stream_task
+            except asyncio.CancelledError:
+                if not self._stopped:
+                    raise
+                status = s.STOPPED
+            except LLMError as exc:
+                logger.warning("Generation for chat %s failed upstream: %r", self.chat_id, exc)
+                status, error = s.ERROR, exc
+            usage, model = stream.usage, stream.model or model
+            if status != s.ERROR and suffix:
+                self._append(("\n\n" if self.length else "") + suffix)
+        except Exception as exc:  # a bug must not leave the chat busy forever
+            logger.exception("Generation for chat %s crashed", self.chat_id)
+            status, error = (
+                s.ERROR,
+                LLMError(repr(exc), user_message="The interviewer hit an internal error. Try again."),
+            )
+        finally:
+            await self._finish(pump, control, status, error, usage, model)
+
+    async def _consume(self, stream: LLMStream) -> None:
+        async with contextlib.aclosing(stream.deltas) as deltas:  # type: ignore[type-var]
+            async for delta in deltas:
+                self._append(delta)
+
+    async def _finish(
+        self,
+        pump: asyncio.Task[None],
+        control: asyncio.Task[None],
+        status: str,
+        error: LLMError | None,
+        usage: Any,
+        model: str,
+    ) -> None:
+        self._finished = True
+        self._wake.set()
+        try:
+            await pump
+            if self._saver is not None:
+                await self._saver
+            now = timezone.now()
+            result = await database_sync_to_async(generation_finish)(
+                chat_id=self.chat_id,
+                message_id=self.message_id,
+                text=self.text(),
+                status=status,
+                usage=usage,
+                model=model,
+                now=now,
+                error=error.user_message if error else "",
+            )
+            usage_frame = (
+                {
+                    "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens,
+                    "estimated": usage.estimated,
+                }
+                if usage
+                else None
+            )
+            frames = [
+                p.assistant_done(
+                    self.message_id,
+                    status,
+                    usage_frame,
+                    content_length=self.length,
+                    message=error.user_message if error else "",
+                )
+            ]
+            if error is not None:
+                frames.append(p.error(error.code, error.user_message, message_id=self.message_id, retryable=True))
+            if result.question_started:
+                q = result.question_started
+                frames.append(
+                    p.question_started(q["index"], q["question"], q["time_limit"], q["deadline"], now, q["total"])
+                )
+            if result.completed:
+                frames.append(p.interview_completed("finished", now))
+            await chat_broadcast(self.chat_id, *frames)
+            from interview.services.timers import WATCHER, window_settle
+
+            if result.question_started:
+                WATCHER.poke()
+            await window_settle(self.chat_id)  # a window that closed while this reply was written
+        finally:
+            control.cancel()
+            if REGISTRY.get(self.chat_id) is self:
+                del REGISTRY[self.chat_id]
+
+    async def _pump(self) -> None:
+        """Send pending text as coalesced delta frames; save the partial text about once a second."""
+        window = settings.STREAM_COALESCE_MS / 1000
+        interval = settings.STREAM_SAVE_INTERVAL_SECONDS
+        while True:
+            await self._wake.wait()
+            if not self._finished and window > 0:
+                await asyncio.sleep(window)
+            self._wake.clear()
+            if self._pending:
+                text = "".join(self._pending)
+                self._pending.clear()
+                offset = self._flushed
+                self._flushed += len(text)
+                await chat_broadcast(self.chat_id, p.assistant_delta(self.message_id, offset, text))
+            if not self._finished and time.monotonic() - self._last_save >= interval and self.length > self._saved:
+                if self._saver is None or self._saver.done():
+                    self._saver = asyncio.create_task(self._save_partial())
+            if self._finished and not self._pending:
+                return
+
+    async def _save_partial(self) -> None:
+        text = self.text()
+        self._last_save = time.monotonic()
+        try:
+            await database_sync_to_async(generation_save_partial)(
+                chat_id=self.chat_id, message_id=self.message_id, text=text, now=timezone.now()
+            )
+            self._saved = len(text)
+        except Exception:
+            logger.exception("Partial save failed for chat %s", self.chat_id)
+
+    async def _control(self) -> None:
+        """Answer stop and resync requests sent to the chat's control group."""
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        group = control_group(self.chat_id)
+        await layer.group_add(group, channel)
+        try:
+            while True:
+                message = await layer.receive(channel)
+                if message.get("type") == "generation.stop" and message.get("message_id") in (None, self.message_id):
+                    self.stop()
+                elif message.get("type") == "generation.sync" and message.get("message_id") == self.message_id:
+                    await layer.send(
+                        message["reply_channel"],
+                        {"type": "chat.frame", "frame": self.catch_up(int(message.get("offset", 0)))},
+                    )
+        finally:
+            with contextlib.suppress(Exception):
+                await layer.group_discard(group, channel)
+
+    def catch_up(self, offset: int) -> dict[str, Any]:
+        """A delta carrying everything generated from `offset` on."""
+        return p.assistant_delta(self.message_id, offset, self.text()[offset:])
+
+
+def generation_launch(turn: TurnStart) -> Generation:
+    """Start streaming a stored turn in this process; it runs to its end whoever disconnects."""
+    generation = Generation(turn)
+    REGISTRY[turn.chat_id] = generation
+    generation.task = asyncio.create_task(generation.run(), name=f"generation-{turn.chat_id}")
+    return generation
+
+
+async def generation_stop(chat_id: int, message_id: str | None = None) -> None:
+    """Stop the chat's running generation, in this process or another."""
+    local = REGISTRY.get(chat_id)
+    if local is not None and message_id in (None, local.message_id):
+        local.stop()
+        return
+    from interview.services.broadcast import control_send
+
+    await control_send(chat_id, {"type": "generation.stop", "message_id": message_id})

@@ -1,0 +1,328 @@
+"""Writes of a live interview: start, answers, generated turns, key-question clocks, the end.
+
+Each function is synchronous, runs in one transaction with the chat row locked (concurrent
+writers — two tabs, the timer, an observer — queue up instead of overwriting each other), and
+returns what the caller must broadcast. Async code reaches them through database_sync_to_async.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from interview.llm.base import Usage
+from interview.logic import session as s
+from interview.models import Chat, TokenUsage
+from interview.services.errors import ServiceError
+from interview.services.key_questions import key_questions_default
+from interview.signals import chat_completed
+
+TURN_REQUEST_TYPE = "interview_turn"
+
+
+def new_message_id() -> str:
+    return "m-" + uuid.uuid4().hex[:16]
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
+
+
+def _locked_chat(chat_id: int) -> Chat:
+    try:
+        return Chat.objects.select_for_update().get(pk=chat_id)
+    except Chat.DoesNotExist:
+        raise ServiceError("not_found", "This interview no longer exists.") from None
+
+
+@dataclass
+class TurnStart:
+    """A new assistant turn to generate (the placeholder is already stored)."""
+
+    chat_id: int
+    user_id: int
+    message_id: str
+    plan: s.TurnPlan
+    created: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SubmitResult:
+    user_message: dict[str, Any]
+    duplicate: bool
+    turn: TurnStart | None
+
+
+@dataclass
+class FinishResult:
+    question_started: dict[str, Any] | None
+    completed: bool
+
+
+@dataclass
+class ExpireResult:
+    index: int
+    turn: TurnStart | None
+    completed: bool
+
+
+def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
+    placeholder = s.assistant_placeholder(message_id=new_message_id(), plan=plan, now=now)
+    chat.messages.append(placeholder)
+    return TurnStart(
+        chat_id=chat.pk, user_id=chat.user_id, message_id=placeholder["id"], plan=plan, created=[placeholder]
+    )
+
+
+def _ensure_not_busy(chat: Chat) -> None:
+    if s.streaming_message(chat.messages) is not None:
+        raise ServiceError("busy", "The interviewer is still replying. Wait for it to finish, or stop it.")
+
+
+def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStart | None:
+    """Begin the interview with a greeting and the first key question; None if already begun."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status == Chat.COMPLETED:
+            raise ServiceError("completed", "This interview has finished.")
+        if chat.status == Chat.IN_PROGRESS:
+            return None
+        if not chat.key_questions:
+            chat.key_questions = key_questions_default(chat)
+        for question in chat.key_questions:
+            question.setdefault("status", s.Q_PENDING)
+        chat.status = Chat.IN_PROGRESS
+        chat.started_at = now
+        chat.interviewer_model = model_name
+        turn = _add_turn(chat, s.plan_opening(chat.key_questions), now)
+        chat.save()
+        return turn
+
+
+def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) -> SubmitResult:
+    """Store a candidate's answer and the assistant turn it calls for, exactly once per client id."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        existing = s.find_by_client_id(chat.messages, client_id)
+        if existing is not None:
+            return SubmitResult(user_message=existing, duplicate=True, turn=None)
+        if chat.status == Chat.NOT_STARTED:
+            raise ServiceError("not_started", "Start the interview before answering.")
+        if chat.status == Chat.COMPLETED:
+            raise ServiceError("completed", "This interview has finished; no more answers are accepted.")
+        if _window_closed(chat, now):
+            raise ServiceError("time_expired", "The interview's time window has closed; your answer was not recorded.")
+        _ensure_not_busy(chat)
+
+        index = chat.current_question_index
+        answer_seconds: float | None = None
+        question = chat.key_questions[index] if index is not None and index < len(chat.key_questions) else None
+        if question is not None and question.get("status") == s.Q_ASKED:
+            window = s.answer_window(chat.question_deadline, now, _grace())
+            if window == "closed":
+                raise ServiceError("time_expired", "Time ran out for this question; your answer was not recorded.")
+            started = chat.question_started_at or now
+            answer_seconds = round((now - started).total_seconds(), 1)
+        elif chat.key_questions:
+            raise ServiceError("invalid", "There is no open question to answer right now.")
+
+        message = s.user_message(
+            message_id=new_message_id(),
+            client_id=client_id,
+            content=content,
+            now=now,
+            question_index=index if question is not None else None,
+            answer_seconds=answer_seconds,
+        )
+        chat.messages.append(message)
+        if question is not None:
+            question.update(
+                status=s.Q_ANSWERED,
+                answered_at=s.iso(now),
+                answer_message_id=message["id"],
+                answer_seconds=answer_seconds,
+            )
+            chat.question_deadline = None
+        turn = _add_turn(chat, s.plan_after(chat.key_questions, index if question is not None else None), now)
+        chat.save()
+        return SubmitResult(user_message=message, duplicate=False, turn=turn)
+
+
+def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> None:
+    """Save the text streamed so far; only ever grows a still-streaming message."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        message = s.find_message(chat.messages, message_id)
+        if message is None or message.get("status") != s.STREAMING or len(text) < len(message.get("content", "")):
+            return
+        message["content"] = text
+        message["updated_at"] = s.iso(now)
+        chat.save(update_fields=["messages", "updated_at"])
+
+
+def generation_finish(
+    *,
+    chat_id: int,
+    message_id: str,
+    text: str,
+    status: str,
+    usage: Usage | None,
+    model: str,
+    now: datetime,
+    error: str = "",
+) -> FinishResult:
+    """Store a turn's final text and status, start the clock of the question it delivered, log usage."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        message = s.find_message(chat.messages, message_id)
+        if message is None:
+            return FinishResult(question_started=None, completed=False)
+        message.update(content=text, status=status, updated_at=s.iso(now), model=model)
+        if error:
+            message["error"] = error
+        plan = s.TurnPlan.from_dict(message.get("turn", {}))
+        question_started = None
+        completed = False
+        if status != s.ERROR and plan.question_index is not None and chat.status == Chat.IN_PROGRESS:
+            question_started = _question_clock_start(chat, plan.question_index, now)
+        if plan.kind == "closing" and chat.status != Chat.COMPLETED:
+            _complete(chat, now)
+            completed = True
+        chat.save()
+        if usage is not None:
+            TokenUsage.objects.create(
+                user_id=chat.user_id,
+                chat=chat,
+                model_name=(model or "unknown")[:50],
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+                estimated=usage.estimated,
+                request_type=TURN_REQUEST_TYPE,
+                branch_name=settings.TOKEN_BRANCH_NAME,
+            )
+        return FinishResult(question_started=question_started, completed=completed)
+
+
+def _question_clock_start(chat: Chat, index: int, now: datetime) -> dict[str, Any]:
+    question = chat.key_questions[index]
+    deadline = now + timedelta(seconds=question["time_limit"])
+    question.update(status=s.Q_ASKED, asked_at=s.iso(now), deadline=s.iso(deadline))
+    chat.current_question_index = index
+    chat.question_started_at = now
+    chat.question_deadline = deadline
+    return {
+        "index": index,
+        "question": question["question"],
+        "time_limit": question["time_limit"],
+        "deadline": deadline,
+        "total": len(chat.key_questions),
+    }
+
+
+def _complete(chat: Chat, now: datetime, reason: str = "finished") -> None:
+    chat.status = Chat.COMPLETED
+    chat.completed_at = now
+    chat.question_deadline = None
+    chat_id = chat.pk
+    transaction.on_commit(lambda: chat_completed.send(sender=Chat, chat_id=chat_id, reason=reason))
+
+
+def _window_closed(chat: Chat, now: datetime) -> bool:
+    return chat.ends_at is not None and now > chat.ends_at + _grace()
+
+
+def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
+    """Repeat the latest turn that failed upstream, as a new assistant message."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status == Chat.COMPLETED:
+            raise ServiceError("completed", "This interview has finished.")
+        _ensure_not_busy(chat)
+        failed = s.last_failed_turn(chat.messages)
+        if failed is None:
+            raise ServiceError("nothing_to_retry", "There is no failed reply to retry.")
+        turn = _add_turn(chat, s.TurnPlan.from_dict(failed.get("turn", {})), now)
+        chat.save()
+        return turn
+
+
+def question_expire(*, chat_id: int, index: int, now: datetime) -> ExpireResult | None:
+    """Record key question `index` as expired and plan the next turn; None if already settled."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status != Chat.IN_PROGRESS or chat.current_question_index != index:
+            return None
+        question = chat.key_questions[index]
+        if question.get("status") != s.Q_ASKED or not s.is_overdue(chat.question_deadline, now, _grace()):
+            return None
+        question.update(status=s.Q_EXPIRED, expired_at=s.iso(now))
+        chat.question_deadline = None
+        turn = None
+        completed = False
+        if s.streaming_message(chat.messages) is None and not _window_closed(chat, now):
+            turn = _add_turn(chat, s.plan_after(chat.key_questions, index, expired=True), now)
+        chat.save()
+        return ExpireResult(index=index, turn=turn, completed=completed)
+
+
+def question_extend(*, chat_id: int, seconds: int, now: datetime) -> dict[str, Any]:
+    """Add seconds to the open key question's deadline."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status != Chat.IN_PROGRESS or chat.question_deadline is None or chat.current_question_index is None:
+            raise ServiceError("invalid", "No question is running, so there is no time to extend.")
+        if s.is_overdue(chat.question_deadline, now, _grace()):
+            raise ServiceError("time_expired", "This question's time has already run out.")
+        chat.question_deadline = chat.question_deadline + timedelta(seconds=seconds)
+        question = chat.key_questions[chat.current_question_index]
+        question["deadline"] = s.iso(chat.question_deadline)
+        question["extended_seconds"] = int(question.get("extended_seconds", 0)) + seconds
+        chat.save(update_fields=["key_questions", "question_deadline", "updated_at"])
+        return {"index": chat.current_question_index, "deadline": chat.question_deadline, "seconds": seconds}
+
+
+def interview_end(*, chat_id: int, now: datetime, reason: str = "ended_by_interviewer") -> bool:
+    """End the interview now (an observer's decision, or its window closing); False if already ended."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status == Chat.COMPLETED:
+            return False
+        if chat.current_question_index is not None:
+            question = chat.key_questions[chat.current_question_index]
+            if question.get("status") == s.Q_ASKED:
+                question.update(status=s.Q_EXPIRED, expired_at=s.iso(now), ended_early=True)
+        _complete(chat, now, reason)
+        chat.save()
+        return True
+
+
+def interview_window_close(*, chat_id: int, now: datetime) -> bool:
+    """Close an interview whose time window has passed, once no reply is still being written."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        if chat.status != Chat.IN_PROGRESS or not _window_closed(chat, now):
+            return False
+        if s.streaming_message(chat.messages) is not None:
+            return False  # the reply being written finishes first; the watcher comes back
+    return interview_end(chat_id=chat_id, now=now, reason="time_window_closed")
+
+
+def streaming_interrupt(*, chat_id: int, message_id: str, now: datetime) -> bool:
+    """Mark a streaming message whose generator died (e.g. a server restart) as an error."""
+    with transaction.atomic():
+        chat = _locked_chat(chat_id)
+        message = s.find_message(chat.messages, message_id)
+        if message is None or message.get("status") != s.STREAMING:
+            return False
+        message.update(
+            status=s.ERROR,
+            error="The reply was interrupted (server restart). Retry to continue.",
+            updated_at=s.iso(now),
+        )
+        chat.save(update_fields=["messages", "updated_at"])
+        return True

@@ -1,0 +1,46 @@
+"""Writes an observer makes: private notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from interview.logic import session as s
+from interview.models import Chat, ObserverNote
+from interview.services.errors import ServiceError
+
+
+def observer_note_add(*, chat_id: int, author_id: int, text: str, now: datetime) -> dict[str, Any]:
+    """Store a private note, stamped with the interview's elapsed time and running question."""
+    with transaction.atomic():
+        chat = Chat.objects.filter(pk=chat_id).only("started_at", "current_question_index", "question_deadline").first()
+        if chat is None:
+            raise ServiceError("not_found", "This interview no longer exists.")
+        elapsed = round((now - chat.started_at).total_seconds(), 1) if chat.started_at else None
+        question_index = chat.current_question_index if chat.question_deadline is not None else None
+        note = ObserverNote.objects.create(
+            chat_id=chat_id, author_id=author_id, text=text, elapsed_seconds=elapsed, question_index=question_index
+        )
+        return note_public(note, author_name=None)
+
+
+def note_public(note: ObserverNote, *, author_name: str | None) -> dict[str, Any]:
+    """A note as observers see it."""
+    return {
+        "id": note.pk,
+        "text": note.text,
+        "author": author_name
+        if author_name is not None
+        else (note.author.username if note.author_id else "deleted user"),
+        "elapsed_seconds": note.elapsed_seconds,
+        "question_index": note.question_index,
+        "created_at": s.iso(note.created_at),
+    }
+
+
+def observer_notes_list(chat_id: int) -> list[dict[str, Any]]:
+    """The chat's notes, oldest first."""
+    notes = ObserverNote.objects.filter(chat_id=chat_id).select_related("author")
+    return [note_public(n, author_name=None) for n in notes]

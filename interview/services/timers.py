@@ -1,0 +1,143 @@
+"""Server-side key-question clocks: expire overdue questions and move the interview on.
+
+Each server process runs one watcher on its event loop. It sleeps until the earliest stored
+deadline (plus grace), or a short sweep interval, whichever comes first, so it also settles
+deadlines set by other processes or before a restart. Settling is a conditional write
+(`question_expire`), so when several processes race, exactly one applies each expiry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from consumers import protocol as p
+from interview.models import Chat
+from interview.services.broadcast import chat_broadcast
+from interview.services.interview import question_expire
+
+logger = logging.getLogger(__name__)
+
+
+def _overdue_and_next(now: datetime) -> tuple[list[tuple[int, int]], list[int], datetime | None]:
+    """Overdue key questions, chats whose window closed, and the next moment anything falls due."""
+    grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
+    running = Chat.objects.filter(status=Chat.IN_PROGRESS)
+    timed = running.filter(question_deadline__isnull=False)
+    overdue = list(timed.filter(question_deadline__lt=now - grace).values_list("pk", "current_question_index"))
+    windowed = running.filter(ends_at__isnull=False)
+    closed = list(windowed.filter(ends_at__lt=now - grace).values_list("pk", flat=True))
+    upcoming = [
+        timed.filter(question_deadline__gte=now - grace)
+        .order_by("question_deadline")
+        .values_list("question_deadline", flat=True)
+        .first(),
+        windowed.filter(ends_at__gte=now - grace).order_by("ends_at").values_list("ends_at", flat=True).first(),
+    ]
+    return overdue, closed, min((u for u in upcoming if u is not None), default=None)
+
+
+async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
+    """Close an interview whose time window has passed and tell everyone."""
+    from interview.services.interview import interview_window_close
+
+    now = now or timezone.now()
+    if not await database_sync_to_async(interview_window_close)(chat_id=chat_id, now=now):
+        return False
+    await chat_broadcast(chat_id, p.interview_completed("time_window_closed", now))
+    return True
+
+
+async def question_settle(chat_id: int, index: int, now: datetime | None = None) -> bool:
+    """Expire key question `index` if it is overdue, tell everyone and start the next turn."""
+    from interview.services.generation import generation_launch
+
+    now = now or timezone.now()
+    result = await database_sync_to_async(question_expire)(chat_id=chat_id, index=index, now=now)
+    if result is None:
+        return False
+    frames = [p.question_expired(result.index, now)]
+    if result.turn is not None:
+        frames.extend(p.message_created(message, "") for message in result.turn.created)
+    await chat_broadcast(chat_id, *frames)
+    if result.turn is not None:
+        generation_launch(result.turn)
+    return True
+
+
+async def chat_settle(chat_id: int) -> None:
+    """Settle the chat's overdue question or closed window, if any (run on every connect)."""
+    fields = ("question_deadline", "current_question_index", "status", "ends_at")
+    chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
+    if not chat or chat["status"] != Chat.IN_PROGRESS:
+        return
+    grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
+    now = timezone.now()
+    if chat["question_deadline"] is not None and now > chat["question_deadline"] + grace:
+        await question_settle(chat_id, chat["current_question_index"], now)
+    if chat["ends_at"] is not None and now > chat["ends_at"] + grace:
+        await window_settle(chat_id, now)
+
+
+class DeadlineWatcher:
+    """The process's loop that expires overdue key questions."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+
+    def ensure_started(self) -> None:
+        """Start the watcher on the running event loop, once per loop."""
+        loop = asyncio.get_running_loop()
+        if self._task is not None and not self._task.done() and self._task.get_loop() is loop:
+            return
+        self._wake = asyncio.Event()
+        self._task = loop.create_task(self._run(), name="deadline-watcher")
+
+    def poke(self) -> None:
+        """Wake the watcher now (a deadline was set or moved in this process)."""
+        if self._wake is not None and self._task is not None and not self._task.done():
+            self._wake.set()
+
+    async def _run(self) -> None:
+        grace = settings.KEY_QUESTION_GRACE_SECONDS
+        while True:
+            sleep_for = settings.DEADLINE_SWEEP_SECONDS
+            try:
+                now = timezone.now()
+                overdue, closed, upcoming = await database_sync_to_async(_overdue_and_next)(now)
+                for chat_id, index in overdue:
+                    if index is not None:
+                        await question_settle(chat_id, index, now)
+                for chat_id in closed:
+                    await window_settle(chat_id, now)
+                if upcoming is not None:
+                    until = (upcoming - timezone.now()).total_seconds() + grace + 0.02
+                    sleep_for = max(0.02, min(sleep_for, until))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Deadline watcher pass failed")
+            assert self._wake is not None
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=sleep_for)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+
+WATCHER = DeadlineWatcher()

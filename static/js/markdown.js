@@ -1,0 +1,50 @@
+/* A small, safe markdown renderer: everything is HTML-escaped first, then a few constructs are
+   turned into tags we write ourselves. No raw HTML from the model or the candidate ever renders. */
+(function (global) {
+  "use strict";
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  function inline(text) {
+    var out = escapeHtml(text);
+    out = out.replace(/`([^`\n]+)`/g, "<code>$1</code>");
+    out = out.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
+    out = out.replace(/(^|[^*])\*([^*\n]+)\*(?!\*)/g, "$1<em>$2</em>");
+    out = out.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, function (_, label, url) {
+      return '<a href="' + url + '" rel="noopener noreferrer" target="_blank">' + label + "</a>";
+    });
+    return out;
+  }
+  function render(source) {
+    var lines = (source || "").replace(/\r\n?/g, "\n").split("\n");
+    var html = [], para = [], list = null, i = 0;
+    function flushPara() { if (para.length) { html.push("<p>" + para.map(inline).join("<br>") + "</p>"); para = []; } }
+    function flushList() { if (list) { html.push("<" + list.tag + ">" + list.items.map(function (x) { return "<li>" + inline(x) + "</li>"; }).join("") + "</" + list.tag + ">"); list = null; } }
+    while (i < lines.length) {
+      var line = lines[i];
+      if (/^```/.test(line)) {
+        flushPara(); flushList();
+        var code = []; i++;
+        while (i < lines.length && !/^```/.test(lines[i])) { code.push(lines[i]); i++; }
+        html.push("<pre><code>" + escapeHtml(code.join("\n")) + "</code></pre>");
+        i++; continue;
+      }
+      var heading = /^(#{1,4})\s+(.*)$/.exec(line);
+      var bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
+      var numbered = /^\s*\d+[.)]\s+(.*)$/.exec(line);
+      if (heading) { flushPara(); flushList(); html.push("<h4>" + inline(heading[2]) + "</h4>"); }
+      else if (bullet || numbered) {
+        flushPara();
+        var tag = bullet ? "ul" : "ol";
+        if (!list || list.tag !== tag) { flushList(); list = { tag: tag, items: [] }; }
+        list.items.push((bullet || numbered)[1]);
+      } else if (!line.trim()) { flushPara(); flushList(); }
+      else { flushList(); para.push(line); }
+      i++;
+    }
+    flushPara(); flushList();
+    return html.join("");
+  }
+  global.SafeMarkdown = { render: render, escapeHtml: escapeHtml };
+})(window);

@@ -1,0 +1,113 @@
+"""Real daphne processes for tests: started on a free port, sharing the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.fakes.openai_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses (the test database, not the real one)."""
+    config = connection.settings_dict
+    if config["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{config['NAME']}"
+    user, host, port = config.get("USER") or "postgres", config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{config['NAME']}"
+
+
+class DaphneProcess:
+    """One `daphne` serving live_interview.asgi on 127.0.0.1."""
+
+    def __init__(self, *, env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.extra_env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"daphne-{self.port}-{os.getpid()}.log"
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> DaphneProcess:
+        inherited = {k: v for k, v in os.environ.items() if settings.REDIS_URL or k != "REDIS_URL"}
+        env = {
+            **inherited,
+            "DJANGO_SETTINGS_MODULE": "live_interview.settings",
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": database_url(),
+            "OPENAI_API_KEY": settings.OPENAI_API_KEY,
+            "OPENAI_BASE_URL": settings.OPENAI_BASE_URL,
+            "OPENAI_MODEL": settings.OPENAI_MODEL,
+            "LLM_OFFLINE_WORDS_PER_SECOND": "0",
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "live_interview.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"daphne exited early:\n{self.log.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"daphne did not answer on {self.http}:\n{self.log.read_text()[-4000:]}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        self._log_file.close()
+        # Captured by pytest and shown only when the test fails: what the server saw.
+        print(f"--- daphne :{self.port} log (tail) ---\n{self.log.read_text(errors='replace')[-6000:]}")
+
+
+def session_cookie(user: Any) -> str:
+    """A Cookie header value that logs `user` in (the session is stored in the shared database)."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
