@@ -1,0 +1,212 @@
+"""Forms of the setup pages (banks, questions, tags, templates) and of the new-interview page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag
+from interview.selectors_setup import job_listings_for, resumes_for, template_list_for_user
+from interview.services.tags import split_tag_names
+from interview.services.templates import TemplateData
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the field it names when the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+TAGS_HELP = "Separate tags with commas, e.g. python, system-design. Case does not matter; a leading # is dropped."
+
+
+class BankForm(forms.ModelForm):
+    """A bank's name, description and whether other interviewers may read it."""
+
+    class Meta:
+        model = QuestionBank
+        fields = ["name", "description", "is_shared"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_shared": "Share read-only with every interviewer"}
+
+
+class QuestionForm(forms.Form):
+    """A question's text, difficulty, interview type and tags."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    difficulty = forms.ChoiceField(choices=Question.DIFFICULTY_CHOICES, initial=Question.MEDIUM)
+    interview_type = forms.ChoiceField(
+        choices=[("", "Any interview type"), *Chat.INTERVIEW_TYPE_CHOICES], required=False
+    )
+    tags = forms.CharField(required=False, help_text=TAGS_HELP)
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict[str, Any]:
+        """The form's initial values for an existing question."""
+        return {
+            "text": question.text,
+            "difficulty": question.difficulty,
+            "interview_type": question.interview_type,
+            "tags": ", ".join(t.name for t in question.tags.all()),
+        }
+
+    def clean_tags(self) -> list[str]:
+        return split_tag_names(self.cleaned_data.get("tags", ""))
+
+
+class QuestionFilterForm(forms.Form):
+    """Search questions by text, tags (all of them or any), difficulty and bank."""
+
+    q = forms.CharField(label="Text contains", required=False, max_length=200)
+    tags = forms.CharField(required=False, help_text="Comma-separated tag names.")
+    match = forms.ChoiceField(
+        label="Tags must match",
+        choices=[("all", "All of the tags (AND)"), ("any", "Any of the tags (OR)")],
+        initial="all",
+        required=False,
+    )
+    difficulty = forms.ChoiceField(choices=[("", "Any difficulty"), *Question.DIFFICULTY_CHOICES], required=False)
+
+    def clean_tags(self) -> list[str]:
+        return split_tag_names(self.cleaned_data.get("tags", ""))
+
+    def clean_match(self) -> str:
+        return self.cleaned_data.get("match") or "all"
+
+
+class TagRenameForm(forms.Form):
+    name = forms.CharField(label="New name", max_length=60)
+
+
+class TagMergeForm(forms.Form):
+    """Choose the tag that takes over this tag's questions and templates."""
+
+    target = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Merge into")
+
+    def __init__(self, *args: Any, source: Tag, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Tag.objects.exclude(pk=source.pk).order_by("name")
+
+
+class TemplateForm(forms.Form):
+    """Every setting of an interview template; the percentages must add up to 100."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    difficulty = forms.TypedChoiceField(choices=InterviewTemplate.DIFFICULTY_CHOICES, coerce=int, initial=3)
+    question_count = forms.IntegerField(min_value=1, max_value=50, initial=10)
+    easy_percentage = forms.IntegerField(label="Easy %", min_value=0, max_value=100, initial=33)
+    medium_percentage = forms.IntegerField(label="Medium %", min_value=0, max_value=100, initial=34)
+    hard_percentage = forms.IntegerField(label="Hard %", min_value=0, max_value=100, initial=33)
+    tags = forms.CharField(required=False, help_text=TAGS_HELP + " Questions with any of these tags are used.")
+    question_banks = forms.ModelMultipleChoiceField(
+        queryset=QuestionBank.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    is_public = forms.BooleanField(label="Public: every user may practise with it", required=False)
+    shared_with = forms.CharField(
+        label="Share with", required=False, help_text="Usernames or email addresses, comma-separated."
+    )
+
+    def __init__(self, *args: Any, user: Any, instance: InterviewTemplate | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_for(instance)
+        super().__init__(*args, **kwargs)
+        visible = QuestionBank.objects.visible_to(user)
+        if instance is not None:  # keep banks the editor cannot see (e.g. on a copy) rather than drop them
+            visible = QuestionBank.objects.filter(Q(pk__in=visible) | Q(pk__in=instance.question_banks.all()))
+        self.fields["question_banks"].queryset = visible.order_by("name")
+
+    @staticmethod
+    def initial_for(template: InterviewTemplate) -> dict[str, Any]:
+        """The form's initial values for an existing template."""
+        fields = ("name", "description", "difficulty", "question_count", "is_public")
+        shares = ("easy_percentage", "medium_percentage", "hard_percentage")
+        return {
+            **{name: getattr(template, name) for name in fields + shares},
+            "tags": ", ".join(t.name for t in template.tags.all()),
+            "question_banks": list(template.question_banks.all()),
+            "shared_with": ", ".join(u.username for u in template.shared_with.all()),
+        }
+
+    def clean_tags(self) -> list[str]:
+        return split_tag_names(self.cleaned_data.get("tags", ""))
+
+    def clean_shared_with(self) -> list[Any]:
+        names = [n.strip() for n in self.cleaned_data.get("shared_with", "").split(",") if n.strip()]
+        users, unknown = [], []
+        for name in names:
+            found = get_user_model()._default_manager.filter(Q(username=name) | Q(email__iexact=name)).first()
+            if found is None:
+                unknown.append(name)
+            else:
+                users.append(found)
+        if unknown:
+            raise ValidationError(f"No user is called {', '.join(unknown)}.")
+        return users
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        shares = [data.get(f) for f in ("easy_percentage", "medium_percentage", "hard_percentage")]
+        if all(s is not None for s in shares) and sum(shares) != 100:  # type: ignore[arg-type]
+            raise ValidationError(
+                f"Easy, medium and hard percentages must add up to 100 (they add up to {sum(shares)})."  # type: ignore[arg-type]
+            )
+        return data
+
+    def to_data(self) -> TemplateData:
+        """The cleaned values, as the template services take them."""
+        d = self.cleaned_data
+        return TemplateData(
+            name=d["name"],
+            description=d.get("description", ""),
+            difficulty=d["difficulty"],
+            question_count=d["question_count"],
+            easy_percentage=d["easy_percentage"],
+            medium_percentage=d["medium_percentage"],
+            hard_percentage=d["hard_percentage"],
+            tag_names=d["tags"],
+            banks=list(d["question_banks"]),
+            is_public=d["is_public"],
+            shared_with=d["shared_with"],
+        )
+
+
+class ChatCreateForm(forms.Form):
+    """A new interview: title, type, difficulty, and optionally a resume, a job listing and a template."""
+
+    title = forms.CharField(max_length=Chat._meta.get_field("title").max_length, help_text="Up to 50 characters.")
+    type = forms.ChoiceField(label="Interview type", choices=Chat.INTERVIEW_TYPE_CHOICES, initial=Chat.GENERAL)
+    difficulty = forms.IntegerField(min_value=1, max_value=10, initial=5, help_text="1 (gentle) to 10 (demanding).")
+    resume = forms.ModelChoiceField(queryset=None, required=False, empty_label="No resume")
+    job_listing = forms.ModelChoiceField(queryset=None, required=False, empty_label="No job listing")
+    template = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No template",
+        help_text="With a template, the questions come from its banks. Without one, they are prepared for you.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resume"].queryset = resumes_for(user)
+        self.fields["job_listing"].queryset = job_listings_for(user)
+        self.fields["template"].queryset = template_list_for_user(user)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned values as chat_create's keyword arguments."""
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "type": d["type"],
+            "difficulty": d["difficulty"],
+            "resume_id": d["resume"].pk if d.get("resume") else None,
+            "job_listing_id": d["job_listing"].pk if d.get("job_listing") else None,
+            "template_id": d["template"].pk if d.get("template") else None,
+        }

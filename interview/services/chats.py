@@ -1,0 +1,206 @@
+"""Creating and deleting interviews (Chat): resolve documents and templates, then fix the key questions."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from interview.llm import LLMError, Usage, get_provider
+from interview.logic.assembly import (
+    KEY_QUESTIONS_SCHEMA,
+    MAX_PROPOSED,
+    MIN_PROPOSED,
+    InvalidProposal,
+    KeyQuestion,
+    ShortageError,
+    build_key_question_messages,
+    correction_messages,
+    parse_proposed_questions,
+)
+from interview.logic.session import validate_key_questions
+from interview.models import Chat, InterviewTemplate, TokenUsage, UploadedJobListing, UploadedResume
+from interview.selectors_setup import job_listings_for, resumes_for
+from interview.services.errors import ServiceError
+from interview.services.key_questions import key_questions_from_banks
+from interview.services.templates import template_key_questions
+
+logger = logging.getLogger(__name__)
+
+KEY_QUESTIONS_REQUEST_TYPE = "key_questions"
+LLM_ATTEMPTS = 2  # the first answer, and one retry after invalid JSON
+TITLE_MAX_LENGTH = Chat._meta.get_field("title").max_length
+TYPES = {code for code, _ in Chat.INTERVIEW_TYPE_CHOICES}
+
+
+class NotFoundError(ServiceError):
+    """An id that names nothing the user may use (someone else's document or template): a 404 to the caller."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__("not_found", message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class LLMCall:
+    """One key-question request to the model, to be written to the token ledger."""
+
+    usage: Usage
+    model: str
+
+
+def chat_create(
+    *,
+    user: Any,
+    title: str,
+    type: str,
+    difficulty: int,
+    resume_id: int | None = None,
+    job_listing_id: int | None = None,
+    template_id: int | None = None,
+    template_chooser: Any = None,
+    seed: int | None = None,
+) -> Chat:
+    """Create a not-started interview with its key questions fixed; nothing is saved when any input is refused.
+
+    `template_chooser` (for invitations) is the user whose templates may be used instead of `user`'s own.
+    """
+    title = _validated(title, type, difficulty)
+    resume = _resolve(resumes_for(user), resume_id, "resume", "No such resume.")
+    job_listing = _resolve(job_listings_for(user), job_listing_id, "job_listing", "No such job listing.")
+    templates = InterviewTemplate.objects.visible_to(template_chooser or user)
+    template = _resolve(templates, template_id, "template", "No such template.")
+    seed = secrets.randbits(32) if seed is None else seed
+    calls: list[LLMCall] = []
+    key_questions = _from_template(template, seed) if template is not None else None
+    if key_questions is None and job_listing is not None:
+        key_questions = _from_recommended(user, job_listing, seed)
+    if key_questions is None:
+        key_questions = _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
+    if key_questions is None:
+        key_questions = key_questions_from_banks(user_id=user.pk, interview_type=type, difficulty=difficulty, seed=seed)
+    chat = Chat(
+        user=user,
+        title=title,
+        type=type,
+        difficulty=difficulty,
+        resume=resume,
+        job_listing=job_listing,
+        key_questions=validate_key_questions(key_questions),
+    )
+    with transaction.atomic():
+        chat.save()
+        _record_usage(user, chat, calls)
+    return chat
+
+
+def chat_delete(*, user: Any, chat_id: int) -> None:
+    """Delete one of the user's own interviews (with its report and notes); other users' chats are not found."""
+    deleted, _ = Chat.objects.filter(pk=chat_id, user=user).delete()
+    if not deleted:
+        raise NotFoundError("chat", "No such interview.")
+
+
+def _validated(title: str, type: str, difficulty: int) -> str:
+    """Return the trimmed title, or raise one ValidationError listing every refused field."""
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Give the interview a title."
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = f"The title can have at most {TITLE_MAX_LENGTH} characters (it has {len(title)})."
+    if type not in TYPES:
+        errors["type"] = f"Choose one of the interview types {', '.join(sorted(TYPES))}."
+    if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 10:
+        errors["difficulty"] = "The difficulty is a whole number from 1 to 10."
+    if errors:
+        raise ValidationError(errors)
+    return title
+
+
+def _resolve(visible: models.QuerySet[Any], pk: int | None, field: str, message: str) -> Any:
+    if pk is None:
+        return None
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(field, message)
+    return found
+
+
+def _from_template(template: InterviewTemplate, seed: int) -> list[KeyQuestion]:
+    try:
+        return template_key_questions(template, seed=seed)
+    except ShortageError as exc:
+        raise ValidationError({"template": f'The template "{template.name}" cannot be used. {exc}'}) from exc
+
+
+def _from_recommended(user: Any, job_listing: UploadedJobListing, seed: int) -> list[KeyQuestion] | None:
+    """The job listing's recommended template, if the user may use it and its banks can fill it."""
+    if job_listing.recommended_template_id is None:
+        return None
+    template = InterviewTemplate.objects.visible_to(user).filter(pk=job_listing.recommended_template_id).first()
+    if template is None:
+        return None
+    try:
+        return template_key_questions(template, seed=seed)
+    except ShortageError as exc:
+        # The candidate did not choose this template and cannot fix its banks: fall back, but say why.
+        logger.warning("Recommended template %s not used for job listing %s: %s", template.pk, job_listing.pk, exc)
+        return None
+
+
+def _from_llm(
+    calls: list[LLMCall],
+    *,
+    type: str,
+    difficulty: int,
+    resume: UploadedResume | None,
+    job_listing: UploadedJobListing | None,
+) -> list[KeyQuestion] | None:
+    """Ask the model for key questions (one retry after an invalid reply); None means use the banks."""
+    provider = get_provider()
+    if provider.is_offline:
+        return None
+    count = min(max(int(getattr(settings, "DEFAULT_KEY_QUESTION_COUNT", 5)), MIN_PROPOSED), MAX_PROPOSED)
+    messages = build_key_question_messages(
+        interview_type=type,
+        difficulty=difficulty,
+        count=count,
+        resume_text=resume.text_content if resume else "",
+        job_text=job_listing.content if job_listing else "",
+    )
+    for attempt in range(1, LLM_ATTEMPTS + 1):
+        try:
+            text, usage, model = async_to_sync(provider.complete_json)(
+                messages, schema=KEY_QUESTIONS_SCHEMA, purpose=KEY_QUESTIONS_REQUEST_TYPE
+            )
+        except LLMError as exc:
+            logger.warning("Key questions from the LLM failed (%s); using the question banks", exc)
+            return None
+        calls.append(LLMCall(usage=usage, model=model))
+        try:
+            return parse_proposed_questions(text)
+        except InvalidProposal as exc:
+            logger.warning("Invalid key questions from the LLM (attempt %d): %s", attempt, exc)
+            messages = correction_messages(messages, text, str(exc))
+    return None
+
+
+def _record_usage(user: Any, chat: Chat, calls: list[LLMCall]) -> None:
+    for call in calls:
+        TokenUsage.objects.create(
+            user=user,
+            chat=chat,
+            model_name=(call.model or "unknown")[:50],
+            prompt_tokens=call.usage.prompt_tokens,
+            completion_tokens=call.usage.completion_tokens,
+            estimated=call.usage.estimated,
+            request_type=KEY_QUESTIONS_REQUEST_TYPE,
+            branch_name=settings.TOKEN_BRANCH_NAME,
+        )
