@@ -1,0 +1,118 @@
+"""Forms for resumes and job listings, and the upload handler that stops reading oversize files early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+
+from interview.extraction.errors import TOO_LARGE, ExtractionError
+from interview.extraction.sniff import format_mb
+from interview.models import UploadedJobListing, UploadedResume
+from interview.services.documents import extraction_limits
+
+ACCEPT = (
+    ".pdf,.docx,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain"
+)
+TOO_LARGE_FLAG = "_document_upload_too_large"
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Skips an uploaded file as soon as it passes the limit, so an oversize upload is never written to disk."""
+
+    def __init__(self, request: Any = None, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            setattr(self.request, TOO_LARGE_FLAG, self.received)
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def limit_upload_size(request: HttpRequest) -> None:
+    """Install the size-limit handler; call before anything reads request.POST or request.FILES."""
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=extraction_limits().max_bytes))
+
+
+def upload_too_large_message(request: HttpRequest) -> str | None:
+    """The refusal for an upload skipped for its size, or None when nothing was skipped."""
+    received = getattr(request, TOO_LARGE_FLAG, None)
+    if received is None:
+        return None
+    return ExtractionError(TOO_LARGE, limit_mb=format_mb(extraction_limits().max_bytes)).message
+
+
+def _file_field(*, required: bool, help_text: str) -> forms.FileField:
+    return forms.FileField(
+        required=required,
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class ResumeUploadForm(forms.Form):
+    """A title and a PDF, DOCX or TXT file."""
+
+    title = forms.CharField(max_length=UploadedResume._meta.get_field("title").max_length)
+    file = _file_field(required=True, help_text="PDF, Word (.docx) or plain text, up to {mb} MB.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _fill_size(self)
+
+
+class JobListingForm(forms.Form):
+    """A title and either a file or pasted text."""
+
+    title = forms.CharField(
+        max_length=UploadedJobListing._meta.get_field("title").max_length,
+        required=False,
+        help_text="Optional: the file name or the first line is used otherwise.",
+    )
+    file = _file_field(required=False, help_text="PDF, Word (.docx) or plain text, up to {mb} MB.")
+    content = forms.CharField(
+        label="Or paste the job description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        strip=True,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _fill_size(self)
+        self.fields["content"].max_length = extraction_limits().max_text_chars
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_file, has_text = bool(cleaned.get("file")), bool(cleaned.get("content"))
+        if has_file and has_text:
+            raise forms.ValidationError("Upload a file or paste the text, not both.", code="both")
+        if not has_file and not has_text and not self.errors:
+            raise forms.ValidationError("Upload a file or paste the job description.", code="neither")
+        return cleaned
+
+
+class RetitleForm(forms.Form):
+    """A new title."""
+
+    def __init__(self, *args: Any, max_length: int, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"] = forms.CharField(max_length=max_length, required=required)
+
+
+def _fill_size(form: forms.Form) -> None:
+    field = form.fields["file"]
+    field.help_text = str(field.help_text).format(mb=format_mb(extraction_limits().max_bytes))

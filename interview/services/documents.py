@@ -1,0 +1,166 @@
+"""Writes for resumes and job listings: create from an upload or pasted text, retitle, delete.
+
+Every create extracts first (nothing is stored for a refused file), then saves the file under a
+random name and the row in one durable transaction; if anything fails after the file was written,
+the file is removed again. Refusals raise ServiceError with a message for the uploader.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from interview.extraction import ExtractedDocument, ExtractionError, Limits, extract_document, safe_display_name
+from interview.extraction.sniff import format_mb
+from interview.models import UploadedJobListing, UploadedResume
+from interview.services.errors import ServiceError
+from interview.services.job_parsing import job_listing_enqueue
+
+logger = logging.getLogger(__name__)
+
+Document = UploadedResume | UploadedJobListing
+UPLOAD_DIR = "uploads"
+
+
+def extraction_limits() -> Limits:
+    """The extraction limits from settings (each optional except UPLOAD_MAX_BYTES), else the defaults."""
+    defaults = Limits()
+    return Limits(
+        max_bytes=int(settings.UPLOAD_MAX_BYTES),
+        timeout_seconds=float(getattr(settings, "EXTRACTION_TIMEOUT_SECONDS", defaults.timeout_seconds)),
+        memory_bytes=int(getattr(settings, "EXTRACTION_MEMORY_MB", defaults.memory_bytes // 2**20)) * 2**20,
+        max_pages=int(getattr(settings, "EXTRACTION_MAX_PAGES", defaults.max_pages)),
+        max_text_chars=int(getattr(settings, "DOCUMENT_MAX_TEXT_CHARS", defaults.max_text_chars)),
+    )
+
+
+def document_extract(*, upload: UploadedFile) -> ExtractedDocument:
+    """Read an upload (never more than the size limit) and return its text, or raise ServiceError why not."""
+    return _extract(upload)[0]
+
+
+def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
+    """Extract an uploaded resume and store it with its text; nothing is stored when the file is refused."""
+    resume = UploadedResume(user=user, title=_clean_title(title, UploadedResume))
+    document, data = _extract(upload)
+    resume.text_content = document.text
+    _store(resume, document, data)
+    return resume
+
+
+def job_listing_create(
+    *, user: Any, title: str = "", upload: UploadedFile | None = None, content: str = ""
+) -> UploadedJobListing:
+    """Create a job listing from an upload or pasted text, pending; parsing is queued when the row commits."""
+    if (upload is None) == (not content.strip()):
+        raise ServiceError("content_required", "Upload a file or paste the job description (one of the two).")
+    listing = UploadedJobListing(user=user, parsing_status=UploadedJobListing.PENDING)
+    if upload is not None:
+        filename = safe_display_name(upload.name or "")
+        listing.title = _clean_title(title or filename.rsplit(".", 1)[0], UploadedJobListing)
+        document, data = _extract(upload)
+        listing.content, listing.filename = document.text, filename
+        _store(listing, document, data, after_commit=lambda: job_listing_enqueue(listing_id=listing.pk))
+        return listing
+    listing.content = _clean_pasted(content)
+    listing.title = _clean_title(title or _first_line(listing.content), UploadedJobListing)
+    with transaction.atomic(durable=True):
+        listing.save()
+        transaction.on_commit(lambda: job_listing_enqueue(listing_id=listing.pk))
+    return listing
+
+
+def resume_retitle(*, resume: UploadedResume, title: str) -> UploadedResume:
+    """Rename a resume."""
+    resume.title = _clean_title(title, UploadedResume)
+    resume.save(update_fields=["title"])
+    return resume
+
+
+def job_listing_retitle(*, listing: UploadedJobListing, title: str) -> UploadedJobListing:
+    """Rename a job listing (parsing is not affected)."""
+    listing.title = _clean_title(title, UploadedJobListing)
+    listing.save(update_fields=["title"])
+    return listing
+
+
+def document_delete(*, document: Document) -> None:
+    """Delete a resume or job listing; its file is removed once the deletion has committed."""
+    name = document.file.name if document.file else ""
+    storage = document.file.storage
+    with transaction.atomic():
+        document.delete()
+        if name:
+            transaction.on_commit(lambda: _remove_file(storage, name))
+
+
+def _store(
+    instance: Document, document: ExtractedDocument, data: bytes, *, after_commit: Callable[[], None] | None = None
+) -> None:
+    """Write the file under a random name and the row in one durable transaction; undo the file on failure."""
+    stored = ""
+    try:
+        instance.full_clean(exclude=["file", "user"])
+    except ValidationError as exc:
+        raise ServiceError("invalid", " ".join(exc.messages)) from exc
+    try:
+        with transaction.atomic(durable=True):
+            instance.file.save(f"{uuid.uuid4().hex}{document.extension}", ContentFile(data), save=False)
+            stored = instance.file.name
+            instance.save()
+            if after_commit is not None:
+                transaction.on_commit(after_commit)
+    except BaseException:
+        if stored:
+            _remove_file(instance.file.storage, stored)
+        raise
+
+
+def _extract(upload: UploadedFile) -> tuple[ExtractedDocument, bytes]:
+    limits = extraction_limits()
+    try:
+        if upload.size is not None and upload.size > limits.max_bytes:
+            raise ExtractionError("too_large", limit_mb=format_mb(limits.max_bytes))
+        upload.seek(0)
+        data = upload.read(limits.max_bytes + 1)
+        return extract_document(data, filename=upload.name or "", limits=limits), data
+    except ExtractionError as exc:
+        raise ServiceError(exc.code, exc.message) from exc
+
+
+def _remove_file(storage: Any, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("Could not remove stored file %s", name)
+
+
+def _clean_title(title: str, model: type[Document]) -> str:
+    cleaned = " ".join((title or "").split())
+    limit = model._meta.get_field("title").max_length or 255
+    if not cleaned and model is UploadedResume:
+        raise ServiceError("title_required", "Give the resume a title.")
+    if len(cleaned) > limit:
+        raise ServiceError("title_too_long", f"The title can be at most {limit} characters.")
+    return cleaned
+
+
+def _clean_pasted(content: str) -> str:
+    text = content.replace("\r\n", "\n").strip()
+    limit = extraction_limits().max_text_chars
+    if len(text) > limit:
+        raise ServiceError("too_much_text", f"The text has {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:80].strip()

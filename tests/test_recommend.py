@@ -1,0 +1,97 @@
+"""The pure template recommendation: the spec's seniority → difficulty table, then tag overlap."""
+
+from __future__ import annotations
+
+import pytest
+
+from interview.logic.recommend import (
+    SENIORITY_DIFFICULTY,
+    TemplateCandidate,
+    difficulty_distance,
+    recommend_template,
+    tag_overlap,
+)
+
+ALL_LEVELS = [TemplateCandidate(id=level, difficulty=level) for level in range(1, 6)]
+
+
+@pytest.mark.parametrize(
+    ("seniority", "expected"),
+    [("entry", (1, 2)), ("mid", (2, 3)), ("senior", (3, 4)), ("lead", (4, 5)), ("executive", (3, 5))],
+)
+def test_table_matches_spec(seniority, expected):
+    assert SENIORITY_DIFFICULTY[seniority] == expected
+
+
+@pytest.mark.parametrize(
+    ("seniority", "allowed"),
+    [("entry", {1, 2}), ("mid", {2, 3}), ("senior", {3, 4}), ("lead", {4, 5}), ("executive", {3, 4, 5})],
+)
+def test_recommend_picks_difficulty_in_range(seniority, allowed):
+    assert recommend_template(ALL_LEVELS, seniority=seniority, skills=[]) in allowed
+
+
+@pytest.mark.parametrize(
+    ("seniority", "tagged_difficulty"), [("entry", 2), ("mid", 3), ("senior", 3), ("lead", 5), ("executive", 5)]
+)
+def test_recommend_tag_overlap_decides_within_range(seniority, tagged_difficulty):
+    candidates = [
+        TemplateCandidate(id=d, difficulty=d, tags=frozenset({"Python"} if d == tagged_difficulty else set()))
+        for d in range(1, 6)
+    ]
+    assert recommend_template(candidates, seniority=seniority, skills=["Python"]) == tagged_difficulty
+
+
+def test_recommend_range_beats_tag_overlap():
+    candidates = [
+        TemplateCandidate(id=1, difficulty=1, tags=frozenset({"Python", "Django"})),
+        TemplateCandidate(id=2, difficulty=4),
+    ]
+    assert recommend_template(candidates, seniority="senior", skills=["Python", "Django"]) == 2
+
+
+def test_recommend_nearest_difficulty_when_none_in_range():
+    candidates = [TemplateCandidate(id=1, difficulty=1), TemplateCandidate(id=2, difficulty=3)]
+    assert recommend_template(candidates, seniority="lead", skills=[]) == 2
+
+
+def test_recommend_prefers_middle_of_range_on_tie():
+    candidates = [TemplateCandidate(id=1, difficulty=3), TemplateCandidate(id=2, difficulty=4)]
+    assert recommend_template(candidates, seniority="executive", skills=[]) == 2
+
+
+def test_recommend_lowest_id_breaks_full_tie():
+    candidates = [TemplateCandidate(id=9, difficulty=4), TemplateCandidate(id=3, difficulty=4)]
+    assert recommend_template(candidates, seniority="senior", skills=[]) == 3
+
+
+def test_recommend_none_without_candidates():
+    assert recommend_template([], seniority="mid", skills=["Python"]) is None
+
+
+def test_recommend_none_for_unknown_seniority():
+    assert recommend_template(ALL_LEVELS, seniority="", skills=[]) is None
+
+
+def test_tag_overlap_ignores_case():
+    assert tag_overlap(["python"], ["Python"]) == 1
+
+
+def test_tag_overlap_matches_tag_words_within_skill():
+    assert tag_overlap(["Django"], ["Django REST Framework"]) == 1
+
+
+def test_tag_overlap_needs_whole_words():
+    assert tag_overlap(["Java"], ["JavaScript"]) == 0
+
+
+def test_tag_overlap_counts_each_tag_once():
+    assert tag_overlap(["Python", "SQL"], ["Python", "python 3", "SQL"]) == 2
+
+
+def test_difficulty_distance_inside_range_is_zero():
+    assert difficulty_distance(3, "executive") == 0
+
+
+def test_difficulty_distance_below_range():
+    assert difficulty_distance(1, "lead") == 3
