@@ -14,9 +14,12 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Background workers (each a manage.py command) run beside the web server.
-for worker in ${WORKERS-db_worker}; do
-  "$VENV/bin/python" manage.py "$worker" &
+# Background workers (each a manage.py command) run beside the web server: the task worker
+# (document parsing, reports) and the invitation settler (expiry and abandonment, every 30 s).
+for worker in ${WORKERS-db_worker invitations_settle}; do
+  args=()
+  [[ $worker == invitations_settle ]] && args=(--loop "${SETTLE_INTERVAL:-30}")
+  "$VENV/bin/python" manage.py "$worker" "${args[@]}" &
   pids+=($!)
 done
 "$VENV/bin/daphne" --bind "$HOST" --port "$PORT" --proxy-headers live_interview.asgi:application &

@@ -1,0 +1,12 @@
+"""API routes for invitations and role requests."""
+
+from rest_framework.routers import SimpleRouter
+
+from interview import receivers_hiring  # noqa: F401  (connects the hiring signal receivers)
+from interview.api.hiring import InvitationViewSet, RoleRequestViewSet
+
+router = SimpleRouter()
+router.register("invitations", InvitationViewSet, basename="api-invitation")
+router.register("role-requests", RoleRequestViewSet, basename="api-role-request")
+
+urlpatterns = router.urls

@@ -1,0 +1,65 @@
+"""Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned.
+
+Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from interview import receivers_hiring  # noqa: F401  (interviews closed here complete their invitations)
+from interview.services.invitations import SettleResult, invitations_settle
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Expire pending invitations whose start window has closed and complete started ones whose interview "
+        "ended or was abandoned; never expires a started interview. --loop SECONDS repeats until stopped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--loop", type=float, default=0, metavar="SECONDS", help="Repeat every SECONDS until SIGINT or SIGTERM."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval = float(options["loop"])
+        if interval < 0:
+            raise CommandError("--loop takes a positive number of seconds.")
+        if not interval:
+            self._report(invitations_settle(now=timezone.now()), always=True)
+            return
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        previous = {signum: signal.signal(signum, request_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+        self.stdout.write(f"Settling invitations every {interval:g} s (Ctrl-C stops).")
+        try:
+            while not stop.is_set():
+                close_old_connections()
+                try:
+                    self._report(invitations_settle(now=timezone.now()), always=False)
+                except Exception:  # a database hiccup must not end the worker; the next pass retries
+                    logger.exception("Settling invitations failed")
+                stop.wait(interval)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _report(self, result: SettleResult, *, always: bool) -> None:
+        if always or result.expired or result.completed or result.closed:
+            self.stdout.write(
+                f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed."
+            )

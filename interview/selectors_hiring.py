@@ -1,0 +1,229 @@
+"""Reads for hiring: invitations by interviewer and candidate, role requests, candidate search and profiles."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from interview.models import (
+    Chat,
+    ExportableReport,
+    InvitedInterview,
+    ObserverNote,
+    RoleChangeRequest,
+    UploadedJobListing,
+    UploadedResume,
+    UserProfile,
+)
+from interview.permissions import can_view_chat, is_admin
+
+STATUSES = [code for code, _ in InvitedInterview.STATUS_CHOICES]
+SEARCH_LIMIT = 50
+RECENT_DECISIONS = 20
+
+# --- Invitations -------------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    """Return the SHA-256 (hex) of a join token: the only form in which tokens are stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def join_verdict(user: Any, invitation: InvitedInterview) -> str:
+    """Return "ok", or why the user may not use the invitation: login, taken, wrong_email or unverified."""
+    if user is None or not user.is_authenticated:
+        return "login"
+    if invitation.candidate_id is not None and invitation.candidate_id != user.pk:
+        return "taken"
+    if (user.email or "").lower() != invitation.candidate_email.lower():
+        return "wrong_email"
+    profile = getattr(user, "profile", None)
+    if profile is None or not profile.email_verified:
+        return "unverified"
+    return "ok"
+
+
+VERDICT_MESSAGES = {
+    "login": "Log in to open this invitation.",
+    "taken": "This invitation has already been used by another account.",
+    "wrong_email": "This invitation was sent to a different email address than your account's.",
+    "unverified": "Verify your email address before you open this invitation.",
+}
+
+
+def invitation_list_for_interviewer(user: Any, *, status: str = "") -> QuerySet[InvitedInterview]:
+    """Invitations the user sent (admins: everyone's), optionally of one status, latest scheduled first."""
+    rows = InvitedInterview.objects.select_related("template", "candidate", "interviewer", "chat")
+    if not is_admin(user):
+        rows = rows.filter(interviewer=user)
+    if status in STATUSES:
+        rows = rows.filter(status=status)
+    return rows.order_by("-scheduled_time", "-id")
+
+
+def invitation_counts_for_interviewer(user: Any) -> dict[str, int]:
+    """How many of the user's invitations (admins: everyone's) are in each status, every status present."""
+    rows = InvitedInterview.objects.all() if is_admin(user) else InvitedInterview.objects.filter(interviewer=user)
+    counts = {code: 0 for code in STATUSES}
+    for row in rows.values("status").annotate(total=Count("id")):
+        counts[row["status"]] = row["total"]
+    return counts
+
+
+def invitation_get_for_reviewer(user: Any, invitation_id: int) -> InvitedInterview | None:
+    """The invitation if the user sent it or is an admin, with its chat, template and people loaded."""
+    invitation = (
+        InvitedInterview.objects.select_related("template", "candidate", "interviewer", "chat")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not (invitation.interviewer_id == user.pk or is_admin(user)):
+        return None
+    return invitation
+
+
+def invitation_by_token(token: str) -> InvitedInterview | None:
+    """The invitation whose join link carries `token`, or None for a wrong, tampered or replaced token."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        InvitedInterview.objects.select_related("template", "interviewer", "chat")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def invitation_list_for_candidate(user: Any) -> list[InvitedInterview]:
+    """The user's invited interviews: those they started, and pending ones sent to their verified address."""
+    query = Q(candidate=user)
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.email_verified:
+        query |= Q(candidate__isnull=True, status=InvitedInterview.PENDING, candidate_email__iexact=user.email)
+    rows = InvitedInterview.objects.filter(query).select_related("interviewer", "template", "chat")
+    return list(rows.order_by("-scheduled_time", "-id"))
+
+
+def invitation_get_for_candidate(user: Any, invitation_id: int) -> InvitedInterview | None:
+    """The invitation if the user is the candidate who started it."""
+    if not user.is_authenticated:
+        return None
+    return (
+        InvitedInterview.objects.select_related("interviewer", "template", "chat")
+        .filter(pk=invitation_id, candidate=user)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """What the review page shows besides the invitation: transcript, report and observer notes."""
+
+    messages: list[dict[str, Any]]
+    report: ExportableReport | None
+    notes: list[ObserverNote]
+
+
+def invitation_review_data(invitation: InvitedInterview) -> ReviewData:
+    """The invitation's transcript (finished messages only), its report if any, and the observers' notes."""
+    chat = invitation.chat
+    if chat is None:
+        return ReviewData(messages=[], report=None, notes=[])
+    messages = [m for m in chat.messages if m.get("role") in ("user", "assistant") and m.get("content")]
+    report = ExportableReport.objects.filter(chat=chat).first()
+    notes = list(ObserverNote.objects.filter(chat=chat).select_related("author"))
+    return ReviewData(messages=messages, report=report, notes=notes)
+
+
+# --- Role requests ----------------------------------------------------------------------------------
+
+
+def role_requests_for_user(user: Any) -> QuerySet[RoleChangeRequest]:
+    """The user's own role requests, newest first."""
+    return RoleChangeRequest.objects.filter(user=user).select_related("reviewed_by").order_by("-created_at", "-id")
+
+
+def role_requests_pending() -> QuerySet[RoleChangeRequest]:
+    """Every pending role request, oldest first (first come, first decided)."""
+    return (
+        RoleChangeRequest.objects.filter(status=RoleChangeRequest.PENDING)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+def role_requests_recent(limit: int = RECENT_DECISIONS) -> list[RoleChangeRequest]:
+    """The most recently decided role requests."""
+    rows = RoleChangeRequest.objects.exclude(status=RoleChangeRequest.PENDING).select_related("user", "reviewed_by")
+    return list(rows.order_by("-reviewed_at", "-id")[:limit])
+
+
+# --- Candidates -------------------------------------------------------------------------------------
+
+
+def candidates() -> QuerySet[Any]:
+    """Every active user whose role is candidate (superusers are admins, never candidates)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False, profile__role=UserProfile.CANDIDATE)
+        .select_related("profile")
+    )
+
+
+def candidate_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[Any]:
+    """Candidates matching every word of `query` in their username, first or last name, or email."""
+    words = (query or "").split()[:5]
+    if not words:
+        return []
+    rows = candidates()
+    for word in words:
+        rows = rows.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(rows.order_by("username")[:limit])
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """A candidate as an interviewer or admin may see them."""
+
+    user: Any
+    chats: list[Chat]
+    invitations: list[InvitedInterview]
+    resumes: list[UploadedResume]
+    job_listings: list[UploadedJobListing]
+
+
+def candidate_profile_for(viewer: Any, user_id: int) -> CandidateProfile | None:
+    """The candidate's profile as `viewer` may see it: admins everything, interviewers what their invitations show."""
+    user = candidates().filter(pk=user_id).first()
+    if user is None:
+        return None
+    chats = [
+        chat
+        for chat in Chat.objects.filter(user=user).select_related("invitation").defer("messages")
+        if can_view_chat(viewer, chat)
+    ]
+    invitations = InvitedInterview.objects.filter(Q(candidate=user) | Q(candidate_email__iexact=user.email))
+    if not is_admin(viewer):
+        invitations = invitations.filter(interviewer=viewer)
+    resumes = UploadedResume.objects.filter(user=user)
+    job_listings = UploadedJobListing.objects.filter(user=user)
+    if not is_admin(viewer):
+        # Interviewers see the documents behind the interviews they may see, nothing else.
+        chat_ids = [chat.pk for chat in chats]
+        resumes = resumes.filter(chats__in=chat_ids).distinct()
+        job_listings = job_listings.filter(chats__in=chat_ids).distinct()
+    return CandidateProfile(
+        user=user,
+        chats=chats,
+        invitations=list(invitations.select_related("interviewer", "template").order_by("-scheduled_time")),
+        resumes=list(resumes.defer("text_content").order_by("-id")),
+        job_listings=list(job_listings.defer("content").order_by("-id")),
+    )

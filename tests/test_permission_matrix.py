@@ -1,0 +1,280 @@
+"""Who may do what, cell by cell: every hiring page, API endpoint and socket × six kinds of visitor.
+
+The visitors: anonymous; the invited candidate; another candidate; the inviting interviewer; another
+interviewer; an admin. Each cell asserts the exact outcome: a page (200, 302 onwards, or a login
+redirect, 403, 404), an API status, or a socket that opens or closes with 4401/4403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from interview.models import Chat
+from interview.services import invitations as inv
+from tests.consumers.helpers import close_code, connect
+from tests.factories import RoleChangeRequestFactory, UserFactory
+from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+
+WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")
+LOGIN = "login"  # a redirect to the login page
+ONWARD = 302  # a redirect anywhere but the login page (the action succeeded)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    taken: Any  # an invitation the candidate started and completed
+    taken_token: str
+    pending: Any  # an invitation to the candidate, open now
+    pending_token: str
+    role_request: Any  # a pending request by a seventh user
+    template: Any  # a public template every interviewer may invite from
+
+
+def build_world() -> World:
+    interviewer = UserFactory(username="inviter", role="interviewer")
+    candidate = verified_user("cand")
+    users = {
+        "anonymous": None,
+        "candidate": candidate,
+        "other_candidate": verified_user("other_cand"),
+        "interviewer": interviewer,
+        "other_interviewer": UserFactory(username="other_inviter", role="interviewer"),
+        "admin": UserFactory(username="root", role="admin"),
+    }
+    taken, taken_token = invitation_with_token(interviewer=interviewer, email=candidate.email)
+    inv.invitation_start(token=taken_token, user=candidate, now=timezone.now())
+    taken.refresh_from_db()
+    Chat.objects.filter(pk=taken.chat_id).update(status=Chat.COMPLETED)
+    inv.invitation_complete(chat_id=taken.chat_id, now=timezone.now())
+    taken.refresh_from_db()
+    pending, pending_token = invitation_with_token(interviewer=interviewer, email=candidate.email)
+    return World(
+        users=users,
+        taken=taken,
+        taken_token=taken_token,
+        pending=pending,
+        pending_token=pending_token,
+        role_request=RoleChangeRequestFactory(user=UserFactory(username="requester")),
+        template=fillable_template(interviewer, is_public=True),
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------------------
+
+# name → (method, url builder, data builder or None, expected per visitor in WHO order)
+PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
+    "invitation_dashboard": ("get", lambda w: reverse("invitation_dashboard"), None, (LOGIN, 403, 403, 200, 200, 200)),
+    "invitation_create": ("get", lambda w: reverse("invitation_create"), None, (LOGIN, 403, 403, 200, 200, 200)),
+    "invitation_review": (
+        "get",
+        lambda w: reverse("invitation_review", args=[w.taken.pk]),
+        None,
+        (LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "invitation_review_post": (
+        "post",
+        lambda w: reverse("invitation_review", args=[w.taken.pk]),
+        lambda w: {"feedback": "Good", "action": "publish"},
+        (LOGIN, 403, 403, ONWARD, 404, ONWARD),
+    ),
+    "invitation_resend": (
+        "post",
+        lambda w: reverse("invitation_resend", args=[w.pending.pk]),
+        None,
+        (LOGIN, 403, 403, ONWARD, 404, ONWARD),
+    ),
+    "invitation_result": (
+        "get",
+        lambda w: reverse("invitation_result", args=[w.taken.pk]),
+        None,
+        (LOGIN, 200, 404, 404, 404, 404),
+    ),
+    "invitation_join": (
+        "get",
+        lambda w: reverse("invitation_join", args=[w.pending_token]),
+        None,
+        (LOGIN, 200, 403, 403, 403, 403),
+    ),
+    "invitation_start": (
+        "post",
+        lambda w: reverse("invitation_start", args=[w.pending_token]),
+        None,
+        (LOGIN, ONWARD, 403, 403, 403, 403),
+    ),
+    "interview_live": (
+        "get",
+        lambda w: reverse("interview_live", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, 200, 404, 404, 404, 404),
+    ),
+    "interview_observe": (
+        "get",
+        lambda w: reverse("interview_observe", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, 404, 404, 200, 404, 200),
+    ),
+    "role_request": ("get", lambda w: reverse("role_request"), None, (LOGIN, 200, 200, 403, 403, 403)),
+    "role_request_admin": ("get", lambda w: reverse("role_request_admin"), None, (LOGIN, 403, 403, 403, 403, 200)),
+    "role_request_decision": (
+        "post",
+        lambda w: reverse("role_request_decision", args=[w.role_request.pk]),
+        lambda w: {"decision": "approved"},
+        (LOGIN, 403, 403, 403, 403, ONWARD),
+    ),
+    "candidate_search": (
+        "get",
+        lambda w: reverse("candidate_search") + "?q=cand",
+        None,
+        (LOGIN, 403, 403, 200, 200, 200),
+    ),
+    "candidate_profile": (
+        "get",
+        lambda w: reverse("candidate_profile", args=[w.users["candidate"].pk]),
+        None,
+        (LOGIN, 403, 403, 200, 200, 200),
+    ),
+    "email_verify": ("get", lambda w: reverse("email_verify"), None, (LOGIN, 200, 200, 200, 200, 200)),
+}
+
+PAGE_CELLS = [
+    pytest.param(name, who, spec[3][i], id=f"{name}-{who}") for name, spec in PAGES.items() for i, who in enumerate(WHO)
+]
+
+
+def outcome(response: Any) -> Any:
+    if response.status_code == 302:
+        return LOGIN if response.url.startswith(reverse("login")) else ONWARD
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(("page", "who", "expected"), PAGE_CELLS)
+def test_page_access(page, who, expected):
+    world = build_world()
+    method, url, data, _ = PAGES[page]
+    client = Client()
+    if world.users[who] is not None:
+        client.force_login(world.users[who])
+    response = getattr(client, method)(url(world), data(world) if data else {})
+    assert outcome(response) == expected
+
+
+# --- API --------------------------------------------------------------------------------------------
+
+
+def _create_payload(w: World) -> dict[str, Any]:
+    scheduled = (timezone.now() + timedelta(days=1)).isoformat()
+    return {
+        "candidate_email": "new@example.com",
+        "template": w.template.pk,
+        "scheduled_time": scheduled,
+        "duration_minutes": 30,
+    }
+
+
+APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
+    "invitations_list": ("get", lambda w: "/api/invitations/", None, (401, 200, 200, 200, 200, 200)),
+    "invitations_create": ("post", lambda w: "/api/invitations/", _create_payload, (401, 403, 403, 201, 201, 201)),
+    "invitations_retrieve": (
+        "get",
+        lambda w: f"/api/invitations/{w.taken.pk}/",
+        None,
+        (401, 200, 404, 200, 404, 200),
+    ),
+    "invitations_review": (
+        "post",
+        lambda w: f"/api/invitations/{w.taken.pk}/review/",
+        lambda w: {"feedback": "Good"},
+        (401, 403, 403, 200, 404, 200),
+    ),
+    "invitations_resend": (
+        "post",
+        lambda w: f"/api/invitations/{w.pending.pk}/resend/",
+        None,
+        (401, 403, 403, 200, 404, 200),
+    ),
+    "invitations_start": (
+        "post",
+        lambda w: "/api/invitations/start/",
+        lambda w: {"token": w.pending_token},
+        (401, 200, 403, 403, 403, 403),
+    ),
+    "role_requests_list": ("get", lambda w: "/api/role-requests/", None, (401, 200, 200, 200, 200, 200)),
+    "role_requests_create": ("post", lambda w: "/api/role-requests/", lambda w: {}, (401, 201, 201, 403, 403, 403)),
+    "role_requests_retrieve": (
+        "get",
+        lambda w: f"/api/role-requests/{w.role_request.pk}/",
+        None,
+        (401, 404, 404, 404, 404, 200),
+    ),
+    "role_requests_approve": (
+        "post",
+        lambda w: f"/api/role-requests/{w.role_request.pk}/approve/",
+        None,
+        (401, 403, 403, 403, 403, 200),
+    ),
+    "role_requests_reject": (
+        "post",
+        lambda w: f"/api/role-requests/{w.role_request.pk}/reject/",
+        None,
+        (401, 403, 403, 403, 403, 200),
+    ),
+}
+
+API_CELLS = [
+    pytest.param(name, who, spec[3][i], id=f"{name}-{who}") for name, spec in APIS.items() for i, who in enumerate(WHO)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(("endpoint", "who", "expected"), API_CELLS)
+def test_api_access(endpoint, who, expected):
+    world = build_world()
+    method, url, data, _ = APIS[endpoint]
+    api = APIClient()
+    if world.users[who] is not None:
+        api.force_authenticate(world.users[who])
+    response = getattr(api, method)(url(world), data(world) if data else {}, format="json")
+    assert response.status_code == expected
+
+
+# --- Sockets ----------------------------------------------------------------------------------------
+
+OK = "open"
+SOCKETS = {
+    "observe": ("/ws/observe/{}/", (4401, 4403, 4403, OK, 4403, OK)),
+    "interview": ("/ws/interview/{}/", (4401, OK, 4403, 4403, 4403, 4403)),
+}
+SOCKET_CELLS = [
+    pytest.param(name, who, spec[1][i], id=f"{name}-{who}")
+    for name, spec in SOCKETS.items()
+    for i, who in enumerate(WHO)
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(("socket", "who", "expected"), SOCKET_CELLS)
+async def test_socket_access(socket, who, expected):
+    world = await database_sync_to_async(build_world)()
+    path = SOCKETS[socket][0].format(world.taken.chat_id)
+    user = world.users[who] or AnonymousUser()
+    if expected == OK:
+        communicator, snapshot = await connect(path, user)
+        await communicator.disconnect()
+        assert snapshot["type"] == "session.snapshot"
+    else:
+        assert await close_code(path, user) == expected
