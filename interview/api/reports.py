@@ -1,0 +1,122 @@
+"""REST API for interview reports: read (JSON), PDF and CSV exports, and (re)generation.
+
+Only the chat's owner and the interviewers and admins allowed to observe it may see a report; for anyone
+else the chat is a 404. Observers also get the private observer notes and the review feedback; the
+candidate gets review feedback once it is published.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interview import selectors_reports as sel
+from interview.models import Chat, ExportableReport
+from interview.reports_pdf import report_pdf_bytes
+from interview.services.errors import ServiceError
+from interview.services.reports import report_request
+from interview.views.reports import csv_content, export_filename
+
+NOT_READY = "This report is not ready yet."
+
+
+class _FileRenderer(BaseRenderer):
+    """Lets a client ask for the file's type; errors are still sent as JSON bytes."""
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class _ReportAPIView(APIView):
+    """Finds the chat the caller may see (else 404)."""
+
+    def get_chat(self, chat_id: int) -> Chat:
+        chat = sel.chat_get_for_report(self.request.user, chat_id)
+        if chat is None:
+            raise NotFound("No such interview.")
+        return chat
+
+    def report_payload(self, chat: Chat) -> dict[str, Any]:
+        view = sel.report_view_get(self.request.user, chat)
+        urls = {
+            name: self.request.build_absolute_uri(reverse(f"api-report{suffix}", args=[chat.pk]))
+            for name, suffix in (("self", ""), ("pdf", "-pdf"), ("csv", "-csv"), ("regenerate", "-regenerate"))
+        }
+        urls["page"] = self.request.build_absolute_uri(reverse("report_detail", args=[chat.pk]))
+        return sel.report_as_dict(view, urls=urls)
+
+
+def _exportable(chat: Chat) -> ExportableReport | None:
+    report = sel.report_of(chat)
+    return report if report is not None and report.version >= 1 else None
+
+
+class ReportDetailView(_ReportAPIView):
+    """GET a chat's report: status, scores, per-question grades, history (status "none" before any request)."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="The report as JSON")}, tags=["reports"])
+    def get(self, request: Request, chat_id: int) -> Response:
+        return Response(self.report_payload(self.get_chat(chat_id)))
+
+
+class ReportRegenerateView(_ReportAPIView):
+    """POST to generate a chat's report (again); 202 when queued, 409 while busy or before the interview started."""
+
+    @extend_schema(request=None, responses={202: OpenApiResponse(description="Queued")}, tags=["reports"])
+    def post(self, request: Request, chat_id: int) -> Response:
+        chat = self.get_chat(chat_id)
+        try:
+            report_request(chat=chat)
+        except ServiceError as exc:
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)
+
+
+class ReportPdfView(_ReportAPIView):
+    """GET the report as a PDF (409 until it is ready)."""
+
+    renderer_classes = [PdfRenderer, JSONRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}, tags=["reports"])
+    def get(self, request: Request, chat_id: int) -> HttpResponse:
+        report = _exportable(self.get_chat(chat_id))
+        if report is None:
+            return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
+        response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
+        return response
+
+
+class ReportCsvView(_ReportAPIView):
+    """GET the per-question table as CSV (409 until the report is ready)."""
+
+    renderer_classes = [CsvRenderer, JSONRenderer]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV")}, tags=["reports"])
+    def get(self, request: Request, chat_id: int) -> HttpResponse:
+        report = _exportable(self.get_chat(chat_id))
+        if report is None:
+            return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
+        response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
+        return response

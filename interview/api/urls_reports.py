@@ -1,0 +1,13 @@
+"""API routes for interview reports, under /api/chats/<id>/."""
+
+from django.urls import path
+
+from interview.api import reports as v
+from interview.services import reports as _reports  # noqa: F401  (connects the chat_completed receiver)
+
+urlpatterns = [
+    path("chats/<int:chat_id>/report/", v.ReportDetailView.as_view(), name="api-report"),
+    path("chats/<int:chat_id>/report/regenerate/", v.ReportRegenerateView.as_view(), name="api-report-regenerate"),
+    path("chats/<int:chat_id>/report.pdf", v.ReportPdfView.as_view(), name="api-report-pdf"),
+    path("chats/<int:chat_id>/report.csv", v.ReportCsvView.as_view(), name="api-report-csv"),
+]

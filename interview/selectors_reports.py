@@ -1,0 +1,280 @@
+"""Reads for report pages, the report API and exports, and for the token-usage pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from interview.llm.pricing import cost_of
+from interview.logic.grading import OFFLINE_LABEL
+from interview.models import Chat, ExportableReport, MergeTokenStats, ObserverNote, ReportVersion, TokenUsage
+from interview.permissions import can_observe_chat, can_view_chat
+
+SCORE_FIELDS = (
+    ("professionalism", "Professionalism"),
+    ("subject_knowledge", "Subject knowledge"),
+    ("clarity", "Clarity"),
+    ("overall", "Overall"),
+)
+PURPOSE_LABELS = {
+    "interview_turn": "Interview turns",
+    "key_questions": "Key questions",
+    "job_parse": "Job listing parsing",
+    "report": "Report grading",
+    "chat_completion": "Chat completions",
+}
+CSV_HEADER = ["number", "question", "status", "answer", "score_out_of_10", "evidence", "feedback", "scored_by"]
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def chat_get_for_report(user: Any, chat_id: int) -> Chat | None:
+    """The chat if the user may see its report (its owner, or an interviewer or admin allowed to observe it)."""
+    chat = Chat.objects.select_related("user", "invitation", "exportablereport").filter(pk=chat_id).first()
+    return chat if chat is not None and can_view_chat(user, chat) else None
+
+
+def report_of(chat: Chat) -> ExportableReport | None:
+    """The chat's report row, or None before one was requested."""
+    try:
+        return chat.exportablereport  # type: ignore[attr-defined,no-any-return]
+    except ExportableReport.DoesNotExist:
+        return None
+
+
+def candidate_name(chat: Chat) -> str:
+    """The candidate's full name, else their username."""
+    return chat.user.get_full_name().strip() or chat.user.get_username()
+
+
+def scored_by(report: ExportableReport) -> str:
+    """Who produced the numbers: the offline rubric (labelled as not AI judgement) or the named model."""
+    return OFFLINE_LABEL if report.is_offline else f"AI judgement ({report.model_name or 'unknown model'})"
+
+
+def score_rows(report: ExportableReport) -> list[dict[str, Any]]:
+    """The four scores as (key, label, value) rows, in display order."""
+    return [{"key": key, "label": label, "value": getattr(report, f"{key}_score")} for key, label in SCORE_FIELDS]
+
+
+@dataclass
+class ReportView:
+    """What one viewer may see of a chat's report."""
+
+    chat: Chat
+    report: ExportableReport | None
+    candidate: str
+    is_owner: bool
+    is_observer: bool
+    invited: bool = False
+    observer_notes: list[ObserverNote] = field(default_factory=list)
+    review_feedback: str = ""
+    review_published: bool = False
+    history: list[ReportVersion] = field(default_factory=list)
+
+    @property
+    def busy(self) -> bool:
+        return self.report is not None and self.report.status in (ExportableReport.PENDING, ExportableReport.GENERATING)
+
+    @property
+    def has_content(self) -> bool:
+        return self.report is not None and self.report.version >= 1
+
+    @property
+    def can_request(self) -> bool:
+        """Whether a (re)generation may be asked for now."""
+        return self.chat.status != Chat.NOT_STARTED and not self.busy
+
+
+def report_view_get(user: Any, chat: Chat) -> ReportView:
+    """Build the viewer's view: observers get private notes and review feedback; candidates get published feedback."""
+    report = report_of(chat)
+    observer = can_observe_chat(user, chat)
+    invitation = getattr(chat, "invitation", None)
+    published = bool(invitation and invitation.feedback_published)
+    view = ReportView(
+        chat=chat,
+        report=report,
+        candidate=candidate_name(chat),
+        is_owner=chat.user_id == user.pk,
+        is_observer=observer,
+        invited=invitation is not None,
+        review_published=published,
+        history=list(report.versions.all()) if report is not None else [],
+    )
+    if observer:
+        view.observer_notes = list(ObserverNote.objects.filter(chat=chat).select_related("author"))
+    if invitation is not None and (observer or published):
+        view.review_feedback = invitation.interviewer_feedback
+    return view
+
+
+def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
+    """The API's JSON for a report, as the viewer may see it."""
+    report = view.report
+    data: dict[str, Any] = {
+        "chat_id": view.chat.pk,
+        "chat_title": view.chat.title,
+        "chat_status": view.chat.status,
+        "candidate": view.candidate,
+        "status": report.status if report else "none",
+        "error": report.error if report else "",
+        "version": report.version if report else 0,
+        "urls": urls,
+    }
+    if report is not None and view.has_content:
+        data.update(
+            is_offline=report.is_offline,
+            scored_by=scored_by(report),
+            model_name=report.model_name,
+            generated_at=report.generated_at.isoformat(),
+            scores={row["key"]: row["value"] for row in score_rows(report)},
+            feedback_text=report.feedback_text,
+            question_responses=report.question_responses,
+            total_questions_asked=report.total_questions_asked,
+            total_responses_given=report.total_responses_given,
+            interview_duration_minutes=report.interview_duration_minutes,
+            history=[_version_dict(v) for v in view.history],
+        )
+    if view.is_observer:
+        data["observer_notes"] = [_note_dict(n) for n in view.observer_notes]
+    if view.review_feedback:
+        data["review_feedback"] = view.review_feedback
+    return data
+
+
+def _version_dict(version: ReportVersion) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "generated_at": version.generated_at.isoformat(),
+        "is_offline": version.is_offline,
+        "model_name": version.model_name,
+        "scores": {key: getattr(version, f"{key}_score") for key, _ in SCORE_FIELDS},
+        "question_scores": version.question_scores,
+    }
+
+
+def _note_dict(note: ObserverNote) -> dict[str, Any]:
+    return {
+        "text": note.text,
+        "author": note.author.get_username() if note.author else None,
+        "elapsed_seconds": note.elapsed_seconds,
+        "question_index": note.question_index,
+        "created_at": note.created_at.isoformat(),
+    }
+
+
+def report_csv_rows(report: ExportableReport) -> list[list[str]]:
+    """The per-question table as CSV rows (header first), each cell safe from spreadsheet formula injection."""
+    label = scored_by(report)
+    rows = [CSV_HEADER]
+    for number, item in enumerate(report.question_responses, start=1):
+        cells = [number, item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
+        cells += [item.get("evidence"), item.get("feedback"), label]
+        rows.append([_csv_safe(cell) for cell in cells])
+    return rows
+
+
+def _csv_safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with one of these is run as a formula by spreadsheet programs.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- token usage ------------------------------------------------------------------------------
+
+
+@dataclass
+class UsageRow:
+    """Token counts and estimated cost of a group of requests; cost is None when none of it could be priced."""
+
+    label: str
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cost: Decimal | None = None
+    unpriced_tokens: int = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        prompt, completion = row["prompt"] or 0, row["completion"] or 0
+        self.requests += row["count"]
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.total_tokens += prompt + completion
+        cost = cost_of(row["model_name"], prompt, completion)
+        if cost is None:
+            self.unpriced_tokens += prompt + completion
+        else:
+            self.cost = (self.cost or Decimal(0)) + cost
+
+    @property
+    def cost_display(self) -> str:
+        """The cost in USD, "unknown" when nothing is priced, with the unpriced tokens named when some are."""
+        if self.cost is None:
+            return "unknown" if self.unpriced_tokens else "$0.00"
+        text = f"${self.cost:,.4f}" if self.cost < 1 else f"${self.cost:,.2f}"
+        return f"{text} + unknown for {self.unpriced_tokens:,} tokens" if self.unpriced_tokens else text
+
+
+@dataclass
+class UsageSummary:
+    """Usage in total, by month (newest first), by purpose, and by user when asked for."""
+
+    total: UsageRow
+    by_month: list[UsageRow]
+    by_purpose: list[UsageRow]
+    by_user: list[UsageRow] = field(default_factory=list)
+
+
+def usage_summary(rows: QuerySet[TokenUsage], *, by_user: bool = False) -> UsageSummary:
+    """Summarise TokenUsage rows, pricing each model's share with the one price table."""
+    total = UsageRow("All")
+    for row in _grouped(rows, "model_name"):
+        total.add(row)
+    months: dict[datetime, UsageRow] = defaultdict(lambda: UsageRow(""))
+    for row in _grouped(rows.annotate(month=TruncMonth("created_at")), "month"):
+        months[row["month"]].add(row)
+    for month, item in months.items():
+        item.label = f"{month:%B %Y}"
+    purposes: dict[str, UsageRow] = {}
+    for row in _grouped(rows, "request_type"):
+        key = row["request_type"] or ""
+        purposes.setdefault(key, UsageRow(PURPOSE_LABELS.get(key, key or "Unspecified"))).add(row)
+    users: dict[str, UsageRow] = {}
+    if by_user:
+        for row in _grouped(rows, "user__username"):
+            name = row["user__username"] or "(deleted user)"
+            users.setdefault(name, UsageRow(name)).add(row)
+    return UsageSummary(
+        total=total,
+        by_month=[months[m] for m in sorted(months, reverse=True)],
+        by_purpose=sorted(purposes.values(), key=lambda r: -r.total_tokens),
+        by_user=sorted(users.values(), key=lambda r: -r.total_tokens),
+    )
+
+
+def _grouped(rows: QuerySet[TokenUsage], key: str) -> QuerySet[Any]:
+    fields = [key] if key == "model_name" else [key, "model_name"]
+    return (
+        rows.order_by()
+        .values(*fields)
+        .annotate(prompt=Sum("prompt_tokens"), completion=Sum("completion_tokens"), count=Count("id"))
+    )
+
+
+def usage_for_user(user: Any) -> QuerySet[TokenUsage]:
+    """The user's own TokenUsage rows."""
+    return TokenUsage.objects.filter(user=user)
+
+
+def merge_history(limit: int = 100) -> list[MergeTokenStats]:
+    """The latest merge records, newest first."""
+    return list(MergeTokenStats.objects.select_related("merged_by").order_by("-merge_date", "-id")[:limit])

@@ -1,0 +1,15 @@
+"""Pages for interview reports and token usage."""
+
+from django.urls import path
+
+from interview.services import reports as _reports  # noqa: F401  (connects the chat_completed receiver)
+from interview.views import reports as v
+
+urlpatterns = [
+    path("interviews/<int:chat_id>/report/", v.report_detail, name="report_detail"),
+    path("interviews/<int:chat_id>/report.pdf", v.report_pdf, name="report_pdf"),
+    path("interviews/<int:chat_id>/report.csv", v.report_csv, name="report_csv"),
+    path("interviews/<int:chat_id>/report/regenerate/", v.report_regenerate, name="report_regenerate"),
+    path("usage/", v.usage_mine, name="usage_mine"),
+    path("usage/all/", v.usage_all, name="usage_all"),
+]

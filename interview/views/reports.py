@@ -1,0 +1,126 @@
+"""Report pages and exports (PDF, CSV), regeneration, and the token-usage pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from interview import selectors_reports as sel
+from interview.models import Chat, ExportableReport, MergeTokenStats, TokenUsage
+from interview.permissions import ADMIN, is_interviewer, role_required
+from interview.reports_pdf import report_pdf_bytes
+from interview.services.errors import ServiceError
+from interview.services.reports import report_request
+
+
+def _chat(request: HttpRequest, chat_id: int) -> Chat:
+    chat = sel.chat_get_for_report(request.user, chat_id)
+    if chat is None:
+        raise Http404("No such interview.")
+    return chat
+
+
+def _ready_report(request: HttpRequest, chat: Chat) -> ExportableReport | None:
+    """The report if it has content to export; otherwise None, with a message saying why."""
+    report = sel.report_of(chat)
+    if report is None or report.version < 1:
+        messages.error(request, "This report is not ready yet, so there is nothing to download.")
+        return None
+    return report
+
+
+def export_filename(report: ExportableReport, extension: str) -> str:
+    """An ASCII file name for a report export."""
+    return f"interview-report-{report.chat_id}-v{report.version}.{extension}"
+
+
+def csv_content(report: ExportableReport) -> str:
+    """The per-question table as CSV text, with a byte-order mark so spreadsheets read it as UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(sel.report_csv_rows(report))
+    return "\ufeff" + buffer.getvalue()
+
+
+@login_required
+def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """The report: scores as bars, per-question cards with evidence, feedback, history, and observers' private notes."""
+    chat = _chat(request, chat_id)
+    view = sel.report_view_get(request.user, chat)
+    context = {
+        "view": view,
+        "chat": chat,
+        "report": view.report,
+        "scores": sel.score_rows(view.report) if view.has_content else [],
+        "scored_by": sel.scored_by(view.report) if view.report else "",
+        "can_manage_setup": is_interviewer(request.user),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """The report as a PDF download (drawn once per report version, then cached)."""
+    chat = _chat(request, chat_id)
+    report = _ready_report(request, chat)
+    if report is None:
+        return redirect("report_detail", chat_id=chat.pk)
+    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """The per-question table as a CSV download."""
+    chat = _chat(request, chat_id)
+    report = _ready_report(request, chat)
+    if report is None:
+        return redirect("report_detail", chat_id=chat.pk)
+    response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """Generate the report (again); earlier versions' scores are kept in its history."""
+    chat = _chat(request, chat_id)
+    try:
+        report_request(chat=chat)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The report is being generated. This page updates by itself.")
+    return redirect("report_detail", chat_id=chat.pk)
+
+
+@login_required
+def usage_mine(request: HttpRequest) -> HttpResponse:
+    """The user's own token usage and estimated cost, by month and by purpose."""
+    context = {
+        "summary": sel.usage_summary(sel.usage_for_user(request.user)),
+        "all_users": False,
+        "can_manage_setup": is_interviewer(request.user),
+    }
+    return render(request, "reports/usage.html", context)
+
+
+@role_required(ADMIN)
+def usage_all(request: HttpRequest) -> HttpResponse:
+    """Token usage and estimated cost across all users, with the merge history."""
+    context = {
+        "summary": sel.usage_summary(TokenUsage.objects.all(), by_user=True),
+        "all_users": True,
+        "merges": sel.merge_history(),
+        "cumulative_tokens": MergeTokenStats.get_total_cumulative_tokens(),
+        "cumulative_cost": MergeTokenStats.get_total_cumulative_cost(),
+        "can_manage_setup": True,
+    }
+    return render(request, "reports/usage.html", context)
