@@ -25,11 +25,12 @@ from interview.logic.assembly import (
     parse_proposed_questions,
 )
 from interview.logic.session import validate_key_questions
-from interview.models import Chat, InterviewTemplate, TokenUsage, UploadedJobListing, UploadedResume
+from interview.models import Chat, InterviewTemplate, UploadedJobListing, UploadedResume
 from interview.selectors_setup import job_listings_for, resumes_for
 from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_from_banks
 from interview.services.templates import template_key_questions
+from interview.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
 
@@ -194,13 +195,6 @@ def _from_llm(
 
 def _record_usage(user: Any, chat: Chat, calls: list[LLMCall]) -> None:
     for call in calls:
-        TokenUsage.objects.create(
-            user=user,
-            chat=chat,
-            model_name=(call.model or "unknown")[:50],
-            prompt_tokens=call.usage.prompt_tokens,
-            completion_tokens=call.usage.completion_tokens,
-            estimated=call.usage.estimated,
-            request_type=KEY_QUESTIONS_REQUEST_TYPE,
-            branch_name=settings.TOKEN_BRANCH_NAME,
+        usage_record(
+            user_id=user.pk, chat=chat, usage=call.usage, model=call.model, request_type=KEY_QUESTIONS_REQUEST_TYPE
         )

@@ -17,9 +17,10 @@ from django.db import transaction
 
 from interview.llm.base import Usage
 from interview.logic import session as s
-from interview.models import Chat, TokenUsage
+from interview.models import Chat
 from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_default
+from interview.services.usage import usage_record
 from interview.signals import chat_completed
 
 TURN_REQUEST_TYPE = "interview_turn"
@@ -195,16 +196,7 @@ def generation_finish(
             completed = True
         chat.save()
         if usage is not None:
-            TokenUsage.objects.create(
-                user_id=chat.user_id,
-                chat=chat,
-                model_name=(model or "unknown")[:50],
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens,
-                estimated=usage.estimated,
-                request_type=TURN_REQUEST_TYPE,
-                branch_name=settings.TOKEN_BRANCH_NAME,
-            )
+            usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=TURN_REQUEST_TYPE)
         return FinishResult(question_started=question_started, completed=completed)
 
 

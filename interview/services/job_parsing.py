@@ -28,8 +28,9 @@ from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.logic import job_rules
 from interview.logic.recommend import TemplateCandidate, recommend_template
-from interview.models import InterviewTemplate, TokenUsage, UploadedJobListing
+from interview.models import InterviewTemplate, UploadedJobListing
 from interview.services.errors import ServiceError
+from interview.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
 
@@ -173,15 +174,7 @@ def _complete(provider: LLMProvider, messages: list[dict[str, str]], *, owner_id
 
 
 def _record_usage(owner_id: int, model: str, usage: Usage) -> None:
-    TokenUsage.objects.create(
-        user_id=owner_id,
-        model_name=(model or "unknown")[:50],
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        estimated=usage.estimated,
-        request_type=REQUEST_TYPE,
-        branch_name=settings.TOKEN_BRANCH_NAME,
-    )
+    usage_record(user_id=owner_id, usage=usage, model=model, request_type=REQUEST_TYPE)
 
 
 def _finish(listing_id: int, claimed_at: datetime, *, status: str, **fields: Any) -> str:

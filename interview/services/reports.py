@@ -32,8 +32,9 @@ from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.logic import grading
 from interview.logic import session as s
-from interview.models import Chat, ExportableReport, ReportVersion, TokenUsage
+from interview.models import Chat, ExportableReport, ReportVersion
 from interview.services.errors import ServiceError
+from interview.services.usage import usage_record
 from interview.signals import chat_completed
 
 logger = logging.getLogger(__name__)
@@ -189,16 +190,7 @@ def _complete(provider: LLMProvider, messages: list[dict[str, str]], chat: Chat)
 
 
 def _record_usage(chat: Chat, model: str, usage: Usage) -> None:
-    TokenUsage.objects.create(
-        user_id=chat.user_id,
-        chat=chat,
-        model_name=(model or "unknown")[:50],
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        estimated=usage.estimated,
-        request_type=REQUEST_TYPE,
-        branch_name=settings.TOKEN_BRANCH_NAME,
-    )
+    usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=REQUEST_TYPE)
 
 
 def report_totals(chat: Chat) -> dict[str, Any]:
