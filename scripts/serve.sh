@@ -25,11 +25,18 @@ done
 "$VENV/bin/daphne" --bind "$HOST" --port "$PORT" --proxy-headers live_interview.asgi:application &
 pids+=($!)
 # The first request starts the process's deadline watcher, which settles overdue key questions.
-for _ in $(seq 1 50); do
-  curl -fsS "http://$HOST:$PORT/healthz" >/dev/null 2>&1 && break
+up=0
+for _ in $(seq 1 100); do
+  curl -fsS "http://$HOST:$PORT/healthz" >/dev/null 2>&1 && { up=1; break; }
+  kill -0 "${pids[-1]}" 2>/dev/null || break
   sleep 0.2
 done
-echo "Active Interview is serving on http://$HOST:$PORT/ (Ctrl-C stops the server and the worker)"
+if [[ $up != 1 ]]; then
+  echo "Active Interview did not start on http://$HOST:$PORT/ (see the messages above)." >&2
+  stop
+  exit 1
+fi
+echo "Active Interview is serving on http://$HOST:$PORT/ (Ctrl-C stops the server and the workers)"
 # When either process ends, stop the other too.
 wait -n
 status=$?
