@@ -28,6 +28,9 @@ from interview.services.interview import TurnStart, generation_finish, generatio
 
 logger = logging.getLogger(__name__)
 
+# Ends a generation's control loop (sent to its own channel when the turn is over).
+CONTROL_END = "generation.control.end"
+
 # The generations running in this process, by chat id.
 REGISTRY: dict[int, Generation] = {}
 
@@ -50,6 +53,7 @@ class Generation:
         self._stopped = False
         self._stream_task: asyncio.Task[None] | None = None
         self._saver: asyncio.Task[None] | None = None
+        self._control_channel: str | None = None
         self.task: asyncio.Task[None] | None = None
 
     def text(self) -> str:
@@ -171,7 +175,7 @@ class Generation:
                 WATCHER.poke()
             await window_settle(self.chat_id)  # a window that closed while this reply was written
         finally:
-            control.cancel()
+            await self._control_end(control)
             if REGISTRY.get(self.chat_id) is self:
                 del REGISTRY[self.chat_id]
 
@@ -210,12 +214,14 @@ class Generation:
     async def _control(self) -> None:
         """Answer stop and resync requests sent to the chat's control group."""
         layer = get_channel_layer()
-        channel = await layer.new_channel()
+        channel = self._control_channel = await layer.new_channel()
         group = control_group(self.chat_id)
         await layer.group_add(group, channel)
         try:
             while True:
                 message = await layer.receive(channel)
+                if message.get("type") == CONTROL_END:
+                    return
                 if message.get("type") == "generation.stop" and message.get("message_id") in (None, self.message_id):
                     self.stop()
                 elif message.get("type") == "generation.sync" and message.get("message_id") == self.message_id:
@@ -226,6 +232,20 @@ class Generation:
         finally:
             with contextlib.suppress(Exception):
                 await layer.group_discard(group, channel)
+
+    async def _control_end(self, control: asyncio.Task[None]) -> None:
+        """End the control loop with a message rather than cancelling it inside the layer's receive.
+
+        channels-redis' core layer shares one receive lock among a process's receivers; cancelling a
+        receiver at the wrong moment has been known to break the lock for the others (channels_redis
+        #126, #136, #313), which would close other sockets with 1011.
+        """
+        if self._control_channel is not None and not control.done():
+            with contextlib.suppress(Exception):
+                await get_channel_layer().send(self._control_channel, {"type": CONTROL_END})
+                await asyncio.wait_for(asyncio.shield(control), timeout=2)
+        if not control.done():
+            control.cancel()
 
     def catch_up(self, offset: int) -> dict[str, Any]:
         """A delta carrying everything generated from `offset` on."""

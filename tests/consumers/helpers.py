@@ -19,7 +19,7 @@ async def connect(path: str, user: Any) -> tuple[WebsocketCommunicator, dict[str
     communicator.scope["user"] = user
     connected, _ = await communicator.connect()
     assert connected
-    return communicator, await communicator.receive_json_from(timeout=5)
+    return communicator, await communicator.receive_json_from(timeout=15)
 
 
 async def close_code(path: str, user: Any) -> int:
@@ -27,7 +27,7 @@ async def close_code(path: str, user: Any) -> int:
     communicator = WebsocketCommunicator(APP, path)
     communicator.scope["user"] = user
     await communicator.connect()
-    output = await communicator.receive_output(timeout=5)
+    output = await communicator.receive_output(timeout=15)
     await communicator.disconnect()
     assert output["type"] == "websocket.close"
     return output["code"]
