@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -54,6 +55,18 @@ class ChatSocket(AsyncWebsocketConsumer):
         await chat_settle(self.chat_id)
         await self.send_snapshot()
         await chat_event(self.chat_id, {"type": "presence.query", "reply_channel": self.channel_name})
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Route one socket or channel-layer message to its handler, without a thread hop per message.
+
+        Channels' default first closes stale database connections in the sync thread, a hop per
+        delta frame per socket. Every database call here goes through `database_sync_to_async`,
+        which closes them on its own, so the hop only queued frames behind database writes.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def join(self) -> None:
         """Join the groups whose frames this socket forwards."""

@@ -1,0 +1,1 @@
+"""Load and latency benchmarks of live interview streaming (`make bench`); see docs/performance.md."""

@@ -1,0 +1,190 @@
+"""`python -m bench` (`make bench BENCH_ARGS=...`): the streaming benchmark. See docs/performance.md.
+
+Loads only 127.0.0.1: the server(s) under test, the fake upstream and the database/Redis it is
+given must all be local. Every run stops itself within --time-limit (smoke runs: 20 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bench.report import table
+from bench.runner import Bench, Options, _log
+from bench.servers import KINDS
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SMOKE_SECONDS = 20.0
+# After the time limit the run is cancelled; this much later the process exits whatever it is doing.
+HARD_EXIT_GRACE = 20.0
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespace]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    add = parser.add_argument
+    add("--smoke", action="store_true", help=f"a tiny run (<= {SMOKE_SECONDS:.0f} s) that checks the harness works")
+    add("--target", default="127.0.0.1", help="host of everything under test: only 127.0.0.1 or localhost")
+    add("--servers", default="relay,daphne,uvicorn", help="comma-separated: relay, daphne, uvicorn")
+    add("--sessions", type=int, default=50, help="candidate sessions of the fixed-load step (S)")
+    add("--observers", type=int, default=1, help="observer sockets per session (O)")
+    add("--rate", type=float, default=50.0, help="upstream tokens per second per stream")
+    add("--tokens", type=int, default=100, help="tokens per assistant turn")
+    add("--first-token-ms", type=float, default=200.0, help="upstream delay before the first token")
+    add("--think-ms", default="200,400", help="candidate pause before answering: min,max")
+    add("--duration", type=float, default=15.0, help="measured seconds of the fixed-load step")
+    add("--capacity-duration", type=float, default=8.0, help="measured seconds of each capacity step")
+    add("--capacity-max", type=int, default=600, help="largest S the capacity search tries")
+    add("--no-capacity", action="store_true", help="skip the capacity search")
+    add("--idle-sessions", type=int, default=2000, help="idle sessions of the memory test (0 skips it)")
+    add("--coalesce-ms", type=int, default=30, help="STREAM_COALESCE_MS for the servers (and the relay)")
+    add("--bound-ms", type=float, default=100.0, help="p99 server-added latency bound of the capacity search")
+    add("--database-url", default="", help="database of the server under test (default: a fresh SQLite file)")
+    add("--redis-url", default="", help="Redis for the servers and the scaling run (e.g. redis://127.0.0.1:6379/5)")
+    add("--redis-layer", default="", choices=["", "pubsub", "core"], help="CHANNEL_REDIS_LAYER of the servers")
+    add("--scaling", action="store_true", help="also run one vs two daphne processes on Redis")
+    add("--scaling-only", action="store_true", help="run only the scaling comparison")
+    add("--scaling-cores", type=float, default=0.5, help="CPU budget of each process in the scaling run")
+    add("--scaling-start", type=int, default=20, help="S per process where the scaling search starts")
+    add("--uvicorn-ws", default="websockets-sansio", help="uvicorn's --ws implementation")
+    add("--time-limit", type=float, default=900.0, help="seconds after which the run stops itself")
+    add("--no-pin", action="store_true", help="do not pin the server to core 0 and the generator to core 1")
+    add("--profile", action="store_true", help="sample each server with py-spy during the fixed step")
+    add("--out", default="", help="JSON results file (default: bench/results/bench-<time>.json)")
+    args = parser.parse_args(argv)
+    servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+    think = tuple(float(x) for x in args.think_ms.split(","))
+    options = Options(
+        target=args.target, servers=servers, sessions=args.sessions, observers=args.observers, rate=args.rate,
+        tokens=args.tokens, first_token_ms=args.first_token_ms, think_ms=(think[0], think[-1]),
+        duration=args.duration, capacity=not args.no_capacity, capacity_duration=args.capacity_duration,
+        capacity_max=args.capacity_max, idle_sessions=args.idle_sessions, coalesce_ms=args.coalesce_ms,
+        bound_ms=args.bound_ms, database_url=args.database_url, redis_url=args.redis_url, redis_layer=args.redis_layer,
+        scaling=args.scaling or args.scaling_only, scaling_only=args.scaling_only, scaling_cores=args.scaling_cores,
+        scaling_start=args.scaling_start, time_limit=args.time_limit, out=args.out, pin=not args.no_pin,
+        uvicorn_ws=args.uvicorn_ws, profile=args.profile,
+    )  # fmt: skip
+    if args.smoke:
+        options = smoke(options)
+    return options, args
+
+
+def smoke(options: Options) -> Options:
+    """The CI run: relay and daphne, a few sessions, one short step each, a small idle test."""
+    options.servers = [s for s in options.servers if s in ("relay", "daphne")] or ["relay", "daphne"]
+    options.sessions, options.observers = 3, 1
+    options.tokens, options.first_token_ms, options.think_ms = 20, 50.0, (50.0, 100.0)
+    options.duration, options.warmup, options.ramp = 1.5, 0.5, 0.2
+    options.capacity, options.scaling, options.scaling_only = False, False, False
+    options.idle_sessions, options.fresh_idle_server, options.idle_wait, options.warm = 20, False, 0.5, False
+    options.time_limit = min(options.time_limit, SMOKE_SECONDS)
+    options.smoke = True
+    return options
+
+
+def refusal(options: Options) -> str | None:
+    """Why these options must not run (a non-local target), or None."""
+    if options.target not in LOCAL_HOSTS:
+        return f"refusing target {options.target!r}: the benchmark only loads 127.0.0.1 / localhost"
+    for name, url in (("--database-url", options.database_url), ("--redis-url", options.redis_url)):
+        if not url:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme.startswith("sqlite"):
+            continue
+        if parts.hostname not in LOCAL_HOSTS:
+            return f"refusing {name} host {parts.hostname!r}: only 127.0.0.1 / localhost"
+    unknown = [s for s in options.servers if s not in KINDS]
+    if unknown:
+        return f"unknown server kind(s) {unknown}; choose from {list(KINDS)}"
+    if options.sessions < 1 or options.observers < 0 or options.rate <= 0 or options.tokens < 1:
+        return "sessions >= 1, observers >= 0, rate > 0 and tokens >= 1 are required"
+    if options.time_limit <= 0:
+        return "--time-limit must be positive"
+    return None
+
+
+def prepare_process(options: Options) -> None:
+    """Pin this process (upstream + load generator) to core 1 and allow enough open files."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max(soft, min(hard, 65536)) if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if options.pin and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {1})
+
+
+def watchdog(seconds: float) -> None:
+    """Exit the process, whatever it is doing, `seconds` from now (servers die with it: PDEATHSIG)."""
+
+    def bite() -> None:
+        time.sleep(seconds)
+        _log(f"bench: hard time limit of {seconds:.0f}s reached; exiting")
+        os._exit(3)
+
+    threading.Thread(target=bite, name="bench-watchdog", daemon=True).start()
+
+
+async def run(options: Options) -> tuple[dict, bool]:
+    bench = Bench(options)
+    try:
+        async with asyncio.timeout(options.time_limit):
+            return await bench.run(), False
+    except TimeoutError:
+        bench.shutdown()
+        results = bench.results
+        results["problems"].append(f"stopped at the time limit of {options.time_limit:.0f}s")
+        return results, True
+
+
+def validity(results: dict, options: Options) -> bool:
+    """Whether the run's numbers stand: finished in time, texts exact, the generator's core not saturated."""
+    problems = results.setdefault("problems", [])
+    servers = results.get("servers", {})
+    valid = not results.get("truncated") and (bool(servers) or options.scaling_only)
+    for kind, server in servers.items():
+        if not server.get("valid", True):
+            valid = False
+            problems.append(f"{kind}: the validity gate failed (a client did not receive exactly the stored text)")
+        fixed = server.get("fixed") or {}
+        if fixed.get("generator_saturated"):
+            valid = False
+            problems.append(f"{kind}: the load generator's core was saturated during the fixed step")
+    scaling = results.get("scaling") or {}
+    for count in ("processes_1", "processes_2"):
+        ladder = (scaling.get(count) or {}).get("ladder", [])
+        if any(step["invalid_count"] for step in ladder):
+            valid = False
+            problems.append(f"scaling {count}: the validity gate failed")
+    return valid
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, _ = parse_args(argv)
+    problem = refusal(options)
+    if problem:
+        print(f"bench: {problem}", file=sys.stderr)
+        return 2
+    prepare_process(options)
+    watchdog(options.time_limit + HARD_EXIT_GRACE)
+    results, truncated = asyncio.run(run(options))
+    results["truncated"] = truncated
+    results["valid"] = validity(results, options)
+    out = Path(options.out) if options.out else RESULTS_DIR / time.strftime("bench-%Y%m%d-%H%M%S.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(table(results))
+    print(f"results: {out}")
+    return 0 if results["valid"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
