@@ -10,7 +10,7 @@ PORT ?= 8000
 DJANGO_DEBUG ?= 1
 export HOST PORT DJANGO_DEBUG
 
-.PHONY: install run serve migrate seed test test-llm lint format bench clean
+.PHONY: install chromium run serve migrate seed test test-llm lint format bench clean
 
 # Re-installs only when a requirements file changed since the last install.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -18,7 +18,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed chromium
+
+# The browser tests (tests/e2e) drive Debian's chromium (Playwright cannot download its own here):
+# apt-get installs it when missing. Never fatal: without it the browser tests fail under CI=true, skip otherwise.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium for the browser tests (tests/e2e)..."; \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; } \
+	  || echo "warning: chromium could not be installed; tests/e2e fail under CI=true and are skipped otherwise" >&2; }
 
 migrate: install
 	@$(PY) manage.py migrate --noinput

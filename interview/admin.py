@@ -268,10 +268,13 @@ class ChatAdmin(ExportAdmin):
         "transcript",
     )
 
+    class Media:
+        css = {"all": ("css/admin.css",)}  # the transcript's layout, without an inline style
+
     @admin.display(description="messages")
     def transcript(self, chat: m.Chat) -> SafeString:
         rendered = json.dumps(chat.messages, indent=2, ensure_ascii=False)
-        return format_html('<pre style="white-space: pre-wrap; max-width: 100ch">{}</pre>', rendered)
+        return format_html('<pre class="transcript-json">{}</pre>', rendered)
 
 
 @admin.register(m.ExportableReport)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "interview.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,7 +141,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
+# "pubsub" (default): Redis fans a group message out once per process (docs/performance.md);
+# "core": channels-redis' list-based layer, a round trip per message per socket.
+CHANNEL_REDIS_LAYER = os.environ.get("CHANNEL_REDIS_LAYER", "pubsub").strip() or "pubsub"
+if REDIS_URL and CHANNEL_REDIS_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
+        }
+    }
+elif REDIS_URL and CHANNEL_REDIS_LAYER == "core":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -152,10 +163,13 @@ if REDIS_URL:
             },
         }
     }
+elif REDIS_URL:
+    raise ImproperlyConfigured(f"CHANNEL_REDIS_LAYER must be 'pubsub' or 'core', got {CHANNEL_REDIS_LAYER!r}")
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # channels.layers.InMemoryChannelLayer without its per-message deep copies and sweeps.
+            "BACKEND": "live_interview.channel_layers.LocalChannelLayer",
             "CONFIG": {"capacity": env_int("CHANNEL_CAPACITY", 200), "expiry": 30},
         }
     }
@@ -203,6 +217,24 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (templates load static/js and static/css only); connect-src also
+# gets the page's own ws(s):// origin, added per request by interview.middleware.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Report violations in the browser console instead of blocking (to try a stricter policy safely).
+CSP_REPORT_ONLY = env_bool("DJANGO_CSP_REPORT_ONLY", default=False)
+# Path prefixes served without the header (none: Django admin and the API docs work under it).
+CSP_EXEMPT_PATHS: list[str] = env_list("DJANGO_CSP_EXEMPT_PATHS")
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -248,6 +280,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The folder django.core.mail.backends.filebased.EmailBackend writes each message to (the E2E tests read it).
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "").strip() or None
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Active Interview <noreply@localhost>")
 
 LOGGING = {

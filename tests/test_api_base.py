@@ -130,4 +130,16 @@ def test_docs_assets_exist_in_static_files(client, settings):
     html = client.get(reverse("api-docs")).content.decode()
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     for url in ASSET_URL.findall(html):
+        if url.startswith(reverse("api-docs")):
+            continue  # the page's own init script (below), not a static file
         assert finders.find(url.removeprefix(static_prefix)), url
+
+
+def test_docs_page_has_no_inline_script_or_style(client):
+    html = client.get(reverse("api-docs")).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b", html)
+
+
+def test_docs_init_script_is_served_as_javascript(client):
+    response = client.get(reverse("api-docs") + "?script=")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")

@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from interview.models import Chat
 from interview.selectors_setup import chat_list_for_user, url_or_none
-from tests.factories import ChatFactory, QuestionBankFactory, QuestionFactory, TemplateFactory, UserFactory
+from tests.factories import (
+    ChatFactory,
+    JobListingFactory,
+    QuestionBankFactory,
+    QuestionFactory,
+    ResumeFactory,
+    TemplateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +84,26 @@ def test_interview_new_shortage_shows_message(as_user, template):
     template.save()
     response = as_user.post(reverse("interview_new"), form(template=template.pk))
     assert response.status_code == 400 and "needs 5 easy questions, has 3" in response.content.decode()
+
+
+def test_interview_new_from_job_listing_link_prefills_listing_and_title(as_user, user):
+    listing = JobListingFactory(user=user, title="Django developer at Hirely")
+    form = as_user.get(reverse("interview_new"), {"job_listing": listing.pk}).context["form"]
+    assert (form.initial["job_listing"], form.initial["title"]) == (listing.pk, "Django developer at Hirely")
+
+
+def test_interview_new_from_job_listing_link_picks_newest_resume(as_user, user):
+    ResumeFactory(user=user)
+    newest = ResumeFactory(user=user)
+    listing = JobListingFactory(user=user)
+    assert as_user.get(reverse("interview_new"), {"job_listing": listing.pk}).context["form"].initial["resume"] == (
+        newest.pk
+    )
+
+
+def test_interview_new_ignores_link_to_anothers_job_listing(as_user):
+    listing = JobListingFactory()
+    assert as_user.get(reverse("interview_new"), {"job_listing": listing.pk}).context["form"].initial == {}
 
 
 def test_interview_new_requires_login(client):

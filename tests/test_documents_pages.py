@@ -195,6 +195,18 @@ def test_job_detail_shows_recommended_template(client_in, user):
     assert "Senior System Design" in client_in.get(reverse("job_detail", args=[listing.pk])).content.decode()
 
 
+def test_job_detail_links_practice_from_recommendation(client_in, user):
+    template = TemplateFactory(user=user, name="Senior System Design", difficulty=4)
+    listing = JobListingFactory(user=user, parsing_status="success", recommended_template=template)
+    page = client_in.get(reverse("job_detail", args=[listing.pk])).content.decode()
+    assert f'href="{reverse("interview_new")}?job_listing={listing.pk}"' in page
+
+
+def test_job_detail_without_recommendation_has_no_practice_link(client_in, user):
+    listing = JobListingFactory(user=user, parsing_status="success")
+    assert "Practise for this job" not in client_in.get(reverse("job_detail", args=[listing.pk])).content.decode()
+
+
 def test_job_status_partial_compact_badge(client_in, user):
     listing = JobListingFactory(user=user, parsing_status="in_progress")
     page = client_in.get(reverse("job_status", args=[listing.pk]), {"compact": "1"}).content.decode()

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from interview.models import TokenUsage, UploadedJobListing
 from interview.services.job_parsing import INTERRUPTED_MESSAGE
 from tests.fakes.openai_server import FakeResponse
+from tests.live.server import database_url
 from tests.test_job_parsing_llm import VALID
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,7 +93,7 @@ def test_killed_worker_process_leaves_claim_that_recovery_marks_error(user, llm,
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        "DATABASE_URL": database_url(),  # this run's test database, SQLite or PostgreSQL
         "OPENAI_API_KEY": "sk-test",
         "OPENAI_BASE_URL": llm.base_url,
     }

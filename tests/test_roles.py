@@ -80,6 +80,14 @@ def test_role_request_decide_second_decision_is_refused(user, admin_user):
     assert (caught.value.code, role_of(user)) == ("already_decided", "candidate")
 
 
+def test_role_request_decide_accepts_admin_queryset_joining_the_reviewer(user, admin_user):
+    # The admin action passes its changelist queryset, which outer-joins the nullable reviewer.
+    RoleChangeRequestFactory(user=user)
+    queryset = RoleChangeRequest.objects.select_related("user", "reviewed_by")
+    decided = role_request_decide(queryset=queryset, decision="approved", reviewer=admin_user, now=NOW)
+    assert (len(decided), role_of(user)) == (1, "interviewer")
+
+
 def test_role_request_decide_unknown_request_is_not_found(admin_user):
     with pytest.raises(ServiceError) as caught:
         role_request_decide_one(request_id=424242, decision="approved", reviewer=admin_user, now=NOW)

@@ -172,8 +172,9 @@ class Generation:
             from interview.services.timers import WATCHER, window_settle
 
             if result.question_started:
-                WATCHER.poke()
-            await window_settle(self.chat_id)  # a window that closed while this reply was written
+                WATCHER.poke(result.question_started["deadline"])
+            if result.window_closed:
+                await window_settle(self.chat_id)  # the window closed while this reply was written
         finally:
             await self._control_end(control)
             if REGISTRY.get(self.chat_id) is self:

@@ -63,6 +63,7 @@ class SubmitResult:
 class FinishResult:
     question_started: dict[str, Any] | None
     completed: bool
+    window_closed: bool = False  # the interview's time window passed while the reply was written
 
 
 @dataclass
@@ -157,7 +158,10 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
 def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> None:
     """Save the text streamed so far; only ever grows a still-streaming message."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        # Only the transcript: this runs about once a second per streaming chat.
+        chat = Chat.objects.select_for_update().only("messages").filter(pk=chat_id).first()
+        if chat is None:
+            return
         message = s.find_message(chat.messages, message_id)
         if message is None or message.get("status") != s.STREAMING or len(text) < len(message.get("content", "")):
             return
@@ -182,7 +186,8 @@ def generation_finish(
         chat = _locked_chat(chat_id)
         message = s.find_message(chat.messages, message_id)
         if message is None:
-            return FinishResult(question_started=None, completed=False)
+            closed = chat.status == Chat.IN_PROGRESS and _window_closed(chat, now)
+            return FinishResult(question_started=None, completed=False, window_closed=closed)
         message.update(content=text, status=status, updated_at=s.iso(now), model=model)
         if error:
             message["error"] = error
@@ -197,7 +202,11 @@ def generation_finish(
         chat.save()
         if usage is not None:
             usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=TURN_REQUEST_TYPE)
-        return FinishResult(question_started=question_started, completed=completed)
+        return FinishResult(
+            question_started=question_started,
+            completed=completed,
+            window_closed=chat.status == Chat.IN_PROGRESS and _window_closed(chat, now),
+        )
 
 
 def _question_clock_start(chat: Chat, index: int, now: datetime) -> dict[str, Any]:

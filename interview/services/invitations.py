@@ -143,7 +143,8 @@ def invitation_start(*, token: str, user: Any, now: datetime) -> InvitedIntervie
     """Start the invited interview inside its window: create its chat from the template, ending at start + duration."""
     with transaction.atomic():
         invitation = (
-            InvitedInterview.objects.select_for_update()
+            # Lock the invitation only: PostgreSQL cannot lock the outer-joined (nullable) template.
+            InvitedInterview.objects.select_for_update(of=("self",))
             .select_related("template", "interviewer")
             .filter(token_hash=token_hash(token))
             .first()

@@ -56,9 +56,12 @@ def role_request_decide(
         raise ValidationError({"admin_notes": f"Keep the notes under {NOTES_MAX_CHARS} characters."})
     now = now or timezone.now()
     with transaction.atomic():
-        # Oldest first, so a user's latest request is the one whose role sticks.
+        # Oldest first, so a user's latest request is the one whose role sticks. Lock only the requests'
+        # rows: the admin's queryset outer-joins the nullable reviewer, which PostgreSQL cannot lock.
         pending = list(
-            queryset.select_for_update().filter(status=RoleChangeRequest.PENDING).order_by("created_at", "id")
+            queryset.select_for_update(of=("self",))
+            .filter(status=RoleChangeRequest.PENDING)
+            .order_by("created_at", "id")
         )
         for role_request in pending:
             if decision == RoleChangeRequest.APPROVED:

@@ -90,6 +90,8 @@ class DeadlineWatcher:
     def __init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        # When the sleeping watcher looks next; None while a pass runs (a poke then always wakes it).
+        self._next_look: datetime | None = None
 
     def ensure_started(self) -> None:
         """Start the watcher on the running event loop, once per loop."""
@@ -99,10 +101,18 @@ class DeadlineWatcher:
         self._wake = asyncio.Event()
         self._task = loop.create_task(self._run(), name="deadline-watcher")
 
-    def poke(self) -> None:
-        """Wake the watcher now (a deadline was set or moved in this process)."""
-        if self._wake is not None and self._task is not None and not self._task.done():
-            self._wake.set()
+    def poke(self, due: datetime | None = None) -> None:
+        """Wake the watcher now (a deadline was set or moved in this process).
+
+        With `due`, the new deadline, the watcher is left asleep when it looks again by then anyway:
+        every turn sets a deadline, and a pass per turn cost four queries for nothing.
+        """
+        if self._wake is None or self._task is None or self._task.done():
+            return
+        if due is not None and self._next_look is not None:
+            if due + timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS) >= self._next_look:
+                return
+        self._wake.set()
 
     async def _run(self) -> None:
         grace = settings.KEY_QUESTION_GRACE_SECONDS
@@ -124,10 +134,12 @@ class DeadlineWatcher:
             except Exception:
                 logger.exception("Deadline watcher pass failed")
             assert self._wake is not None
+            self._next_look = timezone.now() + timedelta(seconds=sleep_for)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=sleep_for)
             except TimeoutError:
                 pass
+            self._next_look = None
             self._wake.clear()
 
     async def stop(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from interview.forms_setup import ChatCreateForm, add_service_errors
 from interview.models import Chat
 from interview.permissions import can_observe_chat, is_interviewer
 from interview.selectors_hiring import invitation_list_for_candidate
-from interview.selectors_setup import chat_list_for_user
+from interview.selectors_setup import chat_list_for_user, job_listings_for, resumes_for
 from interview.services.chats import NotFoundError, chat_create
 from interview.views.hiring import nav_context
 
@@ -30,7 +32,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def interview_new(request: HttpRequest) -> HttpResponse:
     """Create an interview (from a template, a job listing's recommendation, the LLM or the banks) and open it."""
-    form = ChatCreateForm(request.POST or None, user=request.user)
+    form = ChatCreateForm(request.POST or None, user=request.user, initial=_initial_from_link(request))
     if request.method == "POST" and form.is_valid():
         try:
             chat = chat_create(user=request.user, **form.service_kwargs())
@@ -42,6 +44,17 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             return redirect("interview_live", chat_id=chat.pk)
     context = {"form": form, "can_manage_setup": is_interviewer(request.user)}
     return render(request, "interview/new.html", context, status=400 if form.errors else 200)
+
+
+def _initial_from_link(request: HttpRequest) -> dict[str, Any]:
+    """Values a link carries in: a job listing's "Practise for this job" names the listing (and the latest resume)."""
+    listing_id = request.GET.get("job_listing", "")
+    listing = job_listings_for(request.user).filter(pk=listing_id).first() if listing_id.isdigit() else None
+    if listing is None:
+        return {}
+    resume = resumes_for(request.user).first()  # newest first
+    title = str(listing)[: Chat._meta.get_field("title").max_length]
+    return {"job_listing": listing.pk, "title": title, "resume": resume.pk if resume else None}
 
 
 @login_required

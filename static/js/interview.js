@@ -7,12 +7,12 @@
   var $ = function (id) { return document.getElementById(id); };
   var role = root.dataset.role || "candidate";
   var wsPath = root.dataset.wsPath;
-  var transcript = $("transcript"), connState = $("conn-state"), notice = $("notice");
+  var transcript = $("transcript"), connState = $("conn-state"), connBanner = $("conn-banner"), notice = $("notice");
   var answerForm = $("answer-form"), answer = $("answer"), sendBtn = $("send-btn");
   var startBtn = $("start-btn"), stopBtn = $("stop-btn"), retryBtn = $("retry-btn");
 
   var state = {
-    socket: null, attempts: 0, closedByServer: false, messages: {}, order: [],
+    socket: null, attempts: 0, retryTimer: null, conn: "connecting", starting: false, messages: {}, order: [],
     streamingId: null, status: "not_started", question: null, clockOffset: 0,
     pending: {}, lastError: null, renderQueued: {}, completed: false
   };
@@ -22,17 +22,31 @@
     return "c-" + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  function setConn(text, cls) {
-    connState.textContent = text;
-    connState.className = "badge" + (cls ? " " + cls : "");
+  // The badge always says how the socket is; the banner speaks up only while a connection is lost.
+  var CONN = {
+    connecting: ["Connecting…", "badge-warn", ""],
+    connected: ["Connected", "badge-ok", ""],
+    reconnecting: ["Reconnecting…", "badge-warn", "Connection lost. Reconnecting…" + (role === "candidate" ? " Your draft answer stays here." : "")],
+    offline: ["Offline", "badge-danger", "You are offline. The interview carries on at the server, and this page reconnects when the network is back."],
+    closed: ["Disconnected", "badge-danger", ""]
+  };
+  function setConn(name) {
+    var c = CONN[name];
+    state.conn = name;
+    connState.textContent = c[0];
+    connState.className = "badge " + c[1];
+    if (connBanner) { connBanner.textContent = c[2]; connBanner.hidden = !c[2]; }
+    root.dataset.connection = name;
   }
 
   function showNotice(text, kind) {
-    if (!text) { notice.hidden = true; return; }
+    if (!text) { notice.hidden = true; notice.dataset.kind = ""; return; }
     notice.textContent = text;
-    notice.className = "notice" + (kind === "info" ? " info" : "");
+    notice.className = "notice" + (kind && kind !== "error" ? " info" : "");
+    notice.dataset.kind = kind || "error";
     notice.hidden = false;
   }
+  function clearError() { if (notice.dataset.kind === "error") showNotice(""); }
 
   // ---- transcript rendering -------------------------------------------------------------
   function ensureEl(msg) {
@@ -84,6 +98,7 @@
     var streaming = !!state.streamingId;
     var canAnswer = role === "candidate" && state.status === "in_progress" && !streaming && !state.completed;
     startBtn.hidden = !(role === "candidate" && state.status === "not_started");
+    startBtn.disabled = state.starting || !state.socket || state.socket.readyState !== 1;
     stopBtn.hidden = !(role === "candidate" && streaming);
     retryBtn.hidden = !(role === "candidate" && state.lastError && !streaming && !state.completed);
     if (answerForm) {
@@ -94,20 +109,31 @@
     var endBtn = $("end-btn");
     if (endBtn) endBtn.disabled = state.completed;
   }
+  function focusAnswer() {
+    if (answerForm && !answerForm.hidden && !sendBtn.disabled && document.activeElement !== answer) answer.focus();
+  }
 
   // ---- countdown ----------------------------------------------------------------------------
   var panel = $("question-panel"), countdown = $("countdown");
   function setQuestion(q) {
     state.question = q;
+    panel.classList.remove("expired");
     if (!q) { panel.hidden = true; return; }
     panel.hidden = false;
     $("question-label").textContent = "Question " + (q.index + 1) + (q.total ? " of " + q.total : "");
     $("question-text").textContent = q.question;
     tick();
   }
+  function expireQuestion(index) {  // keep the question on screen, marked, until the next one arrives
+    var q = state.question;
+    if (!q || q.index !== index) return;
+    q.expired = true;
+    panel.classList.add("expired");
+    countdown.textContent = "Time is up";
+  }
   function tick() {
     var q = state.question;
-    if (!q || !q.deadline) return;
+    if (!q || !q.deadline || q.expired) return;
     var remaining = Math.max(0, Math.round((Date.parse(q.deadline) - (Date.now() + state.clockOffset)) / 1000));
     countdown.textContent = Math.floor(remaining / 60) + ":" + String(remaining % 60).padStart(2, "0");
     countdown.classList.toggle("low", remaining <= 15);
@@ -128,13 +154,18 @@
       });
       state.streamingId = f.generation ? f.generation.message_id : null;
       state.status = f.interview.status;
+      state.starting = false;
       state.completed = f.interview.status === "completed";
       var lastAssistant = f.messages.filter(function (m) { return m.role === "assistant"; }).pop();
       state.lastError = lastAssistant && lastAssistant.status === "error" ? lastAssistant : null;
       setQuestion(f.question);
       $("offline-note").hidden = !f.offline;
       setObservers(f.observers);
-      if (notesList && f.notes) { notesList.innerHTML = ""; f.notes.forEach(addNote); }
+      if (notesList && f.notes) {
+        notesList.innerHTML = "";
+        $("notes-empty").hidden = f.notes.length > 0;
+        f.notes.forEach(addNote);
+      }
       if (state.lastError) showNotice("The interviewer's last reply failed. Press Retry to try again.");
       refreshControls();
     },
@@ -148,7 +179,8 @@
         delete state.messages[temp.id];
       }
       upsert(m);
-      if (m.role === "assistant" && m.status === "streaming") { state.streamingId = m.id; state.lastError = null; showNotice(""); }
+      if (m.role === "assistant" && m.status === "streaming") { state.streamingId = m.id; state.lastError = null; clearError(); }
+      if (m.role === "assistant" && state.status === "not_started") { state.status = "in_progress"; state.starting = false; }
       if (m.role === "user") setQuestion(null);
       refreshControls();
     },
@@ -170,20 +202,28 @@
       state.lastError = f.status === "error" ? msg : null;
       if (f.status === "error") showNotice(f.message || "The interviewer's reply failed. Press Retry.");
       refreshControls();
-      if (answerForm && !answerForm.hidden && !sendBtn.disabled) answer.focus();
+      focusAnswer();
     },
-    "question.started": function (f) { syncClock(f.server_time); state.status = "in_progress"; setQuestion(f); refreshControls(); },
+    "question.started": function (f) {
+      syncClock(f.server_time); state.status = "in_progress"; setQuestion(f); refreshControls(); focusAnswer();
+    },
     "question.extended": function (f) {
       syncClock(f.server_time);
       if (state.question && state.question.index === f.index) { state.question.deadline = f.deadline; tick(); }
-      showNotice("The interviewer gave you " + f.seconds + " more seconds.", "info");
+      showNotice(role === "observer"
+        ? "Added " + f.seconds + " seconds to question " + (f.index + 1) + "."
+        : "The interviewer gave you " + f.seconds + " more seconds.", "info");
     },
     "question.expired": function (f) {
-      setQuestion(null);
-      showNotice("Time ran out for question " + (f.index + 1) + ". Moving on to the next one.", "info");
+      expireQuestion(f.index);
+      showNotice("Time ran out for question " + (f.index + 1) + ". The interviewer moves on to the next one.", "info");
       refreshControls();
     },
-    "interview.completed": function () { state.completed = true; state.status = "completed"; setQuestion(null); refreshControls(); },
+    "interview.completed": function () {
+      state.completed = true; state.status = "completed"; setQuestion(null); refreshControls();
+      var next = $("completed").querySelector("a");
+      if (next) next.focus();  // keyboard users land on "Read your report"
+    },
     "observer.presence": function (f) { setObservers(f.observers); },
     "error": function (f) {
       if (f.client_id && state.pending[f.client_id]) {  // give the answer back; nothing is lost
@@ -216,6 +256,8 @@
     body.textContent = note.text;
     li.appendChild(body); li.appendChild(meta);
     notesList.appendChild(li);
+    var empty = $("notes-empty");
+    if (empty) empty.hidden = true;
   }
 
   function setObservers(list) {
@@ -229,7 +271,7 @@
 
   // ---- socket -------------------------------------------------------------------------------
   function send(frame) {
-    if (!state.socket || state.socket.readyState !== 1) { showNotice("Not connected. Reconnecting…", "info"); return false; }
+    if (!state.socket || state.socket.readyState !== 1) { showNotice("Not connected. Reconnecting…", "connection"); return false; }
     state.socket.send(JSON.stringify(frame));
     return true;
   }
@@ -241,8 +283,11 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + wsPath);
     state.socket = socket;
-    setConn(state.attempts ? "Reconnecting…" : "Connecting…", "badge-warn");
-    socket.onopen = function () { state.attempts = 0; setConn("Connected", "badge-ok"); showNotice(""); refreshControls(); };
+    if (!state.attempts) setConn("connecting");
+    socket.onopen = function () {
+      state.attempts = 0; setConn("connected"); refreshControls();
+      if (notice.dataset.kind !== "info") showNotice("");  // "not connected" and errors are over
+    };
     socket.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
@@ -250,20 +295,36 @@
       if (handler) handler(frame);
     };
     socket.onclose = function (event) {
+      if (state.socket !== socket) return;  // an older socket, already replaced
       state.socket = null;
+      state.starting = false;
       refreshControls();
-      if (CLOSE_TEXT[event.code]) { setConn("Disconnected", "badge-danger"); showNotice(CLOSE_TEXT[event.code]); return; }
+      if (CLOSE_TEXT[event.code]) { setConn("closed"); showNotice(CLOSE_TEXT[event.code]); return; }
+      if (event.code === 4000) { connect(); return; }  // our own resync: at once
+      if (navigator.onLine === false) { setConn("offline"); return; }  // the "online" event reconnects
       state.attempts += 1;
+      setConn("reconnecting");
       var delay = Math.min(10000, 500 * Math.pow(2, state.attempts - 1)) * (0.75 + Math.random() / 2);
-      setConn(navigator.onLine === false ? "Offline — waiting for the network" : "Reconnecting…", "badge-warn");
-      setTimeout(connect, event.code === 4000 ? 0 : delay);
+      clearTimeout(state.retryTimer);
+      state.retryTimer = setTimeout(function () { if (!state.socket && navigator.onLine !== false) connect(); }, delay);
     };
   }
-  window.addEventListener("online", function () { if (!state.socket) { state.attempts = 0; connect(); } });
-  window.addEventListener("offline", function () { setConn("Offline — waiting for the network", "badge-warn"); if (state.socket) state.socket.close(); });
+  window.addEventListener("online", function () {
+    clearTimeout(state.retryTimer);
+    if (!state.socket) { state.attempts = 1; setConn("reconnecting"); connect(); }
+  });
+  window.addEventListener("offline", function () {
+    setConn("offline");
+    var socket = state.socket;
+    state.socket = null;
+    refreshControls();
+    if (socket) socket.close(1000, "offline");
+  });
 
   // ---- user actions ------------------------------------------------------------------------
-  startBtn.addEventListener("click", function () { send({ type: "interview.start" }); });
+  startBtn.addEventListener("click", function () {
+    if (send({ type: "interview.start" })) { state.starting = true; refreshControls(); }
+  });
   stopBtn.addEventListener("click", function () { send({ type: "generation.stop" }); });
   retryBtn.addEventListener("click", function () { state.lastError = null; showNotice(""); send({ type: "generation.retry" }); refreshControls(); });
   if (answerForm) {

@@ -29,6 +29,25 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{config['NAME']}"
 
 
+def server_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server process started by a test: this run's database, LLM settings and `extra`."""
+    inherited = {k: v for k, v in os.environ.items() if settings.REDIS_URL or k != "REDIS_URL"}
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "live_interview.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url(),
+        "OPENAI_API_KEY": settings.OPENAI_API_KEY,
+        "OPENAI_BASE_URL": settings.OPENAI_BASE_URL,
+        "OPENAI_MODEL": settings.OPENAI_MODEL,
+        "LLM_OFFLINE_WORDS_PER_SECOND": "0",
+        "PYTHONUNBUFFERED": "1",
+        **(extra or {}),
+    }
+
+
 class DaphneProcess:
     """One `daphne` serving live_interview.asgi on 127.0.0.1."""
 
@@ -47,21 +66,7 @@ class DaphneProcess:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> DaphneProcess:
-        inherited = {k: v for k, v in os.environ.items() if settings.REDIS_URL or k != "REDIS_URL"}
-        env = {
-            **inherited,
-            "DJANGO_SETTINGS_MODULE": "live_interview.settings",
-            "DJANGO_DEBUG": "1",
-            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url(),
-            "OPENAI_API_KEY": settings.OPENAI_API_KEY,
-            "OPENAI_BASE_URL": settings.OPENAI_BASE_URL,
-            "OPENAI_MODEL": settings.OPENAI_MODEL,
-            "LLM_OFFLINE_WORDS_PER_SECOND": "0",
-            "PYTHONUNBUFFERED": "1",
-            **self.extra_env,
-        }
+        env = server_environment(self.extra_env)
         self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [
@@ -111,3 +116,33 @@ def session_cookie(user: Any) -> str:
     client = Client()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+class WorkerProcess:
+    """`manage.py db_worker` (the background task worker) on the same database as the test run."""
+
+    def __init__(self, *, env: dict[str, str] | None = None) -> None:
+        self.extra_env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"db-worker-{os.getpid()}-{id(self)}.log"
+
+    def start(self) -> WorkerProcess:
+        self._log_file = self.log.open("wb")
+        command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=server_environment(self.extra_env), stdout=self._log_file, stderr=subprocess.STDOUT
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        self._log_file.close()
+        print(f"--- db_worker log (tail) ---\n{self.log.read_text(errors='replace')[-4000:]}")

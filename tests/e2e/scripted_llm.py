@@ -1,0 +1,84 @@
+"""What the fake OpenAI server answers during the journeys: one responder for every kind of request.
+
+The app asks the model for four things, told apart by the JSON schema it requests: job-listing
+parsing (`job_parse`), report grading (`report`), key questions (`key_questions`) and, with no
+schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
+as the app requires of a real model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakes.openai_server import FakeResponse
+
+MODEL = "gpt-4o-mini"  # a priced model, so usage rows carry a cost
+JOB_PARSE = {
+    "required_skills": ["Python", "Django", "PostgreSQL"],
+    "seniority_level": "mid",
+    "requirements": {
+        "education": ["Bachelor's in Computer Science or equivalent experience"],
+        "years_experience": "3+",
+        "certifications": [],
+        "responsibilities": ["Build and run Django services", "Review code"],
+    },
+}
+_ANSWER = re.compile(r"Key question index (\d+) \([^)]*\): .*?\n<answer>\n(.*?)\n</answer>", re.S)
+
+
+def turn_text(turn: int, words: int = 24) -> str:
+    """An interviewer turn whose every word is numbered, so lost or repeated text shows."""
+    return f"Turn {turn}: " + " ".join(f"w{turn}x{i:02d}" for i in range(words)) + "."
+
+
+@dataclass
+class ScriptedLLM:
+    """A responder for FakeOpenAIServer: set `words` and `pace` to shape the interviewer's streamed turns."""
+
+    words: int = 24
+    pace: float = 0.0
+    turns: int = 0
+    texts: list[str] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Back to fast, short turns, counted from one."""
+        self.words, self.pace, self.turns, self.texts = 24, 0.0, 0, []
+
+    def __call__(self, body: dict[str, Any]) -> FakeResponse:
+        schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
+        prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []) if isinstance(m, dict))
+        if schema == "job_parse":
+            return FakeResponse(text=json.dumps(JOB_PARSE), model=MODEL, prompt_tokens=420, completion_tokens=80)
+        if schema == "report":
+            return FakeResponse(text=json.dumps(grade(prompt)), model=MODEL, prompt_tokens=1800, completion_tokens=260)
+        if not body.get("stream"):  # key questions: none, so the app falls back to its question banks
+            return FakeResponse(text=json.dumps({"questions": []}), model=MODEL)
+        self.turns += 1
+        text = turn_text(self.turns, self.words)
+        self.texts.append(text)
+        return FakeResponse(text=text, model=MODEL, pace=self.pace, prompt_tokens=600, completion_tokens=self.words + 3)
+
+
+def grade(prompt: str) -> dict[str, Any]:
+    """A valid grading of the interview in `prompt`: each answered question quoted as its evidence."""
+    responses = []
+    for index, answer in _ANSWER.findall(prompt):
+        words = answer.split()
+        responses.append(
+            {
+                "index": int(index),
+                "score": 7 if words else 0,
+                "feedback": "Concrete and well structured." if words else "No answer.",
+                "evidence": " ".join(words[:8]),
+            }
+        )
+    return {
+        "professionalism_score": 78,
+        "subject_knowledge_score": 71,
+        "clarity_score": 74,
+        "feedback_text": "Clear, specific answers with real examples. Say more about trade-offs.",
+        "question_responses": responses,
+    }
