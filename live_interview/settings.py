@@ -256,7 +256,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "interview.models.core.UserProfile.ROLE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "interview.models.core.UserProfile.ROLE_CHOICES",
+        "ChatStatusEnum": "interview.models.core.Chat.STATUS_CHOICES",
+        "ReportStatusEnum": "interview.models.core.ExportableReport.STATUS_CHOICES",
+        "InvitationStatusEnum": "interview.models.core.InvitedInterview.STATUS_CHOICES",
+        "RoleRequestStatusEnum": "interview.models.core.RoleChangeRequest.STATUS_CHOICES",
+    },
 }
 
 # --- LLM --------------------------------------------------------------------------------------
