@@ -22,7 +22,7 @@ install: $(VENV)/.installed chromium
 
 # The browser tests (tests/e2e) drive Debian's chromium (Playwright cannot download its own here):
 # apt-get installs it when missing. Never fatal: without it the browser tests fail under CI=true, skip otherwise.
-SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+SUDO := $(if $(filter 0,$(shell id -u 2>/dev/null)),,sudo -n)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing chromium for the browser tests (tests/e2e)..."; \

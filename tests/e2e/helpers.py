@@ -46,7 +46,7 @@ def person(username: str, *, role: str = "candidate", verified: bool = False, **
 def template(owner: Any, *, name: str, count: int, public: bool = False) -> InterviewTemplate:
     """A template of `count` medium questions about Python and Django, from a bank of its own."""
     bank = QuestionBankFactory(owner=owner, name=f"{name} bank", is_shared=public)
-    tags = [Tag.objects.get_or_create(name=name)[0] for name in ("python", "django")]
+    tags = [Tag.objects.get_or_create(name=tag)[0] for tag in ("python", "django")]
     for text in QUESTIONS:
         question = Question.objects.create(question_bank=bank, text=text, difficulty="medium", interview_type="SKL")
         question.tags.set(tags)
