@@ -118,6 +118,10 @@ else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend plus a pool of idle connections per file (live_interview/sqlite/base.py):
+    # without it every database call opens a connection and closes it again. 0 turns it off.
+    _db["ENGINE"] = "live_interview.sqlite"
+    _db["POOL_SIZE"] = env_int("DJANGO_SQLITE_POOL", 8)
     # WAL lets readers run beside the writer; IMMEDIATE avoids upgrade deadlocks between writers.
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def database_url() -> str:
     """The URL of the database this test run uses (the test database, not the real one)."""
     config = connection.settings_dict
-    if config["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{config['NAME']}"
     user, host, port = config.get("USER") or "postgres", config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
     return f"postgres://{user}@{host}:{port}/{config['NAME']}"
