@@ -113,6 +113,36 @@ def refusal(options: Options) -> str | None:
     return None
 
 
+def services_problem(options: Options) -> str | None:
+    """Why the database or Redis given cannot be used (a missing local PostgreSQL database is created), or None."""
+    if options.database_url and urlsplit(options.database_url).scheme.startswith("postgres"):
+        import psycopg
+        from psycopg import sql
+
+        url = options.database_url
+        name = urlsplit(url).path.lstrip("/")
+        try:
+            psycopg.connect(url, connect_timeout=5).close()
+        except psycopg.OperationalError as exc:
+            if f'database "{name}" does not exist' not in str(exc):
+                return f"cannot connect to --database-url {url}: {str(exc).strip()}"
+            try:
+                maintenance = urlsplit(url)._replace(path="/postgres").geturl()
+                with psycopg.connect(maintenance, connect_timeout=5, autocommit=True) as connection:
+                    connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                _log(f"bench: created the PostgreSQL database {name!r}")
+            except psycopg.Error as create_error:
+                return f"database {name!r} does not exist and could not be created: {str(create_error).strip()}"
+    if options.redis_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(options.redis_url, socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            return f"cannot reach --redis-url {options.redis_url}: {exc}"
+    return None
+
+
 def prepare_process(options: Options) -> None:
     """Pin this process (upstream + load generator) to core 1 and allow enough open files."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -171,6 +201,10 @@ def validity(results: dict, options: Options) -> bool:
 def main(argv: list[str] | None = None) -> int:
     options, _ = parse_args(argv)
     problem = refusal(options)
+    if problem:
+        print(f"bench: {problem}", file=sys.stderr)
+        return 2
+    problem = services_problem(options)
     if problem:
         print(f"bench: {problem}", file=sys.stderr)
         return 2

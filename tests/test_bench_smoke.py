@@ -16,6 +16,7 @@ import pytest
 
 from bench.load import Step, StepConfig
 from bench.upstream import Upstream
+from tests.fakes.openai_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_KEYS = {
@@ -84,6 +85,25 @@ def test_bench_refuses_a_remote_database(tmp_path):
 
     assert process.returncode == 2
     assert "refusing --database-url host 'db.example.com'" in process.stderr
+    assert results == {}
+
+
+def test_bench_says_when_redis_cannot_be_reached(tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/5"
+    process, results, _ = _bench("--servers", "daphne", "--redis-url", url, tmp_path=tmp_path, timeout=30)
+
+    assert process.returncode == 2
+    assert f"cannot reach --redis-url {url}" in process.stderr
+    assert results == {}
+
+
+def test_bench_says_when_postgresql_cannot_be_reached(tmp_path):
+    url = f"postgres://postgres@127.0.0.1:{free_port()}/bench"
+    process, results, _ = _bench("--servers", "daphne", "--database-url", url, tmp_path=tmp_path, timeout=30)
+
+    assert process.returncode == 2
+    assert f"cannot connect to --database-url {url}" in process.stderr
+    assert "Traceback" not in process.stderr
     assert results == {}
 
 

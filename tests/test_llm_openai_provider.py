@@ -188,6 +188,38 @@ async def test_stream_chat_no_retry_after_first_token(provider, fake_openai):
     assert len(fake_openai.requests) == 1
 
 
+@pytest.mark.parametrize("style", ["crlf", "comments", "split"])
+async def test_stream_chat_reads_every_event_framing(provider, fake_openai, style):
+    fake_openai.configure(sse_style=style, prompt_tokens=17, completion_tokens=23)
+    stream = provider.stream_chat(MESSAGES)
+    assert await collect(stream) == TEXT
+    assert stream.usage == Usage(17, 23)
+
+
+async def test_stream_chat_in_stream_error_raises_stream_broken_with_its_message(provider, fake_openai):
+    fake_openai.configure(error_after=3, error_message="The model is overloaded")
+    stream = provider.stream_chat(MESSAGES)
+    with pytest.raises(LLMStreamBroken, match="The model is overloaded"):
+        await collect(stream)
+    assert stream.text_so_far == split_tokens(TEXT)[:3]
+    assert stream.usage.estimated
+
+
+async def test_stream_chat_invalid_json_raises_stream_broken(provider, fake_openai):
+    fake_openai.configure(garbage_after=2)
+    stream = provider.stream_chat(MESSAGES)
+    with pytest.raises(LLMStreamBroken, match="invalid JSON"):
+        await collect(stream)
+    assert stream.text_so_far == split_tokens(TEXT)[:2]
+
+
+async def test_stream_chat_reuses_the_kept_alive_connection(provider, fake_openai):
+    assert await collect(provider.stream_chat(MESSAGES)) == TEXT
+    assert await collect(provider.stream_chat(MESSAGES)) == TEXT
+    first, second = fake_openai.received
+    assert first.peer == second.peer  # the body was read to the end, so the connection went back to the pool
+
+
 async def test_stream_chat_retries_429_then_succeeds(provider, fake_openai):
     fake_openai.enqueue(FakeResponse(status=429, retry_after=0.01), FakeResponse(status=429, retry_after=0.01))
     assert await collect(provider.stream_chat(MESSAGES)) == TEXT

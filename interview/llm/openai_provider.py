@@ -11,7 +11,9 @@ from typing import Any, TypeVar, cast
 
 import httpx2
 import openai
-from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
+import orjson
+from openai import AsyncAPIResponse
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 from openai.types.completion_usage import CompletionUsage
 
@@ -118,51 +120,61 @@ class OpenAIProvider:
     ) -> AsyncGenerator[str, None]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.first_token_timeout
-        upstream: openai.AsyncStream[ChatCompletionChunk] | None = None
-        reported: CompletionUsage | None = None
+        upstream: AsyncAPIResponse[Any] | None = None
+        events: AsyncGenerator[bytes, None] | None = None
+        reported: Usage | None = None
         try:
             upstream = await self._with_retries(lambda: self._open_stream(messages, max_tokens), deadline)
+            events = _sse_data(upstream.http_response)
             started = False
             while True:
                 limit = self.chunk_gap_timeout if started else deadline - loop.time()
-                chunk = await self._next_chunk(upstream, limit, started)
-                if chunk is None:
+                data = await self._next_event(events, limit, started)
+                if data is None or data.startswith(b"[DONE]"):
                     break
-                stream.model = chunk.model or stream.model
-                reported = chunk.usage or reported
-                for delta in _content_deltas(chunk):
+                model, usage, deltas = _decode_chunk(data)
+                stream.model = model or stream.model
+                reported = usage or reported
+                for delta in deltas:
                     started = True
                     stream.text_so_far.append(delta)
                     yield delta
+            if data is not None:  # after [DONE]: read the rest so the kept-alive connection can be reused
+                await _drain(events, self.chunk_gap_timeout)
         finally:
             if upstream is not None:
-                await _close_quietly(upstream)
-                stream.usage = _usage(reported, messages, stream.text)
+                await _close_quietly(upstream, events)
+                stream.usage = reported or _estimated_usage(messages, stream.text)
             else:  # nothing reached the model
                 stream.usage = Usage(prompt_tokens=0, completion_tokens=0, estimated=True)
 
-    async def _open_stream(self, messages: Messages, max_tokens: int | None) -> openai.AsyncStream[ChatCompletionChunk]:
-        return await self._client().chat.completions.create(
+    async def _open_stream(self, messages: Messages, max_tokens: int | None) -> AsyncAPIResponse[Any]:
+        """Send the request with the official client and return its still-unread streaming response.
+
+        The client builds, authenticates and sends the request and raises its status errors; the body
+        is read by `_sse_data` rather than the client's `AsyncStream`, which builds a pydantic
+        `ChatCompletionChunk` per token — the largest cost of a streamed token (docs/performance.md).
+        """
+        request = self._client().chat.completions.with_streaming_response.create(
             model=self.model_name,
             messages=_as_params(messages),
             stream=True,
             stream_options={"include_usage": True},
             max_tokens=openai.omit if max_tokens is None else max_tokens,
         )
+        return await request.__aenter__()
 
-    async def _next_chunk(
-        self, upstream: openai.AsyncStream[ChatCompletionChunk], limit: float, started: bool
-    ) -> ChatCompletionChunk | None:
-        """Return the next chunk, None at the end, or raise the mapped error within `limit` seconds."""
+    async def _next_event(self, events: AsyncGenerator[bytes, None], limit: float, started: bool) -> bytes | None:
+        """Return the next event's data, None at the end, or raise the mapped error within `limit` seconds."""
         try:
             async with asyncio.timeout(max(limit, 0.0)):
-                return await upstream.__anext__()
+                return await anext(events)
         except StopAsyncIteration:
             return None
         except TimeoutError:
             waited = "between chunks" if started else "for the first token"
             raise LLMTimeout(f"No data from the model {waited} within {limit:.1f}s") from None
-        except (openai.APIError, ValueError) as exc:
+        except (httpx2.HTTPError, openai.APIError, ValueError) as exc:
             # Headers arrived, so the request was accepted: any failure now is a broken stream.
             raise LLMStreamBroken(f"Stream broke: {type(exc).__name__}: {exc}") from exc
 
@@ -267,19 +279,85 @@ def _retry_after(headers: httpx2.Headers) -> float | None:
     return None
 
 
-def _content_deltas(chunk: ChatCompletionChunk) -> list[str]:
-    return [choice.delta.content for choice in chunk.choices if choice.index == 0 and choice.delta.content]
+async def _sse_data(response: httpx2.Response) -> AsyncGenerator[bytes, None]:
+    """The `data` of each server-sent event in `response`, in order (the fields other than data are unused)."""
+    buffer = b""
+    data: list[bytes] = []
+    async for chunk in response.aiter_bytes():
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if not line:  # a blank line ends an event
+                if data:
+                    yield b"\n".join(data)
+                    data = []
+            elif line.startswith(b"data:"):
+                value = line[5:]
+                data.append(value[1:] if value.startswith(b" ") else value)
+            # comments (":...") and the event, id and retry fields are ignored
+    if buffer.startswith(b"data:"):
+        data.append(buffer[5:].lstrip(b" "))
+    if data:
+        yield b"\n".join(data)
+
+
+def _decode_chunk(data: bytes) -> tuple[str | None, Usage | None, list[str]]:
+    """One chunk's model, usage (when reported) and content deltas of the first choice."""
+    try:
+        chunk = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise LLMStreamBroken(f"Stream broke: the model sent invalid JSON: {data[:200]!r}") from exc
+    if not isinstance(chunk, dict):
+        raise LLMStreamBroken(f"Stream broke: the model sent {type(chunk).__name__} instead of a chunk")
+    if error := chunk.get("error"):
+        message = error.get("message") if isinstance(error, dict) else None
+        raise LLMStreamBroken(f"Stream broke: {message if isinstance(message, str) and message else error}")
+    deltas = []
+    for choice in chunk.get("choices") or ():
+        if isinstance(choice, dict) and choice.get("index", 0) == 0:
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str) and content:
+                deltas.append(content)
+    model = chunk.get("model")
+    return model if isinstance(model, str) else None, _reported_usage(chunk.get("usage")), deltas
+
+
+def _reported_usage(usage: Any) -> Usage | None:
+    if not isinstance(usage, dict):
+        return None
+    prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+    if not isinstance(prompt, int) or not isinstance(completion, int):
+        return None
+    return Usage(prompt_tokens=prompt, completion_tokens=completion)
+
+
+async def _drain(events: AsyncGenerator[bytes, None], limit: float) -> None:
+    try:
+        async with asyncio.timeout(limit):
+            async for _ in events:
+                pass
+    except (TimeoutError, httpx2.HTTPError):
+        pass  # the connection is dropped instead of reused; the reply is already complete
 
 
 def _usage(reported: CompletionUsage | None, messages: Messages, text: str) -> Usage:
     """The server's usage when it sent one, else an estimate from the prompt and the produced text."""
     if reported is not None:
         return Usage(prompt_tokens=reported.prompt_tokens, completion_tokens=reported.completion_tokens)
+    return _estimated_usage(messages, text)
+
+
+def _estimated_usage(messages: Messages, text: str) -> Usage:
     return Usage(prompt_tokens=count_message_tokens(messages), completion_tokens=count_tokens(text), estimated=True)
 
 
-async def _close_quietly(upstream: openai.AsyncStream[ChatCompletionChunk]) -> None:
+async def _close_quietly(upstream: AsyncAPIResponse[Any], events: AsyncGenerator[bytes, None] | None) -> None:
     try:
+        if events is not None:
+            await events.aclose()
         await upstream.close()
     except Exception:  # the connection may already be gone; closing must not mask the real outcome
         logger.debug("Error while closing an LLM stream", exc_info=True)

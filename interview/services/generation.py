@@ -71,6 +71,8 @@ class Generation:
     def _append(self, delta: str) -> None:
         if not delta:
             return
+        if not self._parts:  # partial saves are counted from the first token, once per second of streaming
+            self._last_save = time.monotonic()
         self._parts.append(delta)
         self._pending.append(delta)
         self.length += len(delta)

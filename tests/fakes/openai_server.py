@@ -58,6 +58,13 @@ class FakeResponse:
     stall_after: int | None = None
     # After this many content chunks, close the socket abruptly (RST) mid-body.
     break_after: int | None = None
+    # After this many content chunks, send an in-stream error event (`{"error": ...}`) and end the body.
+    error_after: int | None = None
+    # After this many content chunks, send an event whose data is not JSON and end the body.
+    garbage_after: int | None = None
+    # How the events are framed: "plain" (`data: ...\n\n`), "crlf" (CRLF line ends), "comments" (a
+    # `: keep-alive` comment before each event) or "split" (each event cut in two mid-line, sent apart).
+    sse_style: str = "plain"
 
 
 @dataclass
@@ -179,9 +186,17 @@ def _chunk_frame(data: bytes) -> bytes:
     return f"{len(data):x}\r\n".encode() + data + b"\r\n"
 
 
-def _sse(payload: dict[str, Any] | str) -> bytes:
+def _sse(payload: dict[str, Any] | str, style: str = "plain") -> bytes:
     data = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-    return _chunk_frame(f"data: {data}\n\n".encode())
+    event = f"data: {data}\n\n".encode()
+    if style == "crlf":
+        event = event.replace(b"\n", b"\r\n")
+    elif style == "comments":
+        event = b": keep-alive\n\n" + event
+    elif style == "split":
+        middle = len(event) // 2
+        return _chunk_frame(event[:middle]) + _chunk_frame(event[middle:])
+    return _chunk_frame(event)
 
 
 class FakeOpenAIServer:
@@ -430,7 +445,9 @@ class FakeOpenAIServer:
 
         def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
             choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-            return _sse({**chunk, "choices": [choice], **({"usage": None} if include_usage else {})})
+            return _sse({**chunk, "choices": [choice], **({"usage": None} if include_usage else {})}, style)
+
+        style = response.sse_style
 
         if not await conn.send(event({"role": "assistant", "content": "", "refusal": None})):
             return False
@@ -439,14 +456,19 @@ class FakeOpenAIServer:
         for sent, start in enumerate(range(0, len(pieces), size)):
             if not await self._before_chunk(conn, response, sent):
                 return False
+            if sent == response.error_after:
+                error = {"message": response.error_message or "Fake in-stream error", "type": "server_error"}
+                return await conn.send(_sse({"error": error}, style) + b"0\r\n\r\n")
+            if sent == response.garbage_after:
+                return await conn.send(_sse("{not json", style) + b"0\r\n\r\n")
             if not await conn.send(event({"content": "".join(pieces[start : start + size])})):
                 return False
         if not await self._before_chunk(conn, response, -(-len(pieces) // size), pace=False):
             return False
         tail = event({}, "stop")
         if include_usage:
-            tail += _sse({**chunk, "choices": [], "usage": self._usage(body, response, len(pieces))})
-        return await conn.send(tail + _sse("[DONE]") + b"0\r\n\r\n")
+            tail += _sse({**chunk, "choices": [], "usage": self._usage(body, response, len(pieces))}, style)
+        return await conn.send(tail + _sse("[DONE]", style) + b"0\r\n\r\n")
 
     async def _before_chunk(self, conn: _Connection, response: FakeResponse, sent: int, pace: bool = True) -> bool:
         """Apply pacing and the stall/break modes before content chunk number `sent`; False ends the response."""
