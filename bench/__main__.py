@@ -50,7 +50,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     add("--bound-ms", type=float, default=100.0, help="p99 server-added latency bound of the capacity search")
     add("--database-url", default="", help="database of the server under test (default: a fresh SQLite file)")
     add("--redis-url", default="", help="Redis for the servers and the scaling run (e.g. redis://127.0.0.1:6379/5)")
-    add("--redis-layer", default="", choices=["", "pubsub", "core"], help="CHANNEL_REDIS_LAYER of the servers")
+    add(
+        "--redis-layer",
+        default="",
+        choices=["", "pubsub", "channels-pubsub", "core"],
+        help="the servers' CHANNEL_REDIS_LAYER",
+    )
     add("--scaling", action="store_true", help="also run one vs two daphne processes on Redis")
     add("--scaling-only", action="store_true", help="run only the scaling comparison")
     add("--scaling-cores", type=float, default=0.5, help="CPU budget of each process in the scaling run")
@@ -153,12 +158,49 @@ def prepare_process(options: Options) -> None:
         os.sched_setaffinity(0, {1})
 
 
-def watchdog(seconds: float) -> None:
+# The local services a run with --database-url / --redis-url talks to, by process name.
+SERVICE_NAMES = {"postgres", "redis-server"}
+
+
+def pin_services(options: Options) -> list[int]:
+    """Move the local PostgreSQL and Redis processes (every thread) to core 1, beside the generator.
+
+    The server's core is then its own: PostgreSQL backends doing the server's queries would otherwise
+    be scheduled on it too and show up as latency. New backends inherit the postmaster's affinity.
+    Returns the thread ids moved (restore_services puts them back on every core).
+    """
+    postgres = options.database_url.startswith("postgres")
+    if not options.pin or (os.cpu_count() or 1) < 2 or not (postgres or options.redis_url):
+        return []
+    moved = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or (proc / "comm").read_text().strip() not in SERVICE_NAMES:
+                continue
+            for task in (proc / "task").iterdir():
+                os.sched_setaffinity(int(task.name), {1})
+                moved.append(int(task.name))
+        except OSError:  # gone meanwhile, or not ours to move: leave it
+            continue
+    return moved
+
+
+def restore_services(moved: list[int]) -> None:
+    every = set(range(os.cpu_count() or 1))
+    for tid in moved:
+        try:
+            os.sched_setaffinity(tid, every)
+        except OSError:
+            continue
+
+
+def watchdog(seconds: float, moved: list[int]) -> None:
     """Exit the process, whatever it is doing, `seconds` from now (servers die with it: PDEATHSIG)."""
 
     def bite() -> None:
         time.sleep(seconds)
         _log(f"bench: hard time limit of {seconds:.0f}s reached; exiting")
+        restore_services(moved)
         os._exit(3)
 
     threading.Thread(target=bite, name="bench-watchdog", daemon=True).start()
@@ -209,8 +251,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {problem}", file=sys.stderr)
         return 2
     prepare_process(options)
-    watchdog(options.time_limit + HARD_EXIT_GRACE)
-    results, truncated = asyncio.run(run(options))
+    moved = pin_services(options)
+    watchdog(options.time_limit + HARD_EXIT_GRACE, moved)
+    try:
+        results, truncated = asyncio.run(run(options))
+    finally:
+        restore_services(moved)
+    results["meta"]["service_threads_on_core_1"] = len(moved)
     results["truncated"] = truncated
     results["valid"] = validity(results, options)
     out = Path(options.out) if options.out else RESULTS_DIR / time.strftime("bench-%Y%m%d-%H%M%S.json")

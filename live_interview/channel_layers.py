@@ -1,4 +1,5 @@
-"""The single-process channel layer: Channels' in-memory layer without its per-message overheads.
+"""Channel layers: Channels' in-memory layer without its per-message overheads, and a Redis pub/sub
+layer that delivers inside its own process without the round trip (DirectPubSubChannelLayer, below).
 
 `channels.layers.InMemoryChannelLayer` deep-copies every message once per receiving channel, starts
 a task per member on each group send, and scans every channel and group for expired entries on
@@ -11,11 +12,19 @@ a second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
+import uuid
+from collections import deque
 from typing import Any
 
 from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
+from channels_redis.utils import _wrap_close
+
+logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = 1.0
 
@@ -81,3 +90,128 @@ class LocalChannelLayer(InMemoryChannelLayer):
                 self._put(channel, message, expires)
             except ChannelFull:
                 pass
+
+
+# --- Redis ----------------------------------------------------------------------------------------
+
+# Marks a payload published by `DirectPubSubChannelLayer`: the marker, then the publishing loop
+# layer's id, then the serialized message. msgpack never starts a map with a zero byte, so a payload
+# from channels-redis' own pub/sub layer (another process mid-upgrade) is told apart and kept whole.
+ORIGIN_MARKER = b"\x00ai1"
+ORIGIN_LENGTH = len(ORIGIN_MARKER) + 16
+# Publishes queued beyond this make `send` and `group_send` wait for the writer (back-pressure).
+OUTBOX_LIMIT = 10_000
+PIPELINE_BATCH = 500
+
+
+class DirectPubSubChannelLayer(RedisPubSubChannelLayer):
+    """channels-redis' pub/sub layer, with a direct path inside the process and pipelined publishes.
+
+    The stock layer publishes every message to Redis and waits for the reply, one message at a
+    time under a lock, and delivers it to its own process's sockets only when Redis sends it back
+    through the subscription. Streaming sends a frame to both sockets of a chat every coalescing
+    window, and both are usually in the process that publishes it. Here a message goes straight
+    into the queues of this process's members, and is published for the other processes by one
+    writer task per connection, many messages to a pipeline; the copy Redis sends back to this
+    process is recognised by its origin and dropped. Order per publishing process is kept on both
+    paths (one FIFO outbox, one writer). `send` and `group_send` return once the message is queued:
+    channel-layer delivery was never acknowledged, and a Redis failure is logged, as a lost message.
+    """
+
+    def _get_layer(self) -> RedisPubSubLoopLayer:
+        loop = asyncio.get_running_loop()
+        layer = self._layers.get(loop)
+        if layer is None:
+            layer = self._layers[loop] = _DirectLoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            _wrap_close(self, loop)
+        return layer
+
+
+class _DirectLoopLayer(RedisPubSubLoopLayer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.origin = ORIGIN_MARKER + uuid.uuid4().bytes
+        self._shards = [_DirectShard(shard.host, self) for shard in self._shards]
+
+    def _deliver(self, channel: str, data: bytes) -> None:
+        queue = self.channels.get(channel)
+        if queue is not None:
+            queue.put_nowait(data)
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        data = self.channel_layer.serialize(message)
+        if channel in self.channels:  # a channel of this loop layer: nobody else subscribes to it
+            self._deliver(channel, data)
+            return
+        await self._get_shard(channel).post(channel, self.origin + data)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        group_channel = self._get_group_channel_name(group)
+        data = self.channel_layer.serialize(message)
+        for channel in self.groups.get(group_channel, ()):
+            self._deliver(channel, data)
+        await self._get_shard(group_channel).post(group_channel, self.origin + data)
+
+    async def flush(self) -> None:
+        for shard in self._shards:
+            await shard.stop_writer()
+        await super().flush()
+
+
+class _DirectShard(RedisSingleShardConnection):
+    def __init__(self, host: Any, channel_layer: _DirectLoopLayer) -> None:
+        super().__init__(host, channel_layer)
+        self._outbox: deque[tuple[str, bytes]] = deque()
+        self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
+        self._writer: asyncio.Task[None] | None = None
+
+    async def post(self, channel: str, data: bytes) -> None:
+        """Queue a publish for the writer; wait only while the outbox is over its limit."""
+        self._outbox.append((channel, data))
+        self._wake.set()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write())
+        if len(self._outbox) >= OUTBOX_LIMIT:
+            self._room.clear()
+            await self._room.wait()
+
+    async def _write(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._outbox:
+                batch = [self._outbox.popleft() for _ in range(min(PIPELINE_BATCH, len(self._outbox)))]
+                try:
+                    self._ensure_redis()
+                    pipe = self._redis.pipeline(transaction=False)
+                    for channel, data in batch:
+                        pipe.publish(channel, data)
+                    await pipe.execute()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("Publishing %d channel-layer messages to Redis failed", len(batch))
+                    await asyncio.sleep(0.1)
+                if len(self._outbox) < OUTBOX_LIMIT:
+                    self._room.set()
+
+    async def stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+        self._outbox.clear()
+        self._room.set()
+
+    def _receive_message(self, message: dict[str, Any] | None) -> None:
+        if message is None:
+            return
+        data = message["data"]
+        if isinstance(data, bytes) and data.startswith(ORIGIN_MARKER):
+            if data.startswith(self.channel_layer.origin):
+                return  # published by this loop layer, which delivered it directly
+            message = {**message, "data": data[ORIGIN_LENGTH:]}
+        super()._receive_message(message)

@@ -145,13 +145,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-# "pubsub" (default): Redis fans a group message out once per process (docs/performance.md);
-# "core": channels-redis' list-based layer, a round trip per message per socket.
+# "pubsub" (default): Redis fans a group message out once per process, and this process's own sockets
+# get it directly (live_interview/channel_layers.py, docs/performance.md); "channels-pubsub":
+# channels-redis' pub/sub layer as it ships; "core": its list-based layer, a round trip per message per socket.
 CHANNEL_REDIS_LAYER = os.environ.get("CHANNEL_REDIS_LAYER", "pubsub").strip() or "pubsub"
-if REDIS_URL and CHANNEL_REDIS_LAYER == "pubsub":
+_PUBSUB_LAYERS = {
+    "pubsub": "live_interview.channel_layers.DirectPubSubChannelLayer",
+    "channels-pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+if REDIS_URL and CHANNEL_REDIS_LAYER in _PUBSUB_LAYERS:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": _PUBSUB_LAYERS[CHANNEL_REDIS_LAYER],
             "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "asgi")},
         }
     }
@@ -168,7 +173,9 @@ elif REDIS_URL and CHANNEL_REDIS_LAYER == "core":
         }
     }
 elif REDIS_URL:
-    raise ImproperlyConfigured(f"CHANNEL_REDIS_LAYER must be 'pubsub' or 'core', got {CHANNEL_REDIS_LAYER!r}")
+    raise ImproperlyConfigured(
+        f"CHANNEL_REDIS_LAYER must be 'pubsub', 'channels-pubsub' or 'core', got {CHANNEL_REDIS_LAYER!r}"
+    )
 else:
     CHANNEL_LAYERS = {
         "default": {
