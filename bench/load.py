@@ -318,7 +318,7 @@ class Step:
         self.measure_to = self.measure_from + config.duration
         await asyncio.sleep(self.measure_from - time.perf_counter())
         cpu0, loop0, gen0, wall0 = self._cpu(), self._loop_cpu(), _own_cpu(), time.perf_counter()
-        machine0 = machine_busy_seconds()
+        machine0, core0, rest0 = machine_busy_seconds(), generator_core_busy_seconds(), server_cores_busy_seconds()
         gc0, GENERATOR_GC.longest = GENERATOR_GC.seconds, 0.0
         rss0 = self._rss()
         rss_peak, streaming_samples = rss0, []
@@ -327,7 +327,7 @@ class Step:
             rss_peak = max(rss_peak, self._rss())
             streaming_samples.append(sum(1 for s in self.sessions if s.streaming))
         cpu1, loop1, gen1, wall1 = self._cpu(), self._loop_cpu(), _own_cpu(), time.perf_counter()
-        machine1 = machine_busy_seconds()
+        machine1, core1, rest1 = machine_busy_seconds(), generator_core_busy_seconds(), server_cores_busy_seconds()
         self.active = False
         drained = await self._drain()
         stats_after = await asyncio.to_thread(self._stats)
@@ -347,6 +347,12 @@ class Step:
             "server_cpu_seconds": cpu1 - cpu0,
             "server_loop_cpu_seconds": loop1 - loop0,
             "generator_cpu_fraction": (gen1 - gen0) / (wall1 - wall0),
+            # The generator's core as a whole (it also runs PostgreSQL and Redis when those are pinned there).
+            "generator_core_busy_fraction": (core1 - core0) / (wall1 - wall0) if core0 is not None else None,
+            # Busy time on the server's core(s) that was not the server's: what can disturb its latency.
+            "server_core_other_fraction": (
+                ((rest1 - rest0) - (cpu1 - cpu0)) / (wall1 - wall0) if rest0 is not None else None
+            ),
             # Busy CPU of the machine that was neither the server(s) nor this process (database, Redis, others).
             "other_cpu_fraction": ((machine1 - machine0) - (cpu1 - cpu0) - (gen1 - gen0)) / (wall1 - wall0),
             "generator_gc": {
@@ -431,6 +437,30 @@ def machine_busy_seconds() -> float:
         fields = [int(x) for x in stat.readline().split()[1:]]
     idle = fields[3] + fields[4]
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _cores_busy_seconds(cores: set[int]) -> float:
+    names = {f"cpu{core}" for core in cores}
+    busy = 0
+    with open("/proc/stat") as stat:
+        for line in stat:
+            name, *values = line.split()
+            if name in names:
+                fields = [int(x) for x in values]
+                busy += sum(fields[:8]) - fields[3] - fields[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def generator_core_busy_seconds() -> float | None:
+    """Busy CPU seconds of the one core this process is pinned to, or None when it is not pinned to one."""
+    cores = os.sched_getaffinity(0)
+    return _cores_busy_seconds(cores) if len(cores) == 1 else None
+
+
+def server_cores_busy_seconds() -> float | None:
+    """Busy CPU seconds of the other cores (the server's) when this process is pinned to one, else None."""
+    cores = os.sched_getaffinity(0)
+    return _cores_busy_seconds(set(range(os.cpu_count() or 1)) - cores) if len(cores) == 1 else None
 
 
 def _own_cpu() -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 GENERATOR_SATURATED = 0.90
+# The generator's core as a whole (generator plus the pinned PostgreSQL and Redis).
+CORE_SATURATED = 0.95
 
 
 def percentile(values: Any, q: float) -> float | None:
@@ -42,7 +44,8 @@ def step_summary(
     turns = rec.turns
     stream_seconds = sum(rec.stream_seconds) / len(rec.stream_seconds) if len(rec.stream_seconds) else None
     writes_per_turn = result["total_writes"] / turns if turns else None
-    saturated = result["generator_cpu_fraction"] > GENERATOR_SATURATED
+    core_busy = result.get("generator_core_busy_fraction")
+    saturated = result["generator_cpu_fraction"] > GENERATOR_SATURATED or (core_busy or 0.0) > CORE_SATURATED
     valid = not result["invalid"] and not rec.errors and result["drained"]
     summary = {
         "sessions": sessions,
@@ -74,6 +77,12 @@ def step_summary(
         "generator_cpu_fraction": round(result["generator_cpu_fraction"], 3),
         "generator_saturated": saturated,
         "other_cpu_fraction": round(result.get("other_cpu_fraction", 0.0), 3),
+        "generator_core_busy_fraction": round(core_busy, 3) if core_busy is not None else None,
+        "server_core_other_fraction": (
+            round(result["server_core_other_fraction"], 3)
+            if result.get("server_core_other_fraction") is not None
+            else None
+        ),
         "generator_gc": result.get("generator_gc", {}),
         "turns": turns,
         "stream_seconds_mean": round(stream_seconds, 2) if stream_seconds else None,
