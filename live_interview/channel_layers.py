@@ -178,7 +178,13 @@ class _DirectShard(RedisSingleShardConnection):
             await self._room.wait()
 
     async def _write(self) -> None:
+        task = asyncio.current_task()
+        assert task is not None
         while True:
+            # redis-py can absorb a cancellation that arrives inside `execute()` (it cleans up the
+            # connection and returns): honour it here, or the loop's shutdown waits on this task forever.
+            if task.cancelling():
+                raise asyncio.CancelledError
             await self._wake.wait()
             self._wake.clear()
             while self._outbox:
@@ -196,6 +202,8 @@ class _DirectShard(RedisSingleShardConnection):
                     await asyncio.sleep(0.1)
                 if len(self._outbox) < OUTBOX_LIMIT:
                     self._room.set()
+                if task.cancelling():
+                    raise asyncio.CancelledError
 
     async def stop_writer(self) -> None:
         writer, self._writer = self._writer, None

@@ -9,6 +9,7 @@ is not: every process of a deployment runs the same layer, from the same setting
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 
 import pytest
@@ -116,3 +117,26 @@ async def test_a_discarded_member_gets_nothing_more(layers):
 
     assert await receive_all(other, remote, 1) == [{"type": "chat.frame"}]
     await nothing_more(layer, channel)
+
+
+@pytest.mark.parametrize("yields", [3, 5, 8, 12, 20])
+def test_a_closing_event_loop_is_not_held_up_by_a_publish_in_flight(yields):
+    """asyncio.run cancels the writer wherever it is (connecting, sending); the loop must still close.
+
+    Without the writer's own check, a cancellation redis-py absorbs while connecting leaves the
+    writer waiting for work forever, and the loop's shutdown with it (seen as a hung test teardown).
+    """
+    prefix = f"test{uuid.uuid4().hex[:8]}"
+
+    async def main():
+        layer = DirectPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix)
+        channel = await layer.new_channel()
+        await layer.group_add("chat.5", channel)
+        await layer.group_send("chat.5", {"type": "chat.frame"})
+        for _ in range(yields):  # let the writer get part of the way; returning then cancels it
+            await asyncio.sleep(0)
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the event loop did not finish closing"
