@@ -61,6 +61,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     add("--scaling-cores", type=float, default=0.5, help="CPU budget of each process in the scaling run")
     add("--scaling-start", type=int, default=20, help="S per process where the scaling search starts")
     add("--uvicorn-ws", default="websockets-sansio", help="uvicorn's --ws implementation")
+    add("--relay-parser", default="sse", choices=["sse", "client"],
+        help="how the relay reads the stream: its events parsed as the product does, or the openai client's chunks")  # fmt: skip
     add("--time-limit", type=float, default=900.0, help="seconds after which the run stops itself")
     add("--no-pin", action="store_true", help="do not pin the server to core 0 and the generator to core 1")
     add("--profile", action="store_true", help="sample each server with py-spy during the fixed step")
@@ -76,7 +78,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         bound_ms=args.bound_ms, database_url=args.database_url, redis_url=args.redis_url, redis_layer=args.redis_layer,
         scaling=args.scaling or args.scaling_only, scaling_only=args.scaling_only, scaling_cores=args.scaling_cores,
         scaling_start=args.scaling_start, time_limit=args.time_limit, out=args.out, pin=not args.no_pin,
-        uvicorn_ws=args.uvicorn_ws, profile=args.profile,
+        uvicorn_ws=args.uvicorn_ws, relay_parser=args.relay_parser, profile=args.profile,
     )  # fmt: skip
     if args.smoke:
         options = smoke(options)

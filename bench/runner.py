@@ -68,6 +68,7 @@ class Options:
     smoke: bool = False
     pin: bool = True
     uvicorn_ws: str = "websockets-sansio"
+    relay_parser: str = "sse"
     profile: bool = False
     warm: bool = True
 
@@ -202,6 +203,7 @@ class Bench:
         server = Server(
             kind, env=env, cpus="0" if self.results["meta"]["pinned"] else "0-1023", log_dir=self.tmp,
             upstream=self.upstream.base_url, window_ms=self.o.coalesce_ms, cap=cap, uvicorn_ws=self.o.uvicorn_ws,
+            relay_parser=self.o.relay_parser,
         )  # fmt: skip
         self.live.append(server)
         self.results["meta"].setdefault("server_pids", []).append(server.launch())

@@ -87,7 +87,7 @@ class Server:
 
     def __init__(
         self, kind: str, *, env: dict[str, str], cpus: str, log_dir: Path, upstream: str, window_ms: int,
-        cap: CpuCap | None = None, uvicorn_ws: str = "websockets-sansio",
+        cap: CpuCap | None = None, uvicorn_ws: str = "websockets-sansio", relay_parser: str = "sse",
     ) -> None:  # fmt: skip
         self.kind = kind
         self.port = free_port()
@@ -98,6 +98,7 @@ class Server:
         self.upstream = upstream
         self.window_ms = window_ms
         self.uvicorn_ws = uvicorn_ws
+        self.relay_parser = relay_parser
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -109,6 +110,7 @@ class Server:
         host, port = "127.0.0.1", str(self.port)
         if self.kind == "relay":
             args = ["bench.relay", "--port", port, "--upstream", self.upstream, "--window-ms", str(self.window_ms)]
+            args += ["--parser", self.relay_parser]
         elif self.kind == "daphne":
             args = ["daphne", "-b", host, "-p", port, "bench.asgi:application"]
         elif self.kind == "uvicorn":
