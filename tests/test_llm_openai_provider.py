@@ -6,6 +6,7 @@ import asyncio
 import gc
 import warnings
 
+import httpx2
 import pytest
 
 from interview.llm import get_provider
@@ -379,3 +380,16 @@ def test_stream_chat_drops_clients_of_closed_loops(fake_openai):
         assert len(provider._clients) == 1
         provider._clients.clear()
         gc.collect()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'data: {"a":1}\n\ndata: {"a":2}\n\n',
+        b'data: {"a":1}\r\n\r\ndata: {"a":2}',
+        b': ping\ndata:{"a":1}\n\ndata: {"a":2}\n',
+    ],
+)
+async def test_sse_data_reads_events_however_the_body_is_framed_or_ends(body):
+    response = httpx2.Response(200, content=body)
+    assert [data async for data in provider_module._sse_data(response)] == [b'{"a":1}', b'{"a":2}']

@@ -287,20 +287,25 @@ async def _sse_data(response: httpx2.Response) -> AsyncGenerator[bytes, None]:
         buffer += chunk
         *lines, buffer = buffer.split(b"\n")
         for line in lines:
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            if not line:  # a blank line ends an event
-                if data:
-                    yield b"\n".join(data)
-                    data = []
-            elif line.startswith(b"data:"):
-                value = line[5:]
-                data.append(value[1:] if value.startswith(b" ") else value)
-            # comments (":...") and the event, id and retry fields are ignored
-    if buffer.startswith(b"data:"):
-        data.append(buffer[5:].lstrip(b" "))
-    if data:
-        yield b"\n".join(data)
+            if event := _sse_line(line, data):
+                yield event
+    # A body that ends without the blank line still ends its last event.
+    if (event := _sse_line(buffer, data)) or (event := _sse_line(b"", data)):
+        yield event
+
+
+def _sse_line(line: bytes, data: list[bytes]) -> bytes | None:
+    """Take one line into `data`; return the event's data when the line ends an event (a blank line)."""
+    line = line.removesuffix(b"\r")
+    if not line:
+        event = b"\n".join(data) if data else None
+        data.clear()
+        return event
+    if line.startswith(b"data:"):
+        value = line[5:]
+        data.append(value[1:] if value.startswith(b" ") else value)
+    # comments (":...") and the event, id and retry fields are ignored
+    return None
 
 
 def _decode_chunk(data: bytes) -> tuple[str | None, Usage | None, list[str]]:
