@@ -30,6 +30,7 @@ from interview.llm.base import (
     Usage,
 )
 from interview.llm.tokens import count_message_tokens, count_tokens
+from interview.llm.transport import http_transport
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ RETRY_AFTER_CAP = 2.0
 BACKOFF_CAP = 2.0
 # Servers without API keys (llama.cpp, vLLM) still need a non-empty key for the client to start.
 PLACEHOLDER_API_KEY = "sk-no-key-required"
+# The openai client's own defaults, which it applies only to the transport it makes itself.
+CONNECTION_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 JSON_FALLBACK_NOTE = "Reply with one JSON object only, no prose, matching this JSON schema:\n"
 
 
@@ -249,7 +252,9 @@ class OpenAIProvider:
             base_url=self.base_url,
             timeout=timeout,
             max_retries=0,
-            http_client=openai.DefaultAsyncHttpx2Client(timeout=timeout),
+            http_client=openai.DefaultAsyncHttpx2Client(
+                timeout=timeout, transport=http_transport(limits=CONNECTION_LIMITS)
+            ),
         )
 
 
