@@ -76,6 +76,24 @@ async def test_stream_chat_yields_multi_token_chunks(provider, fake_openai):
     assert "".join(deltas) == TEXT and len(deltas) == -(-len(split_tokens(TEXT)) // 4)
 
 
+async def test_stream_chat_sends_the_prompt_as_given_with_the_key(provider, fake_openai):
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": 'Quotes " and \\ backslashes, ünïcode, and a\nnew line'},
+        {"role": "assistant", "content": ""},
+    ]
+    await collect(provider.stream_chat(messages))
+    request = fake_openai.received[0]
+    assert (request.method, request.path) == ("POST", "/v1/chat/completions")
+    assert request.headers["authorization"] == "Bearer test-key"
+    assert request.body == {
+        "model": provider.model_name,
+        "messages": messages,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+
+
 async def test_stream_chat_requests_usage_and_max_tokens(provider, fake_openai):
     await collect(provider.stream_chat(MESSAGES, max_tokens=120))
     body = fake_openai.requests[0]
