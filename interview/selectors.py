@@ -15,9 +15,15 @@ def chat_get(chat_id: int) -> Chat | None:
     return Chat.objects.select_related("user", "invitation").filter(pk=chat_id).first()
 
 
-def chat_prompt_build(chat_id: int, message_id: str) -> tuple[list[dict[str, str]], Turn, str]:
-    """The LLM messages, the structured turn, and the key-question text the server appends."""
-    chat = Chat.objects.select_related("user", "resume", "job_listing").get(pk=chat_id)
+Prompt = tuple[list[dict[str, str]], Turn, str]
+
+
+def chat_prompt_build(chat: Chat, message_id: str) -> Prompt:
+    """The LLM messages, the structured turn, and the key-question text the server appends.
+
+    `chat` should come with its user, resume and job listing (select_related); the transcript is
+    every message before `message_id`, the placeholder of the turn being generated.
+    """
     message = s.find_message(chat.messages, message_id) or {}
     plan = s.TurnPlan.from_dict(message.get("turn", {}))
     transcript: list[dict[str, str]] = []

@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from interview.models import Chat
 from interview.services import interview as svc
 from interview.services.errors import ServiceError
-from tests.factories import ChatFactory
+from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,22 @@ def test_stale_streaming_message_is_marked_interrupted():
     turn = submit(chat, T0 + timedelta(seconds=5)).turn
     assert svc.streaming_interrupt(chat_id=chat.pk, message_id=turn.message_id, now=T0) is True
     assert Chat.objects.get(pk=chat.pk).messages[-1]["status"] == "error"
+
+
+def test_a_new_turn_carries_its_prompt_built_from_the_locked_row():
+    """answer_submit builds the next turn's prompt from the row it holds: no second read of the chat."""
+    chat = asked_chat(resume=ResumeFactory(), job_listing=JobListingFactory())
+    with CaptureQueriesContext(connection) as queries:
+        result = submit(chat, T0 + timedelta(seconds=5))
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects  # the locked read, with the user, resume and job listing joined
+    if connection.features.has_select_for_update_of:
+        assert 'FOR UPDATE OF "interview_chat"' in selects[0]  # the joined rows are read, not locked
+
+    messages, turn, suffix = result.turn.prompt
+    assert [m["role"] for m in messages] == ["system", "assistant", "user", "system"]
+    assert "Hi. One?" in messages[1]["content"] and "An answer." in messages[2]["content"]
+    everything = "\n".join(m["content"] for m in messages)
+    assert "Python developer with 6 years of Django." in everything
+    assert "Senior Django developer." in everything
+    assert turn.answer == "An answer." and turn.question_number == 2 and "Two?" in suffix

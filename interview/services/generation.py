@@ -22,7 +22,6 @@ from consumers import protocol as p
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
 from interview.logic import session as s
-from interview.selectors import chat_prompt_build
 from interview.services.broadcast import chat_broadcast, control_group
 from interview.services.interview import TurnStart, generation_finish, generation_save_partial
 
@@ -42,6 +41,7 @@ class Generation:
         self.chat_id = turn.chat_id
         self.message_id = turn.message_id
         self.plan = turn.plan
+        self.prompt = turn.prompt
         self._parts: list[str] = []
         self._pending: list[str] = []
         self.length = 0
@@ -86,7 +86,7 @@ class Generation:
         try:
             provider = get_provider()
             model = provider.model_name
-            messages, turn, suffix = await database_sync_to_async(chat_prompt_build)(self.chat_id, self.message_id)
+            messages, turn, suffix = self.prompt
             stream = provider.stream_chat(messages, turn=turn)
             self._stream_task = asyncio.create_task(self._consume(stream))
             if self._stopped:

@@ -18,6 +18,7 @@ from django.db import transaction
 from interview.llm.base import Usage
 from interview.logic import session as s
 from interview.models import Chat
+from interview.selectors import Prompt, chat_prompt_build
 from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_default
 from interview.services.usage import usage_record
@@ -34,9 +35,13 @@ def _grace() -> timedelta:
     return timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
 
 
-def _locked_chat(chat_id: int) -> Chat:
+def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
+    """The chat row, locked; `for_turn` also loads what a new turn's prompt needs (only the chat is locked)."""
+    chats = Chat.objects.select_for_update(of=("self",))
+    if for_turn:
+        chats = chats.select_related("user", "resume", "job_listing")
     try:
-        return Chat.objects.select_for_update().get(pk=chat_id)
+        return chats.get(pk=chat_id)
     except Chat.DoesNotExist:
         raise ServiceError("not_found", "This interview no longer exists.") from None
 
@@ -49,6 +54,7 @@ class TurnStart:
     user_id: int
     message_id: str
     plan: s.TurnPlan
+    prompt: Prompt
     created: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -76,8 +82,16 @@ class ExpireResult:
 def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
     placeholder = s.assistant_placeholder(message_id=new_message_id(), plan=plan, now=now)
     chat.messages.append(placeholder)
+    # Built here, from the row this transaction already holds, rather than read again by the
+    # generation: everything the prompt uses (the messages before the placeholder, the questions'
+    # text, the resume and job listing) is settled once the placeholder is appended.
     return TurnStart(
-        chat_id=chat.pk, user_id=chat.user_id, message_id=placeholder["id"], plan=plan, created=[placeholder]
+        chat_id=chat.pk,
+        user_id=chat.user_id,
+        message_id=placeholder["id"],
+        plan=plan,
+        prompt=chat_prompt_build(chat, placeholder["id"]),
+        created=[placeholder],
     )
 
 
@@ -89,7 +103,7 @@ def _ensure_not_busy(chat: Chat) -> None:
 def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStart | None:
     """Begin the interview with a greeting and the first key question; None if already begun."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
             raise ServiceError("completed", "This interview has finished.")
         if chat.status == Chat.IN_PROGRESS:
@@ -109,7 +123,7 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
 def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) -> SubmitResult:
     """Store a candidate's answer and the assistant turn it calls for, exactly once per client id."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        chat = _locked_chat(chat_id, for_turn=True)
         existing = s.find_by_client_id(chat.messages, client_id)
         if existing is not None:
             return SubmitResult(user_message=existing, duplicate=True, turn=None)
@@ -240,7 +254,7 @@ def _window_closed(chat: Chat, now: datetime) -> bool:
 def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
     """Repeat the latest turn that failed upstream, as a new assistant message."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
             raise ServiceError("completed", "This interview has finished.")
         _ensure_not_busy(chat)
@@ -255,7 +269,7 @@ def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
 def question_expire(*, chat_id: int, index: int, now: datetime) -> ExpireResult | None:
     """Record key question `index` as expired and plan the next turn; None if already settled."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        chat = _locked_chat(chat_id, for_turn=True)
         if chat.status != Chat.IN_PROGRESS or chat.current_question_index != index:
             return None
         question = chat.key_questions[index]
