@@ -18,7 +18,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from interview.extraction import ExtractedDocument, ExtractionError, Limits, extract_document, safe_display_name
+from interview.extraction import (
+    ExtractedDocument,
+    ExtractionError,
+    Limits,
+    Sandbox,
+    extract_document,
+    safe_display_name,
+)
 from interview.extraction.sniff import format_mb
 from interview.models import UploadedJobListing, UploadedResume
 from interview.services.errors import ServiceError
@@ -40,6 +47,11 @@ def extraction_limits() -> Limits:
         max_pages=int(getattr(settings, "EXTRACTION_MAX_PAGES", defaults.max_pages)),
         max_text_chars=int(getattr(settings, "DOCUMENT_MAX_TEXT_CHARS", defaults.max_text_chars)),
     )
+
+
+def extraction_sandbox() -> Sandbox:
+    """How extraction children are isolated from this process (DJANGO_UNDUMPABLE, EXTRACTION_CHILD_USER)."""
+    return Sandbox(undumpable=settings.UNDUMPABLE, child_user=settings.EXTRACTION_CHILD_USER)
 
 
 def document_extract(*, upload: UploadedFile) -> ExtractedDocument:
@@ -131,7 +143,8 @@ def _extract(upload: UploadedFile) -> tuple[ExtractedDocument, bytes]:
             raise ExtractionError("too_large", limit_mb=format_mb(limits.max_bytes))
         upload.seek(0)
         data = upload.read(limits.max_bytes + 1)
-        return extract_document(data, filename=upload.name or "", limits=limits), data
+        document = extract_document(data, filename=upload.name or "", limits=limits, sandbox=extraction_sandbox())
+        return document, data
     except ExtractionError as exc:
         raise ServiceError(exc.code, exc.message) from exc
 
