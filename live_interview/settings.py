@@ -295,6 +295,15 @@ TOKEN_BRANCH_NAME = os.environ.get("TOKEN_BRANCH_NAME", "main")
 ANSWER_MAX_CHARS = env_int("ANSWER_MAX_CHARS", 8000)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Resumes plus job listings one user may add in any hour (0: unlimited).
+UPLOAD_MAX_PER_HOUR = env_int("UPLOAD_MAX_PER_HOUR", 20)
+
+# --- Extraction sandbox (docs/operations.md) ----------------------------------------------------
+# A process that starts an extraction child becomes undumpable first: same-user processes can then
+# neither read its /proc/<pid>/environ nor ptrace it (nor can py-spy attach, nor is a core dumped).
+UNDUMPABLE = env_bool("DJANGO_UNDUMPABLE", default=True)
+# Who the child runs as when the server runs as root: a user name, a uid or "uid:gid".
+EXTRACTION_CHILD_USER = os.environ.get("EXTRACTION_CHILD_USER", "nobody").strip()
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The folder django.core.mail.backends.filebased.EmailBackend writes each message to (the E2E tests read it).

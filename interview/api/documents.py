@@ -2,7 +2,8 @@
 
 Owners only, except that interviewers and admins may read documents attached to chats they may
 observe; any other document is a 404. Uploads over the size limit are cut off while the body is
-read (413); refused files are a 400 naming the reason; nothing is stored for either.
+read (413); refused files are a 400 naming the reason; a user over UPLOAD_MAX_PER_HOUR gets a 429
+with Retry-After; nothing is stored for any of them.
 """
 
 from __future__ import annotations
@@ -142,6 +143,9 @@ class _DocumentViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def refused(self, exc: ServiceError, field: str) -> Response:
+        if isinstance(exc, svc.UploadRateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+            return Response({"detail": exc.message}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
         return Response({field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
 
     def too_large(self, request: Request) -> Response | None:
@@ -169,7 +173,7 @@ class ResumeViewSet(_DocumentViewSet):
 
     @extend_schema(request={"multipart/form-data": ResumeCreateSerializer}, responses={201: ResumeSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Upload a resume; a refused file is a 400 (413 when too large) and nothing is stored."""
+        """Upload a resume; a refused file is a 400 (413 when too large, 429 over the hourly quota); nothing is stored."""
         if (response := self.too_large(request)) is not None:
             return response
         incoming = ResumeCreateSerializer(data=request.data)
@@ -207,7 +211,7 @@ class JobListingViewSet(_DocumentViewSet):
         responses={201: JobListingSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Add a job listing from a file or pasted text; it starts `pending` and is parsed in the background."""
+        """Add a job listing from a file or pasted text (429 over the hourly quota); it is parsed in the background."""
         if (response := self.too_large(request)) is not None:
             return response
         incoming = JobListingCreateSerializer(data=request.data)

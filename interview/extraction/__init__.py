@@ -1,8 +1,9 @@
 """Safe text extraction from uploaded PDF, DOCX and TXT files.
 
-`extract_document(data, filename=..., limits=...)` sniffs the type from the bytes, checks the name
-agrees, refuses hostile files (zip bombs, truncated or encrypted PDFs, scans), and parses PDFs and
-DOCX files in a child process under memory, CPU, time and page limits. Plain text is decoded here:
+`extract_document(data, filename=..., limits=..., sandbox=...)` sniffs the type from the bytes, checks
+the name agrees, refuses hostile files (zip bombs, truncated or encrypted PDFs, scans), and parses PDFs
+and DOCX files in a child process under memory, CPU, time and page limits, isolated from the server's
+secrets (`sandbox`). Plain text is decoded here:
 decoding cannot hang or crash. No Django imports, so the child process stays light.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from interview.extraction.errors import ExtractionError
 from interview.extraction.limits import Limits
 from interview.extraction.runner import run_child
+from interview.extraction.sandbox import Sandbox
 from interview.extraction.sniff import (
     KIND_EXTENSIONS,
     Kind,
@@ -29,6 +31,7 @@ __all__ = [
     "ExtractionError",
     "Kind",
     "Limits",
+    "Sandbox",
     "extract_document",
     "safe_display_name",
 ]
@@ -49,7 +52,9 @@ class ExtractedDocument:
         return KIND_EXTENSIONS[self.kind]
 
 
-def extract_document(data: bytes, *, filename: str, limits: Limits) -> ExtractedDocument:
+def extract_document(
+    data: bytes, *, filename: str, limits: Limits, sandbox: Sandbox | None = None
+) -> ExtractedDocument:
     """Return the document's text, or raise ExtractionError saying why the file is refused."""
     check_size(len(data), limits)
     claimed = kind_from_name(filename)
@@ -58,5 +63,5 @@ def extract_document(data: bytes, *, filename: str, limits: Limits) -> Extracted
     if kind == "txt":
         text, encoding = decode_text(data)
         return ExtractedDocument(kind=kind, text=clean_text(text, max_chars=limits.max_text_chars), encoding=encoding)
-    result = run_child(kind, data, limits)
+    result = run_child(kind, data, limits, sandbox)
     return ExtractedDocument(kind=kind, text=result.text, pages=result.pages)

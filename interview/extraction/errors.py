@@ -21,6 +21,7 @@ TOO_MUCH_TEXT: Final = "too_much_text"
 TIMEOUT: Final = "timeout"
 RESOURCES: Final = "resources"
 BUSY: Final = "busy"
+UNAVAILABLE: Final = "unavailable"
 
 _MESSAGES: Final[dict[str, str]] = {
     EMPTY: "The file is empty.",
@@ -46,6 +47,7 @@ _MESSAGES: Final[dict[str, str]] = {
     TIMEOUT: "Reading the file took longer than {seconds} seconds, so it was stopped. Try a simpler file.",
     RESOURCES: "The file could not be read within the memory allowed, so it was refused. Try a simpler file.",
     BUSY: "Too many files are being read right now. Please try again in a minute.",
+    UNAVAILABLE: "Files cannot be read right now. Please try again later or tell the site's administrator.",
 }
 
 

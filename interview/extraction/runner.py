@@ -17,13 +17,14 @@ from typing import Any, Final
 from interview.extraction import errors as e
 from interview.extraction.errors import ExtractionError
 from interview.extraction.limits import Limits
+from interview.extraction.sandbox import Sandbox, child_identity, process_make_undumpable
 
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]
 WORKER_MODULE: Final = "interview.extraction.worker"
 # The child gets a minimal environment: none of the server's secrets reach a process parsing hostile input.
-_ENV_PASSTHROUGH: Final = ("PATH", "LANG", "LC_ALL", "TMPDIR", "HOME")
+_ENV_PASSTHROUGH: Final = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 _STDERR_TAIL: Final = 2000
 # Each PDF child can take a few hundred MB and a core: at most this many run at once per server process.
 MAX_CONCURRENT_CHILDREN: Final = max(1, min(4, os.cpu_count() or 1))
@@ -38,18 +39,29 @@ class ChildResult:
     pages: int | None
 
 
-def run_child(kind: str, data: bytes, limits: Limits) -> ChildResult:
-    """Extract `data` in a fresh child process under `limits`; raise ExtractionError on refusal, timeout or crash."""
+def run_child(kind: str, data: bytes, limits: Limits, sandbox: Sandbox | None = None) -> ChildResult:
+    """Extract `data` in a fresh, isolated child process under `limits`; raise ExtractionError on refusal, timeout or crash."""
+    sandbox = sandbox or Sandbox()
+    command = [sys.executable, "-m", WORKER_MODULE, kind, limits.to_json()]
+    try:
+        identity = child_identity(sandbox)
+    except ExtractionError as exc:
+        logger.error("Extraction child user %r refused: %s", sandbox.child_user, exc.params.get("reason"))
+        raise
+    if identity is not None:
+        command.append(identity.to_arg())
+    if sandbox.undumpable:
+        # Before the first child exists: a same-user child must not read this process's environment or memory.
+        process_make_undumpable()
     if not _slots.acquire(timeout=limits.timeout_seconds):
         raise ExtractionError(e.BUSY)
     try:
-        return _run(kind, data, limits)
+        return _run(command, data, limits)
     finally:
         _slots.release()
 
 
-def _run(kind: str, data: bytes, limits: Limits) -> ChildResult:
-    command = [sys.executable, "-m", WORKER_MODULE, kind, limits.to_json()]
+def _run(command: list[str], data: bytes, limits: Limits) -> ChildResult:
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
             command,
@@ -97,6 +109,7 @@ def _child_env() -> dict[str, str]:
         PYTHONPATH=str(PROJECT_ROOT),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
+        PYTHONNOUSERSITE="1",
     )
     return env
 

@@ -1,16 +1,20 @@
-"""The extraction child process: `python -m interview.extraction.worker KIND LIMITS_JSON < document`.
+"""The extraction child process: `python -m interview.extraction.worker KIND LIMITS_JSON [UID:GID] < document`.
 
-It limits its own memory, CPU time and file writes before touching the document, reads the bytes
-from stdin, and writes one JSON object to stdout: {"ok": true, "text": ..., "pages": n} or
+Before touching the document it imports its parser, switches to UID:GID when started as root (the
+server's own files are imported while it still may read them), forbids regaining privileges,
+limits its own memory, CPU time and file writes; then it reads the bytes from stdin, and writes one JSON object to stdout: {"ok": true, "text": ..., "pages": n} or
 {"ok": false, "code": ..., "params": {...}}. Libraries' own output is sent to stderr so it cannot
 corrupt the answer. Nothing here imports Django; `pymupdf4llm` is imported only in this process.
 """
 
 from __future__ import annotations
 
+import encodings
+import importlib
 import io
 import json
 import os
+import pkgutil
 import resource
 import signal
 import sys
@@ -20,12 +24,14 @@ from typing import Any, BinaryIO
 from interview.extraction import errors as e
 from interview.extraction.errors import ExtractionError
 from interview.extraction.limits import Limits
+from interview.extraction.sandbox import Identity, child_drop_privileges
 from interview.extraction.text import clean_text
 
 # Fewer characters than this across all pages means there is no usable text layer.
 MIN_TEXT_LAYER_CHARS = 20
 # Diagnostics the child may write to its stderr file before writes start failing.
 STDERR_FILE_LIMIT = 1024 * 1024
+OUT_OF_MEMORY_MARKS = ("bad_alloc", "out of memory", "Out of memory", "MemoryError")
 
 
 def apply_limits(limits: Limits) -> None:
@@ -108,6 +114,27 @@ def _table_lines(table: Any) -> list[str]:
 
 
 EXTRACTORS: dict[str, Callable[[bytes, Limits], dict[str, Any]]] = {"pdf": extract_pdf, "docx": extract_docx}
+# Imported before privileges are dropped: the unprivileged user may not be able to read the interpreter's files.
+PARSER_MODULES: dict[str, tuple[str, ...]] = {
+    "pdf": ("pymupdf", "pymupdf4llm"),
+    "docx": ("docx", "docx.table", "docx.text.paragraph"),
+}
+
+
+def preload(kind: str, *, codecs: bool) -> None:
+    """Import the parser for `kind` now and, with `codecs`, every text codec (parsers look those up lazily).
+
+    A failure is only logged: it surfaces again, and is reported, when the parser runs.
+    """
+    names = list(PARSER_MODULES.get(kind, ()))
+    if codecs:
+        names += [f"encodings.{module.name}" for module in pkgutil.iter_modules(encodings.__path__)]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # mbcs and oem exist only on Windows
+            if not name.startswith("encodings."):
+                print(f"extraction preload of {name} failed: {type(error).__name__}: {error}", file=sys.stderr)
 
 
 def run(kind: str, limits: Limits, source: BinaryIO) -> dict[str, Any]:
@@ -126,17 +153,27 @@ def run(kind: str, limits: Limits, source: BinaryIO) -> dict[str, Any]:
         return {"ok": False, "code": e.RESOURCES, "params": {}}
     except Exception as error:  # a parser bug on hostile input: the document is what is wrong
         print(f"extraction failed: {type(error).__name__}: {error}", file=sys.stderr)
-        return {"ok": False, "code": e.DAMAGED, "params": {}}
+        # Native libraries (the layout model's runtime) report an allocation refused under RLIMIT_AS this way.
+        code = e.RESOURCES if any(mark in str(error) for mark in OUT_OF_MEMORY_MARKS) else e.DAMAGED
+        return {"ok": False, "code": code, "params": {}}
 
 
 def main(argv: list[str]) -> int:
     """Entry point of the child process."""
     kind, limits = argv[1], Limits.from_json(argv[2])
+    identity = Identity.from_arg(argv[3]) if len(argv) > 3 else None
     answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the answer
     sys.stdout = sys.stderr
-    apply_limits(limits)
-    result = run(kind, limits, sys.stdin.buffer)
+    preload(kind, codecs=identity is not None)
+    try:
+        child_drop_privileges(identity)
+    except (OSError, RuntimeError) as error:  # never parse hostile input with the privileges we meant to shed
+        print(f"extraction sandbox failed: {type(error).__name__}: {error}", file=sys.stderr)
+        result: dict[str, Any] = {"ok": False, "code": e.UNAVAILABLE, "params": {}}
+    else:
+        apply_limits(limits)
+        result = run(kind, limits, sys.stdin.buffer)
     answer.write(json.dumps(result, ensure_ascii=False))
     answer.close()
     return 0

@@ -1,24 +1,36 @@
 """Writes for resumes and job listings: create from an upload or pasted text, retitle, delete.
 
-Every create extracts first (nothing is stored for a refused file), then saves the file under a
-random name and the row in one durable transaction; if anything fails after the file was written,
-the file is removed again. Refusals raise ServiceError with a message for the uploader.
+Every create checks the user's hourly quota, extracts (nothing is stored for a refused file), then
+saves the file under a random name and the row in one durable transaction that checks the quota
+again; if anything fails after the file was written, the file is removed again. Refusals raise
+ServiceError with a message for the uploader.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
-from interview.extraction import ExtractedDocument, ExtractionError, Limits, extract_document, safe_display_name
+from interview.extraction import (
+    ExtractedDocument,
+    ExtractionError,
+    Limits,
+    Sandbox,
+    extract_document,
+    safe_display_name,
+)
 from interview.extraction.sniff import format_mb
 from interview.models import UploadedJobListing, UploadedResume
 from interview.services.errors import ServiceError
@@ -28,6 +40,22 @@ logger = logging.getLogger(__name__)
 
 Document = UploadedResume | UploadedJobListing
 UPLOAD_DIR = "uploads"
+UPLOAD_RATE_LIMITED = "upload_rate_limited"
+UPLOAD_WINDOW = timedelta(hours=1)
+
+
+class UploadRateLimited(ServiceError):
+    """The user added UPLOAD_MAX_PER_HOUR documents in the last hour; `retry_after` seconds until the next is allowed."""
+
+    def __init__(self, *, limit: int, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+        message = (
+            f"You have added {limit} resumes and job listings in the last hour, the most allowed. "
+            f"Please try again in {wait}."
+        )
+        super().__init__(UPLOAD_RATE_LIMITED, message)
+        self.retry_after = retry_after
 
 
 def extraction_limits() -> Limits:
@@ -42,14 +70,40 @@ def extraction_limits() -> Limits:
     )
 
 
+def extraction_sandbox() -> Sandbox:
+    """How extraction children are isolated from this process (DJANGO_UNDUMPABLE, EXTRACTION_CHILD_USER)."""
+    return Sandbox(undumpable=settings.UNDUMPABLE, child_user=settings.EXTRACTION_CHILD_USER)
+
+
+def upload_quota_check(*, user: Any) -> None:
+    """Raise UploadRateLimited when the user already added UPLOAD_MAX_PER_HOUR resumes and job listings this hour."""
+    limit = int(settings.UPLOAD_MAX_PER_HOUR)
+    if limit <= 0:
+        return
+    now = timezone.now()
+    since = now - UPLOAD_WINDOW
+    recent = sorted(
+        [
+            *UploadedResume.objects.filter(user=user, uploaded_at__gt=since).values_list("uploaded_at", flat=True),
+            *UploadedJobListing.objects.filter(user=user, created_at__gt=since).values_list("created_at", flat=True),
+        ]
+    )
+    if len(recent) < limit:
+        return
+    # Once this one leaves the window, fewer than `limit` remain.
+    frees_at = recent[len(recent) - limit] + UPLOAD_WINDOW
+    raise UploadRateLimited(limit=limit, retry_after=max(1, math.ceil((frees_at - now).total_seconds())))
+
+
 def document_extract(*, upload: UploadedFile) -> ExtractedDocument:
     """Read an upload (never more than the size limit) and return its text, or raise ServiceError why not."""
     return _extract(upload)[0]
 
 
 def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
-    """Extract an uploaded resume and store it with its text; nothing is stored when the file is refused."""
+    """Extract an uploaded resume and store it with its text; nothing is stored when the file or the quota refuses."""
     resume = UploadedResume(user=user, title=_clean_title(title, UploadedResume))
+    upload_quota_check(user=user)
     document, data = _extract(upload)
     resume.text_content = document.text
     _store(resume, document, data)
@@ -62,6 +116,7 @@ def job_listing_create(
     """Create a job listing from an upload or pasted text, pending; parsing is queued when the row commits."""
     if (upload is None) == (not content.strip()):
         raise ServiceError("content_required", "Upload a file or paste the job description (one of the two).")
+    upload_quota_check(user=user)
     listing = UploadedJobListing(user=user, parsing_status=UploadedJobListing.PENDING)
     if upload is not None:
         filename = safe_display_name(upload.name or "")
@@ -73,6 +128,7 @@ def job_listing_create(
     listing.content = _clean_pasted(content)
     listing.title = _clean_title(title or _first_line(listing.content), UploadedJobListing)
     with transaction.atomic(durable=True):
+        _quota_recheck(user)
         listing.save()
         transaction.on_commit(lambda: job_listing_enqueue(listing_id=listing.pk))
     return listing
@@ -113,6 +169,7 @@ def _store(
         raise ServiceError("invalid", " ".join(exc.messages)) from exc
     try:
         with transaction.atomic(durable=True):
+            _quota_recheck(instance.user)
             instance.file.save(f"{uuid.uuid4().hex}{document.extension}", ContentFile(data), save=False)
             stored = instance.file.name
             instance.save()
@@ -124,6 +181,12 @@ def _store(
         raise
 
 
+def _quota_recheck(user: Any) -> None:
+    """Inside the saving transaction, with the user's row locked: concurrent uploads cannot all pass the check."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    upload_quota_check(user=user)
+
+
 def _extract(upload: UploadedFile) -> tuple[ExtractedDocument, bytes]:
     limits = extraction_limits()
     try:
@@ -131,7 +194,8 @@ def _extract(upload: UploadedFile) -> tuple[ExtractedDocument, bytes]:
             raise ExtractionError("too_large", limit_mb=format_mb(limits.max_bytes))
         upload.seek(0)
         data = upload.read(limits.max_bytes + 1)
-        return extract_document(data, filename=upload.name or "", limits=limits), data
+        document = extract_document(data, filename=upload.name or "", limits=limits, sandbox=extraction_sandbox())
+        return document, data
     except ExtractionError as exc:
         raise ServiceError(exc.code, exc.message) from exc
 

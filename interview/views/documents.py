@@ -71,6 +71,8 @@ def _resume_upload(request: HttpRequest) -> HttpResponse:
             resume = svc.resume_create(
                 user=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
             )
+        except svc.UploadRateLimited as exc:
+            return _rate_limited(request, "documents/resume_upload.html", form, exc)
         except ServiceError as exc:
             form.add_error("title" if exc.code.startswith("title") else "file", exc.message)
         else:
@@ -139,6 +141,8 @@ def _job_create(request: HttpRequest) -> HttpResponse:
             listing = svc.job_listing_create(
                 user=request.user, title=data["title"], upload=data.get("file"), content=data.get("content") or ""
             )
+        except svc.UploadRateLimited as exc:
+            return _rate_limited(request, "documents/job_create.html", form, exc)
         except ServiceError as exc:
             field = "title" if exc.code.startswith("title") else ("file" if data.get("file") else "content")
             form.add_error(field, exc.message)
@@ -238,6 +242,14 @@ def _valid_upload(request: HttpRequest, form: Any) -> bool:
         form.add_error("file", too_large)
         return False
     return bool(valid)
+
+
+def _rate_limited(request: HttpRequest, template: str, form: Any, exc: svc.UploadRateLimited) -> HttpResponse:
+    """The form again, with the hourly-quota refusal above its fields (429, Retry-After)."""
+    form.add_error(None, exc.message)
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _retitle(request: HttpRequest, document: Any, model: Any, detail: str, kwargs: dict[str, int]) -> HttpResponse:
