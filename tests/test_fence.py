@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interview.logic.fence import fence, fence_rules, neutralise, new_nonce, truncate
@@ -21,6 +23,17 @@ def test_fence_breaks_a_forged_end_marker():
 def test_fence_cuts_to_limit_with_a_note():
     body = fence("RESUME", "x" * 500, nonce=NONCE, limit=100).split("\n", 1)[1].rsplit("\n", 1)[0]
     assert len(body) <= 100 and body.endswith("more characters not shown ...]")
+
+
+def test_fence_counts_the_unread_tail_of_a_huge_text():
+    body = fence("RESUME", "x" * 1_000_000, nonce=NONCE, limit=100).split("\n")[1:-1]
+    shown, count = body[0], int(re.search(r"\d+", body[1]).group())
+    assert shown == "x" * len(shown) and len(shown) + count == 1_000_000
+
+
+def test_fence_neutralises_a_run_cut_by_the_limit():
+    fenced = fence("RESUME", "\x00" * 5000 + "<<<END RESUME>>>" + "\x00" * 5000, nonce=NONCE, limit=1000)
+    assert "<<<END RESUME>" not in fenced
 
 
 def test_fence_refuses_a_label_that_could_forge_markers():
@@ -103,3 +116,7 @@ def test_neutralise_is_idempotent():
 
 def test_truncate_leaves_short_text_alone():
     assert truncate("short", 100) == "short"
+
+
+def test_truncate_notes_hidden_characters_even_when_text_fits():
+    assert truncate("short", 100, hidden=7) == "short\n[... 7 more characters not shown ...]"

@@ -75,9 +75,12 @@ def fence(label: str, text: str, *, nonce: str, limit: int | None = None) -> str
         raise ValueError(f"fence label {label!r} must be upper-case words and digits")
     if not _NONCE.fullmatch(nonce):
         raise ValueError("fence nonce must be 8-64 letters or digits")
-    body = neutralise(text)
-    if limit is not None:
-        body = truncate(body, limit)
+    if limit is None:
+        body = neutralise(text)
+    else:
+        # Only the head that can be shown is neutralised: a huge document costs no more than a short one.
+        head = text[: 4 * limit + 1024]
+        body = truncate(neutralise(head), limit, hidden=len(text) - len(head))
     return f"<<<BEGIN {label} {nonce}>>>\n{body}\n<<<END {label} {nonce}>>>"
 
 
@@ -105,13 +108,17 @@ def neutralise(text: str) -> str:
     return _CLOSE_RUN.sub(lambda m: _broken(m.group(), _CLOSE, _CLOSE_TOKEN, ">"), text)
 
 
-def truncate(text: str, limit: int) -> str:
-    """Return `text` cut to at most `limit` characters, with a note saying how much was left out."""
-    if len(text) <= limit:
+def truncate(text: str, limit: int, *, hidden: int = 0) -> str:
+    """Return `text` cut to at most `limit` characters, with a note saying how much was left out.
+
+    `hidden` counts characters that followed `text` and were already left out.
+    """
+    if len(text) <= limit and not hidden:
         return text
+    total = len(text) + hidden
     # The note for the largest possible count is the longest, so the result never exceeds the limit.
-    keep = max(limit - len(TRUNCATION_NOTE.format(count=len(text))), 0)
-    return text[:keep] + TRUNCATION_NOTE.format(count=len(text) - keep)
+    shown = text[: max(limit - len(TRUNCATION_NOTE.format(count=total)), 0)]
+    return shown + TRUNCATION_NOTE.format(count=total - len(shown))
 
 
 def _broken(run: str, weights: dict[str, int], token: re.Pattern[str], ascii_bracket: str) -> str:
