@@ -12,6 +12,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from interview.logic.fence import fence, fence_rules, new_nonce
+
 KeyQuestion = dict[str, Any]
 TagMatch = Literal["any", "all"]
 
@@ -237,21 +239,32 @@ class InvalidProposal(ValueError):
 
 
 def build_key_question_messages(
-    *, interview_type: str, difficulty: int, count: int, resume_text: str = "", job_text: str = ""
+    *,
+    interview_type: str,
+    difficulty: int,
+    count: int,
+    resume_text: str = "",
+    job_text: str = "",
+    nonce: str | None = None,
 ) -> list[dict[str, str]]:
-    """The chat messages asking a model to propose `count` timed key questions as JSON."""
+    """The chat messages asking a model to propose `count` timed key questions as JSON, documents fenced as data."""
+    nonce = nonce or new_nonce()
     focus = INTERVIEW_TYPE_FOCUS.get(interview_type, INTERVIEW_TYPE_FOCUS["GEN"])
     system = (
         "You prepare mock job interviews. Propose the key questions an interviewer will ask, one at a time, "
         f"each with a time limit in seconds ({MIN_TIME_LIMIT}-{MAX_TIME_LIMIT}) that suits the depth of answer "
         "it needs, and its difficulty (easy, medium or hard). Reply with JSON only: "
-        '{"questions": [{"question": "...", "time_limit": 180, "difficulty": "medium"}]}.'
+        '{"questions": [{"question": "...", "time_limit": 180, "difficulty": "medium"}]}.\n' + fence_rules(nonce)
     )
     parts = [f"Propose exactly {count} key questions for {focus}, at difficulty {difficulty} on a scale of 1 to 10."]
     if job_text.strip():
-        parts.append("The job listing:\n" + job_text.strip()[:DOCUMENT_MAX_CHARS])
+        parts.append(
+            "The job listing:\n" + fence("JOB LISTING", job_text.strip(), nonce=nonce, limit=DOCUMENT_MAX_CHARS)
+        )
     if resume_text.strip():
-        parts.append("The candidate's resume:\n" + resume_text.strip()[:DOCUMENT_MAX_CHARS])
+        parts.append(
+            "The candidate's resume:\n" + fence("RESUME", resume_text.strip(), nonce=nonce, limit=DOCUMENT_MAX_CHARS)
+        )
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
 
 

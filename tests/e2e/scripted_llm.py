@@ -26,7 +26,7 @@ JOB_PARSE = {
         "responsibilities": ["Build and run Django services", "Review code"],
     },
 }
-_ANSWER = re.compile(r"Key question index (\d+) \([^)]*\): .*?\n<answer>\n(.*?)\n</answer>", re.S)
+_ANSWER = re.compile(r"<<<BEGIN ANSWER (\d+) (\w+)>>>\n(.*?)\n<<<END ANSWER \1 \2>>>", re.S)
 
 
 def turn_text(turn: int, words: int = 24) -> str:
@@ -65,7 +65,7 @@ class ScriptedLLM:
 def grade(prompt: str) -> dict[str, Any]:
     """A valid grading of the interview in `prompt`: each answered question quoted as its evidence."""
     responses = []
-    for index, answer in _ANSWER.findall(prompt):
+    for index, _nonce, answer in _ANSWER.findall(prompt):
         words = answer.split()
         responses.append(
             {
