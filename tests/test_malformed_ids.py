@@ -175,3 +175,19 @@ def test_invitation_form_huge_template_is_refused(client, interviewer, value):
     data["duration_minutes"] = 30
     response = client.post("/invitations/new/", data)
     assert response.status_code in (200, 400) and "template" in response.context["form"].errors
+
+
+def test_integer_in_lookup_ignores_values_outside_the_column(interviewer):
+    from interview.models import QuestionBank
+    from tests.factories import QuestionBankFactory
+
+    bank = QuestionBankFactory(owner=interviewer)
+    assert list(QuestionBank.objects.filter(pk__in=[BIG, -BIG, bank.pk])) == [bank]
+
+
+def test_integer_in_lookup_with_only_outside_values_matches_nothing(interviewer):
+    from interview.models import QuestionBank
+    from tests.factories import QuestionBankFactory
+
+    QuestionBankFactory(owner=interviewer)
+    assert not QuestionBank.objects.filter(pk__in=[BIG]).exists()
