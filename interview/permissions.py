@@ -81,6 +81,19 @@ def can_view_chat(user: UserLike | None, chat: Chat) -> bool:
     return chat.user_id == user.pk or can_observe_chat(user, chat)
 
 
+def can_regenerate_report(user: UserLike | None, chat: Chat) -> bool:
+    """Return whether the user may (re)generate a chat's report.
+
+    An invited interview's report is the inviting interviewer's evidence: only they and admins may re-roll
+    it. A practice interview's report is its owner's (and admins').
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if getattr(chat, "invitation", None) is not None:
+        return can_observe_chat(user, chat)
+    return chat.user_id == user.pk or is_admin(user)
+
+
 def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     """Decorate a view so that anonymous users go to the login page and users without a role get a 403 page."""
     unknown = set(roles) - set(ROLES)

@@ -8,6 +8,34 @@ from interview.llm.base import Turn
 from interview.logic import prompts
 from interview.logic import session as s
 from interview.models import Chat
+from interview.permissions import UserLike, can_observe_chat
+
+# A key question's text is the candidate's to read once it has been asked (and stays so after).
+STARTED_STATUSES = frozenset({s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED})
+
+
+def key_questions_hidden_from(user: UserLike | None, chat: Chat) -> frozenset[int]:
+    """The indexes of the chat's key questions whose text `user` may not read: the one rule every reader uses.
+
+    Interviewers and admins allowed to observe the chat read every question; anyone else (the candidate)
+    reads a question only once it has started. Time limits and the number of questions are never hidden.
+    """
+    if can_observe_chat(user, chat):
+        return frozenset()
+    return frozenset(
+        i for i, q in enumerate(chat.key_questions) if q.get("status", s.Q_PENDING) not in STARTED_STATUSES
+    )
+
+
+def key_questions_visible_to(user: UserLike | None, chat: Chat) -> list[dict[str, Any]]:
+    """The chat's key questions as `user` may see them; a hidden one keeps only its time limit and status."""
+    hidden = key_questions_hidden_from(user, chat)
+    return [
+        {"question": None, "time_limit": q.get("time_limit"), "status": q.get("status", s.Q_PENDING), "hidden": True}
+        if i in hidden
+        else dict(q)
+        for i, q in enumerate(chat.key_questions)
+    ]
 
 
 def chat_get(chat_id: int) -> Chat | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,8 @@ from django.db.models.functions import TruncMonth
 from interview.llm.pricing import cost_of
 from interview.logic.grading import OFFLINE_LABEL
 from interview.models import Chat, ExportableReport, MergeTokenStats, ObserverNote, ReportVersion, TokenUsage
-from interview.permissions import can_observe_chat, can_view_chat
+from interview.permissions import can_observe_chat, can_regenerate_report, can_view_chat
+from interview.selectors import key_questions_hidden_from
 
 SCORE_FIELDS = (
     ("professionalism", "Professionalism"),
@@ -29,6 +31,7 @@ PURPOSE_LABELS = {
     "report": "Report grading",
     "chat_completion": "Chat completions",
 }
+NOT_ASKED = "(This question was not asked.)"
 CSV_HEADER = ["number", "question", "status", "answer", "score_out_of_10", "evidence", "feedback", "scored_by"]
 
 
@@ -74,6 +77,9 @@ class ReportView:
     is_owner: bool
     is_observer: bool
     invited: bool = False
+    can_regenerate: bool = False
+    # Key questions whose text this viewer may not read (never asked, and the viewer is the candidate).
+    hidden_questions: frozenset[int] = frozenset()
     observer_notes: list[ObserverNote] = field(default_factory=list)
     review_feedback: str = ""
     review_published: bool = False
@@ -89,8 +95,18 @@ class ReportView:
 
     @property
     def can_request(self) -> bool:
-        """Whether a (re)generation may be asked for now."""
-        return self.chat.status != Chat.NOT_STARTED and not self.busy
+        """Whether this viewer may ask for a (re)generation now (the cooldown is checked on request)."""
+        return self.can_regenerate and self.chat.status != Chat.NOT_STARTED and not self.busy
+
+    @property
+    def redacts(self) -> bool:
+        """Whether this viewer's report leaves out the text of questions that were never asked."""
+        return self.report is not None and report_redacted(self.report, self.hidden_questions) is not self.report
+
+    @property
+    def shown_report(self) -> ExportableReport | None:
+        """The report as this viewer may read it: questions never asked lose their text (an unsaved copy)."""
+        return report_redacted(self.report, self.hidden_questions) if self.report is not None else None
 
 
 def report_view_get(user: Any, chat: Chat) -> ReportView:
@@ -106,6 +122,8 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
         is_owner=chat.user_id == user.pk,
         is_observer=observer,
         invited=invitation is not None,
+        can_regenerate=can_regenerate_report(user, chat),
+        hidden_questions=key_questions_hidden_from(user, chat),
         review_published=published,
         history=list(report.versions.all()) if report is not None else [],
     )
@@ -116,9 +134,23 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
     return view
 
 
+def report_redacted(report: ExportableReport, hidden: frozenset[int]) -> ExportableReport:
+    """The report itself when nothing is hidden, else an unsaved copy whose hidden questions keep only score and status."""
+    if not hidden:
+        return report
+    items = []
+    for position, item in enumerate(report.question_responses):
+        if item.get("index", position) in hidden:
+            item = {**item, "question": NOT_ASKED, "feedback": "", "evidence": ""}
+        items.append(item)
+    shown = copy.copy(report)  # unsaved: callers must not cache it (the cached PDF holds every question)
+    shown.question_responses = items
+    return shown
+
+
 def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
     """The API's JSON for a report, as the viewer may see it."""
-    report = view.report
+    report = view.shown_report
     data: dict[str, Any] = {
         "chat_id": view.chat.pk,
         "chat_title": view.chat.title,

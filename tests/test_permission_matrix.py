@@ -124,6 +124,12 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         None,
         (LOGIN, 404, 404, 200, 404, 200),
     ),
+    "report_regenerate": (
+        "post",
+        lambda w: reverse("report_regenerate", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, 403, 404, ONWARD, 404, ONWARD),
+    ),
     "role_request": ("get", lambda w: reverse("role_request"), None, (LOGIN, 200, 200, 403, 403, 403)),
     "role_request_admin": ("get", lambda w: reverse("role_request_admin"), None, (LOGIN, 403, 403, 403, 403, 200)),
     "role_request_decision": (
@@ -210,6 +216,24 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         lambda w: "/api/invitations/start/",
         lambda w: {"token": w.pending_token},
         (401, 200, 403, 403, 403, 403),
+    ),
+    "chats_retrieve": (
+        "get",
+        lambda w: f"/api/chats/{w.taken.chat_id}/",
+        None,
+        (401, 200, 404, 200, 404, 200),
+    ),
+    "chats_destroy": (
+        "delete",
+        lambda w: f"/api/chats/{w.taken.chat_id}/",
+        None,
+        (401, 403, 404, 403, 404, 403),
+    ),
+    "report_regenerate": (
+        "post",
+        lambda w: f"/api/chats/{w.taken.chat_id}/report/regenerate/",
+        None,
+        (401, 403, 404, 202, 404, 202),
     ),
     "role_requests_list": ("get", lambda w: "/api/role-requests/", None, (401, 200, 200, 200, 200, 200)),
     "role_requests_create": ("post", lambda w: "/api/role-requests/", lambda w: {}, (401, 201, 201, 403, 403, 403)),

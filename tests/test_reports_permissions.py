@@ -67,10 +67,15 @@ def test_report_pages_send_anonymous_to_login(client, chat, url_name):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("who", ["owner", "observer", "admin"])
-def test_report_regenerate_page_allows_viewers(client, chat, who):
+@pytest.mark.parametrize("who", ["observer", "admin"])
+def test_report_regenerate_page_allows_interviewer_and_admin(client, chat, who):
     response = page_client(client, who, chat).post(reverse("report_regenerate", args=[chat.pk]))
     assert response.status_code == 302
+
+
+def test_report_regenerate_page_refuses_the_invited_candidate(client, chat):
+    response = page_client(client, "owner", chat).post(reverse("report_regenerate", args=[chat.pk]))
+    assert response.status_code == 403
 
 
 def test_report_regenerate_page_rejects_get(client, chat):
@@ -98,9 +103,13 @@ def test_report_api_rejects_anonymous(chat, url_name):
     assert method(reverse(url_name, args=[chat.pk])).status_code == 401
 
 
-@pytest.mark.parametrize("who", ["owner", "observer", "admin"])
-def test_report_api_regenerate_allows_viewers(chat, who):
+@pytest.mark.parametrize("who", ["observer", "admin"])
+def test_report_api_regenerate_allows_interviewer_and_admin(chat, who):
     assert api_client(who, chat).post(reverse("api-report-regenerate", args=[chat.pk])).status_code == 202
+
+
+def test_report_api_regenerate_refuses_the_invited_candidate(chat):
+    assert api_client("owner", chat).post(reverse("api-report-regenerate", args=[chat.pk])).status_code == 403
 
 
 def test_report_api_unknown_chat_is_404(chat):

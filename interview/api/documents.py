@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from interview import selectors_documents as sel
 from interview.extraction.sniff import EXTENSIONS
 from interview.forms_documents import limit_upload_size, upload_too_large_message
+from interview.ids import ID_PATH_REGEX, parse_id
 from interview.models import InterviewTemplate, UploadedJobListing, UploadedResume
 from interview.services import documents as svc
 from interview.services.errors import ServiceError
@@ -110,6 +111,7 @@ class _DocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
     parser_classes = [MultiPartParser, FormParser]
+    lookup_value_regex = ID_PATH_REGEX
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before DRF (or its CSRF check) reads the body, so an oversize file is never written anywhere.
@@ -122,11 +124,8 @@ class _DocumentViewSet(
 
     def get_object(self) -> Any:
         """The document if the user may read it; otherwise 404."""
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError):
-            raise NotFound("No such document.") from None
-        document = self.readable(pk)
+        pk = parse_id(self.kwargs["pk"])
+        document = self.readable(pk) if pk is not None else None
         if document is None:
             raise NotFound("No such document.")
         return document

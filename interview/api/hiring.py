@@ -21,7 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview import selectors_hiring as sel
+from interview.api.fields import IdField
 from interview.api.setup import as_drf_error
+from interview.ids import ID_PATH_REGEX
 from interview.logic import invitation_clock as clock
 from interview.models import InvitedInterview, RoleChangeRequest
 from interview.permissions import IsAdminRole, IsInterviewerOrAdmin, is_admin
@@ -88,7 +90,7 @@ class InvitationCreateSerializer(serializers.Serializer):
     """A new invitation; the service checks the email, the template, the time and the duration."""
 
     candidate_email = serializers.CharField(max_length=254)
-    template = serializers.IntegerField()
+    template = IdField()
     scheduled_time = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
 
@@ -126,7 +128,7 @@ class InvitationViewSet(
     """Invite, list, read, review, resend and (as the candidate) start invitations."""
 
     serializer_class = InvitationSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH_REGEX
     permission_classes = [IsAuthenticated, _InterviewerActions]
     queryset = InvitedInterview.objects.none()  # for the schema; get_queryset is per user
 
@@ -259,7 +261,7 @@ class RoleRequestViewSet(
     """Candidates request the interviewer role; admins approve or reject each request once."""
 
     serializer_class = RoleRequestSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATH_REGEX
     queryset = RoleChangeRequest.objects.none()  # for the schema; get_queryset is per user
 
     def get_permissions(self) -> list[BasePermission]:

@@ -21,11 +21,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interview import selectors_reports as sel
-from interview.models import Chat, ExportableReport
-from interview.reports_pdf import report_pdf_bytes
+from interview.models import Chat
 from interview.services.errors import ServiceError
-from interview.services.reports import report_request
-from interview.views.reports import csv_content, export_filename
+from interview.services.reports import ReportCooldown, report_regenerate
+from interview.views.reports import csv_content, export_filename, viewer_pdf_bytes
 
 NOT_READY = "This report is not ready yet."
 
@@ -66,9 +65,10 @@ class _ReportAPIView(APIView):
         return sel.report_as_dict(view, urls=urls)
 
 
-def _exportable(chat: Chat) -> ExportableReport | None:
-    report = sel.report_of(chat)
-    return report if report is not None and report.version >= 1 else None
+def _exportable(user: Any, chat: Chat) -> sel.ReportView | None:
+    """The viewer's report view when the report has content to export."""
+    view = sel.report_view_get(user, chat)
+    return view if view.has_content else None
 
 
 class ReportDetailView(_ReportAPIView):
@@ -80,15 +80,34 @@ class ReportDetailView(_ReportAPIView):
 
 
 class ReportRegenerateView(_ReportAPIView):
-    """POST to generate a chat's report (again); 202 when queued, 409 while busy or before the interview started."""
+    """POST to generate a chat's report (again).
 
-    @extend_schema(request=None, responses={202: OpenApiResponse(description="Queued")}, tags=["reports"])
+    202 when queued; 403 for a candidate on an invited interview; 429 (with Retry-After) within the cooldown;
+    409 while busy or before the interview started.
+    """
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(description="Queued"),
+            403: OpenApiResponse(description="Not allowed to regenerate this report"),
+            409: OpenApiResponse(description="Busy, or the interview has not started"),
+            429: OpenApiResponse(description="Regenerated too recently; see Retry-After"),
+        },
+        tags=["reports"],
+    )
     def post(self, request: Request, chat_id: int) -> Response:
         chat = self.get_chat(chat_id)
         try:
-            report_request(chat=chat)
+            report_regenerate(chat=chat, user=request.user)
+        except ReportCooldown as exc:
+            body = {"detail": exc.message, "code": exc.code, "retry_after": exc.retry_after}
+            return Response(
+                body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(exc.retry_after)}
+            )
         except ServiceError as exc:
-            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+            code = status.HTTP_403_FORBIDDEN if exc.code == "forbidden" else status.HTTP_409_CONFLICT
+            return Response({"detail": exc.message, "code": exc.code}, status=code)
         return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)
 
 
@@ -99,10 +118,11 @@ class ReportPdfView(_ReportAPIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
-        report = _exportable(self.get_chat(chat_id))
-        if report is None:
+        view = _exportable(request.user, self.get_chat(chat_id))
+        if view is None or view.report is None:
             return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
-        response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+        report = view.report
+        response = HttpResponse(viewer_pdf_bytes(view), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
         return response
 
@@ -114,9 +134,10 @@ class ReportCsvView(_ReportAPIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV")}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
-        report = _exportable(self.get_chat(chat_id))
-        if report is None:
+        view = _exportable(request.user, self.get_chat(chat_id))
+        if view is None or view.shown_report is None:
             return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
+        report = view.shown_report
         response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
         return response

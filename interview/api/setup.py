@@ -16,9 +16,12 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interview.api.fields import IdField
+from interview.ids import ID_PATH_REGEX
 from interview.models import Chat, InterviewTemplate, QuestionBank
 from interview.permissions import IsInterviewerOrAdmin, can_view_chat
-from interview.services.chats import NotFoundError, chat_create, chat_delete
+from interview.selectors import key_questions_visible_to
+from interview.services.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.services.templates import TemplateData, template_copy, template_create, template_delete, template_update
 
 
@@ -35,7 +38,11 @@ def as_drf_error(exc: DjangoValidationError) -> DRFValidationError:
 
 
 class ChatSerializer(serializers.ModelSerializer):
-    """An interview as the API shows it: its settings, status and key questions."""
+    """An interview as the API shows it: its settings, status and key questions (as the requesting user may see them).
+
+    A key question not yet asked keeps only its time limit and status for the candidate; see
+    `key_questions_visible_to`. Without a request in the context nothing unasked is shown.
+    """
 
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -49,6 +56,12 @@ class ChatSerializer(serializers.ModelSerializer):
             "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance: Chat) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["key_questions"] = key_questions_visible_to(getattr(request, "user", None), instance)
+        return data
 
 
 class ChatDetailSerializer(ChatSerializer):
@@ -67,9 +80,9 @@ class ChatCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=Chat._meta.get_field("title").max_length)
     type = serializers.ChoiceField(choices=Chat.INTERVIEW_TYPE_CHOICES)
     difficulty = serializers.IntegerField(min_value=1, max_value=10)
-    resume = serializers.IntegerField(required=False, allow_null=True)
-    job_listing = serializers.IntegerField(required=False, allow_null=True)
-    template = serializers.IntegerField(required=False, allow_null=True)
+    resume = IdField(required=False, allow_null=True)
+    job_listing = IdField(required=False, allow_null=True)
+    template = IdField(required=False, allow_null=True)
 
 
 @extend_schema_view(
@@ -82,9 +95,10 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
 
     serializer_class = ChatSerializer
     queryset = Chat.objects.none()  # for the schema; get_queryset is per user
+    lookup_value_regex = ID_PATH_REGEX
 
     def get_queryset(self) -> QuerySet[Chat]:
-        return Chat.objects.filter(user=self.request.user).defer("messages")
+        return Chat.objects.filter(user=self.request.user).select_related("invitation").defer("messages")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return ChatDetailSerializer if self.action == "retrieve" else ChatSerializer
@@ -116,13 +130,21 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             raise NotFound(exc.message) from exc
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
-        return Response(ChatSerializer(chat).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ChatSerializer(chat, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a practice interview; an invited one is kept for its interviewer (403 with the reason)."""
         chat = self.get_object()
         if chat.user_id != request.user.pk:
             raise PermissionDenied("Only the candidate can delete an interview.")
-        chat_delete(user=request.user, chat_id=chat.pk)
+        try:
+            chat_delete(user=request.user, chat_id=chat.pk)
+        except ChatDeleteRefused as exc:
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+        except NotFoundError as exc:
+            raise NotFound(exc.message) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,7 +164,7 @@ class TemplateSerializer(serializers.Serializer):
     medium_percentage = serializers.IntegerField(min_value=0, max_value=100)
     hard_percentage = serializers.IntegerField(min_value=0, max_value=100)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
-    question_bank_ids = serializers.ListField(child=serializers.IntegerField(), write_only=True)
+    question_bank_ids = serializers.ListField(child=IdField(), write_only=True)
     question_banks = serializers.ListField(child=serializers.DictField(), read_only=True)
     is_public = serializers.BooleanField(required=False, default=False)
     shared_with = serializers.ListField(
@@ -212,6 +234,7 @@ class TemplateViewSet(
     serializer_class = TemplateSerializer
     permission_classes = [IsAuthenticated, ReadOrInterviewer]
     queryset = InterviewTemplate.objects.none()
+    lookup_value_regex = ID_PATH_REGEX
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[InterviewTemplate]:

@@ -1,5 +1,6 @@
 """All models of the interview app, split by area."""
 
+from interview.models import lookups as _lookups  # noqa: F401  (registers the integer `__in` lookup)
 from interview.models.core import (
     Chat,
     ExportableReport,

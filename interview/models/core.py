@@ -135,6 +135,8 @@ class ExportableReport(models.Model):
     # Bumped on every (re)generation; the cached PDF is valid only for the version it was made from.
     version = models.IntegerField(default=0)
     pdf_version = models.IntegerField(default=0)
+    # When a user last asked for a (re)generation: the regenerate cooldown counts from it (None: never).
+    regenerated_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.chat.title} Report"

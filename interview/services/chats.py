@@ -25,7 +25,7 @@ from interview.logic.assembly import (
     parse_proposed_questions,
 )
 from interview.logic.session import validate_key_questions
-from interview.models import Chat, InterviewTemplate, UploadedJobListing, UploadedResume
+from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
 from interview.selectors_setup import job_listings_for, resumes_for
 from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_from_banks
@@ -46,6 +46,19 @@ class NotFoundError(ServiceError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__("not_found", message)
         self.field = field
+
+
+class ChatDeleteRefused(ServiceError):
+    """An interview that must outlive the candidate's wish to delete it (it belongs to an invitation): a 403."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("invited_interview", message)
+
+
+INVITED_DELETE_MESSAGE = (
+    "This interview belongs to an invitation, so it cannot be deleted: its transcript, report and the "
+    "interviewer's notes are kept for the interviewer who invited you."
+)
 
 
 @dataclass(frozen=True)
@@ -102,10 +115,17 @@ def chat_create(
 
 
 def chat_delete(*, user: Any, chat_id: int) -> None:
-    """Delete one of the user's own interviews (with its report and notes); other users' chats are not found."""
-    deleted, _ = Chat.objects.filter(pk=chat_id, user=user).delete()
-    if not deleted:
-        raise NotFoundError("chat", "No such interview.")
+    """Delete one of the user's own practice interviews (with its report); other users' chats are not found.
+
+    An interview that belongs to an invitation is refused (ChatDeleteRefused) and nothing is deleted.
+    """
+    with transaction.atomic():
+        chat = Chat.objects.select_for_update().filter(pk=chat_id, user=user).only("pk").first()
+        if chat is None:
+            raise NotFoundError("chat", "No such interview.")
+        if InvitedInterview.objects.filter(chat_id=chat.pk).exists():
+            raise ChatDeleteRefused(INVITED_DELETE_MESSAGE)
+        chat.delete()
 
 
 def _validated(title: str, type: str, difficulty: int) -> str:

@@ -17,6 +17,7 @@ offline or no model is configured (`is_offline=True`). See interview/logic/gradi
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from interview.llm.base import LLMProvider, Usage
 from interview.logic import grading
 from interview.logic import session as s
 from interview.models import Chat, ExportableReport, ReportVersion
+from interview.permissions import UserLike, can_regenerate_report
 from interview.services.errors import ServiceError
 from interview.services.usage import usage_record
 from interview.signals import chat_completed
@@ -91,6 +93,43 @@ def report_request(*, chat: Chat, now: datetime | None = None) -> ExportableRepo
         chat_id = chat.pk
         transaction.on_commit(lambda: report_enqueue(chat_id=chat_id))
     report.refresh_from_db()
+    return report
+
+
+class ReportCooldown(ServiceError):
+    """A regeneration asked for too soon after the previous one; `retry_after` is the wait in whole seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        wait = f"{math.ceil(retry_after / 60)} minute(s)" if retry_after > 90 else f"{retry_after} second(s)"
+        super().__init__(
+            "report_cooldown", f"This report was regenerated recently. You can regenerate it again in {wait}."
+        )
+        self.retry_after = retry_after
+
+
+REGENERATE_FORBIDDEN_MESSAGE = (
+    "Only the interviewer who invited you (or an admin) can regenerate the report of an invited interview."
+)
+
+
+def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None) -> ExportableReport:
+    """A user's request to (re)generate a report: refused unless they may, and at most once per cooldown.
+
+    Raises ServiceError "forbidden" for callers who may not, ReportCooldown within
+    REPORT_REGENERATE_COOLDOWN_SECONDS of the last request (counted in the database, so across processes),
+    and report_request's refusals; a refused request changes nothing.
+    """
+    if not can_regenerate_report(user, chat):
+        raise ServiceError("forbidden", REGENERATE_FORBIDDEN_MESSAGE)
+    now = now or timezone.now()
+    cooldown = timedelta(seconds=settings.REPORT_REGENERATE_COOLDOWN_SECONDS)
+    with transaction.atomic():
+        last = Report.objects.select_for_update().filter(chat=chat).values_list("regenerated_at", flat=True).first()
+        if last is not None and now < last + cooldown:
+            raise ReportCooldown(max(1, math.ceil((last + cooldown - now).total_seconds())))
+        report = report_request(chat=chat, now=now)
+        Report.objects.filter(pk=report.pk).update(regenerated_at=now)
+    report.regenerated_at = now
     return report
 
 

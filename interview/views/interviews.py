@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from interview.forms_setup import ChatCreateForm, add_service_errors
+from interview.ids import parse_id
 from interview.models import Chat
 from interview.permissions import can_observe_chat, is_interviewer
 from interview.selectors_hiring import invitation_list_for_candidate
@@ -48,8 +49,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 
 def _initial_from_link(request: HttpRequest) -> dict[str, Any]:
     """Values a link carries in: a job listing's "Practise for this job" names the listing (and the latest resume)."""
-    listing_id = request.GET.get("job_listing", "")
-    listing = job_listings_for(request.user).filter(pk=listing_id).first() if listing_id.isdigit() else None
+    listing_id = parse_id(request.GET.get("job_listing", ""))
+    listing = job_listings_for(request.user).filter(pk=listing_id).first() if listing_id is not None else None
     if listing is None:
         return {}
     resume = resumes_for(request.user).first()  # newest first

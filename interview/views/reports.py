@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_POST
 from interview import selectors_reports as sel
 from interview.models import Chat, ExportableReport, MergeTokenStats, TokenUsage
 from interview.permissions import ADMIN, is_interviewer, role_required
-from interview.reports_pdf import report_pdf_bytes
+from interview.reports_pdf import render_report_pdf, report_pdf_bytes
 from interview.services.errors import ServiceError
-from interview.services.reports import report_request
+from interview.services.reports import report_regenerate as report_regenerate_service
 
 
 def _chat(request: HttpRequest, chat_id: int) -> Chat:
@@ -26,13 +27,19 @@ def _chat(request: HttpRequest, chat_id: int) -> Chat:
     return chat
 
 
-def _ready_report(request: HttpRequest, chat: Chat) -> ExportableReport | None:
-    """The report if it has content to export; otherwise None, with a message saying why."""
-    report = sel.report_of(chat)
-    if report is None or report.version < 1:
+def _ready_view(request: HttpRequest, chat: Chat) -> sel.ReportView | None:
+    """The viewer's report view if the report has content to export; otherwise None, with a message saying why."""
+    view = sel.report_view_get(request.user, chat)
+    if not view.has_content:
         messages.error(request, "This report is not ready yet, so there is nothing to download.")
         return None
-    return report
+    return view
+
+
+def viewer_pdf_bytes(view: sel.ReportView) -> bytes:
+    """The PDF as this viewer may read it: the cached file, or a fresh uncached one when questions are left out."""
+    shown = cast(ExportableReport, view.shown_report)
+    return render_report_pdf(shown) if view.redacts else report_pdf_bytes(cast(ExportableReport, view.report))
 
 
 def export_filename(report: ExportableReport, extension: str) -> str:
@@ -67,10 +74,11 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report as a PDF download (drawn once per report version, then cached)."""
     chat = _chat(request, chat_id)
-    report = _ready_report(request, chat)
-    if report is None:
+    view = _ready_view(request, chat)
+    if view is None or view.report is None:
         return redirect("report_detail", chat_id=chat.pk)
-    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    report = view.report
+    response = HttpResponse(viewer_pdf_bytes(view), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
     return response
 
@@ -79,9 +87,10 @@ def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
 def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The per-question table as a CSV download."""
     chat = _chat(request, chat_id)
-    report = _ready_report(request, chat)
-    if report is None:
+    view = _ready_view(request, chat)
+    if view is None or view.shown_report is None:
         return redirect("report_detail", chat_id=chat.pk)
+    report = view.shown_report
     response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
     return response
@@ -90,12 +99,14 @@ def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
-    """Generate the report (again); earlier versions' scores are kept in its history."""
+    """Generate the report (again) for those who may; earlier versions' scores are kept in its history."""
     chat = _chat(request, chat_id)
     try:
-        report_request(chat=chat)
+        report_regenerate_service(chat=chat, user=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
+        if exc.code == "forbidden":
+            return render(request, "403.html", status=403)
     else:
         messages.success(request, "The report is being generated. This page updates by itself.")
     return redirect("report_detail", chat_id=chat.pk)
