@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,21 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The public address of the site (scheme, host and port, no path), used wherever a link leaves the
+# request (invitation and verification emails, calendar files). Development serves on PORT locally.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if DEBUG or TESTING:
+        SITE_URL = f"http://localhost:{env_int('PORT', 8000)}"
+    else:
+        raise ImproperlyConfigured(
+            "DJANGO_SITE_URL is required when DJANGO_DEBUG is off (the address emailed links point to), "
+            "e.g. DJANGO_SITE_URL=https://interview.example.com."
+        )
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query or _site.fragment:
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must be like https://interview.example.com, got {SITE_URL!r}")
 
 INSTALLED_APPS = [
     "daphne",
@@ -295,6 +311,23 @@ TOKEN_BRANCH_NAME = os.environ.get("TOKEN_BRANCH_NAME", "main")
 ANSWER_MAX_CHARS = env_int("ANSWER_MAX_CHARS", 8000)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The sandboxed text extraction of each upload (interview/extraction/limits.py explains each limit).
+EXTRACTION_TIMEOUT_SECONDS = float(os.environ.get("EXTRACTION_TIMEOUT_SECONDS", "30"))
+EXTRACTION_MEMORY_MB = env_int("EXTRACTION_MEMORY_MB", 2048)
+EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 30)
+DOCUMENT_MAX_TEXT_CHARS = env_int("DOCUMENT_MAX_TEXT_CHARS", 100_000)
+# A parse or report still "in progress" this long after its worker claimed it is declared interrupted.
+JOB_PARSE_STALE_MINUTES = float(os.environ.get("JOB_PARSE_STALE_MINUTES", "15"))
+REPORT_STALE_MINUTES = float(os.environ.get("REPORT_STALE_MINUTES", "15"))
+# The weight of each score in a report's overall score (they must add up to 1).
+REPORT_WEIGHTS: dict[str, float] = {"professionalism": 0.25, "subject_knowledge": 0.45, "clarity": 0.30}
+# A TrueType font for characters the PDF report's built-in fonts lack (else one found on the system).
+REPORT_PDF_FALLBACK_FONT = os.environ.get("REPORT_PDF_FALLBACK_FONT", "").strip()
+# Email verification links last this long; a new one can be requested this often.
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
+EMAIL_VERIFICATION_RESEND_SECONDS = env_int("EMAIL_VERIFICATION_RESEND_SECONDS", 60)
+# A started invitation's chat is closed by the settler this long after its window ended.
+INVITATION_ABANDON_GRACE_SECONDS = float(os.environ.get("INVITATION_ABANDON_GRACE_SECONDS", "60"))
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The folder django.core.mail.backends.filebased.EmailBackend writes each message to (the E2E tests read it).
