@@ -267,7 +267,7 @@ CSP_EXEMPT_PATHS: list[str] = env_list("DJANGO_CSP_EXEMPT_PATHS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with WWW-Authenticate rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "interview.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -275,6 +275,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# API tokens older than this many days are refused (401) until a new one is obtained; 0: never expire.
+# A token is also deleted when its user's password changes or the user is deactivated.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Active Interview API",
     "DESCRIPTION": "Resumes, job listings, interviews, reports and invitations.",
