@@ -1,4 +1,4 @@
-"""Issue 15, the web-facing part: export escaping, declared settings and SITE_URL, receivers at start-up."""
+"""Issue 15, the web-facing part: export escaping, proxy headers, declared settings and SITE_URL, receivers."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from interview import models as m
 from interview.checks import check_site_url
+from live_interview.proxies import ProxyHeadersMiddleware, parse_trusted_proxies
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,3 +155,113 @@ def test_admin_export_xlsx_replaces_control_characters(admin_client):
     f.ChatFactory(title="Line\x01feed")
     (row,) = _export(admin_client, m.Chat, "xlsx")
     assert row["title"] == "Line\ufffdfeed"
+
+
+# --- Proxy headers: believed only from a configured proxy ------------------------------------------
+
+
+@pytest.fixture
+def empty_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _token_attempts(count: int, forwarded_for) -> set[int]:
+    """POST wrong passwords to the throttled token endpoint, each with the X-Forwarded-For `forwarded_for(i)`."""
+    api = APIClient()
+    data = {"username": "candidate", "password": "wrong"}
+    return {
+        api.post(reverse("api-token"), data, format="json", HTTP_X_FORWARDED_FOR=forwarded_for(i)).status_code
+        for i in range(count)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_throttle", "user")
+def test_token_throttle_not_bypassed_by_forged_forwarded_for():
+    assert 429 in _token_attempts(21, lambda i: f"203.0.113.{i}")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_throttle", "user")
+def test_token_throttle_honours_forwarded_for_behind_one_proxy(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert 429 in _token_attempts(21, lambda i: "203.0.113.1")
+    assert _token_attempts(1, lambda i: "203.0.113.2") == {400}
+
+
+def test_settings_default_trusts_no_proxy(settings):
+    assert (settings.TRUSTED_PROXIES, settings.REST_FRAMEWORK["NUM_PROXIES"]) == (0, 0)
+
+
+def test_settings_trusted_proxies_count_sets_num_proxies():
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    result = _python(code, DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES="1")
+    assert result.stdout.strip() == "1", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"), [("", 0), (" 2 ", 2), ("10.0.0.2, 10.1.0.0/16", ["10.0.0.2", "10.1.0.0/16"])]
+)
+def test_parse_trusted_proxies(value, parsed):
+    assert parse_trusted_proxies(value) == parsed
+
+
+def test_parse_trusted_proxies_refuses_garbage():
+    with pytest.raises(ValueError):
+        parse_trusted_proxies("proxy.example.com")
+
+
+def test_serving_commands_do_not_pass_daphne_proxy_headers():
+    files = ("scripts/serve.sh", "Dockerfile", "docker-compose.yml")
+    assert [name for name in files if "proxy-headers" in (ROOT / name).read_text()] == []
+
+
+async def _seen_scope(trusted, *, peer="198.51.100.7", kind="http", **headers: str) -> dict:
+    """The scope the application behind ProxyHeadersMiddleware(trusted) gets for one connection."""
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen.update(scope)
+
+    scope = {
+        "type": kind,
+        "scheme": "ws" if kind == "websocket" else "http",
+        "client": (peer, 5000),
+        "headers": [(name.replace("_", "-").encode(), value.encode()) for name, value in headers.items()],
+    }
+    await ProxyHeadersMiddleware(app, trusted)(scope, None, None)
+    return seen
+
+
+async def test_proxy_headers_default_keeps_peer_address():
+    scope = await _seen_scope(0, x_forwarded_for="203.0.113.9")
+    assert scope["client"] == ("198.51.100.7", 5000)
+
+
+async def test_proxy_headers_default_drops_forwarding_headers():
+    scope = await _seen_scope(0, x_forwarded_for="203.0.113.9", x_forwarded_proto="https", accept="*/*")
+    assert scope["headers"] == [(b"accept", b"*/*")] and scope["scheme"] == "http"
+
+
+async def test_proxy_headers_count_takes_address_the_proxy_appended():
+    scope = await _seen_scope(1, x_forwarded_for="6.6.6.6, 203.0.113.9")
+    assert scope["client"][0] == "203.0.113.9"
+
+
+async def test_proxy_headers_count_takes_forwarded_proto_for_websocket():
+    scope = await _seen_scope(1, kind="websocket", x_forwarded_for="203.0.113.9", x_forwarded_proto="https")
+    assert scope["scheme"] == "wss"
+
+
+async def test_proxy_headers_list_walks_back_through_listed_proxies():
+    scope = await _seen_scope(["198.51.100.0/24", "10.0.0.2"], x_forwarded_for="6.6.6.6, 203.0.113.9, 10.0.0.2")
+    assert scope["client"][0] == "203.0.113.9"
+
+
+async def test_proxy_headers_list_ignores_headers_from_unlisted_peer():
+    scope = await _seen_scope(["10.0.0.2"], x_forwarded_for="203.0.113.9")
+    assert scope["client"][0] == "198.51.100.7" and scope["headers"] == []
