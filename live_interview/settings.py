@@ -75,6 +75,14 @@ _site = urlsplit(SITE_URL)
 if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query or _site.fragment:
     raise ImproperlyConfigured(f"DJANGO_SITE_URL must be like https://interview.example.com, got {SITE_URL!r}")
 
+# Pages allowed to open WebSockets, compared by scheme, host and port (live_interview/origins.py), besides
+# a page of the socket's own origin (its Host, one of ALLOWED_HOSTS): the site and the CSRF-trusted origins,
+# plus the local addresses of `make run` in development.
+_dev_origins = [f"http://{host}:{env_int('PORT', 8000)}" for host in ("localhost", "127.0.0.1", "[::1]")]
+WEBSOCKET_ALLOWED_ORIGINS = list(
+    dict.fromkeys([f"{_site.scheme}://{_site.netloc}", *CSRF_TRUSTED_ORIGINS, *(_dev_origins if DEBUG else [])])
+)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",

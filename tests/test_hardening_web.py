@@ -1,4 +1,5 @@
-"""Issue 15, the web-facing part: export escaping, proxy headers, declared settings and SITE_URL, receivers."""
+"""Issue 15, the web-facing part: export escaping, WebSocket origins, proxy headers, declared settings and
+SITE_URL, receivers connected at start-up."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from channels.testing import WebsocketCommunicator
 from django.contrib import admin
 from django.core.cache import cache
 from django.urls import reverse
@@ -19,6 +21,7 @@ from rest_framework.test import APIClient
 
 from interview import models as m
 from interview.checks import check_site_url
+from live_interview.origins import OriginValidator
 from live_interview.proxies import ProxyHeadersMiddleware, parse_trusted_proxies
 from tests import factories as f
 
@@ -265,3 +268,90 @@ async def test_proxy_headers_list_walks_back_through_listed_proxies():
 async def test_proxy_headers_list_ignores_headers_from_unlisted_peer():
     scope = await _seen_scope(["10.0.0.2"], x_forwarded_for="203.0.113.9")
     assert scope["client"][0] == "198.51.100.7" and scope["headers"] == []
+
+
+# --- WebSocket origins: scheme, host and port must match an allowed site ----------------------------
+
+
+async def _accept(scope, receive, send):
+    await receive()
+    await send({"type": "websocket.accept"})
+    await receive()
+
+
+async def _opens(origin: str | None, *, host: str = "127.0.0.1:8000", scheme: str = "ws") -> bool:
+    """Whether a socket with this Origin (None: no header) and Host header gets through the validator."""
+    headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin is not None else [])
+    communicator = WebsocketCommunicator(OriginValidator(_accept), "/ws/interview/1/", headers=headers)
+    communicator.scope["scheme"] = scheme
+    connected, _ = await communicator.connect()
+    await communicator.disconnect()
+    return connected
+
+
+@pytest.fixture
+def site(settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "interview.example.com"]
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["https://interview.example.com", "https://*.partner.example"]
+    return settings
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_same_as_host_opens():
+    assert await _opens("http://127.0.0.1:8000")
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_listed_opens():
+    assert await _opens("https://interview.example.com", host="interview.example.com", scheme="ws")
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_listed_subdomain_pattern_opens():
+    assert await _opens("https://app.partner.example")
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_same_as_host_behind_tls_opens():
+    assert await _opens("https://interview.example.com", host="interview.example.com", scheme="wss")
+
+
+@pytest.mark.usefixtures("site")
+@pytest.mark.parametrize(
+    "origin",
+    [
+        pytest.param("http://127.0.0.1:9999", id="wrong-port"),
+        pytest.param("https://127.0.0.1:8000", id="wrong-scheme"),
+        pytest.param("http://127.0.0.1", id="default-port"),
+        pytest.param("http://evil.example:8000", id="other-host"),
+        pytest.param("https://interview.example.com:8443", id="listed-host-wrong-port"),
+        pytest.param("http://interview.example.com", id="listed-host-wrong-scheme"),
+        pytest.param("https://partner.example.evil.net", id="pattern-lookalike"),
+        pytest.param("null", id="null"),
+        pytest.param("", id="empty"),
+        pytest.param("ftp://127.0.0.1:8000", id="other-protocol"),
+        pytest.param(None, id="missing"),
+    ],
+)
+async def test_origin_refused(origin):
+    assert not await _opens(origin)
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_same_as_host_refused_when_host_not_allowed():
+    assert not await _opens("http://evil.example:8000", host="evil.example:8000")
+
+
+@pytest.mark.usefixtures("site")
+async def test_origin_validator_passes_http_through():
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["type"])
+
+    await OriginValidator(app)({"type": "http", "headers": []}, None, None)
+    assert seen == ["http"]
+
+
+def test_settings_websocket_origins_include_site_url(settings):
+    assert settings.SITE_URL in settings.WEBSOCKET_ALLOWED_ORIGINS
