@@ -60,8 +60,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site (scheme, host and port, no path), used wherever a link leaves the
-# request (invitation and verification emails, calendar files). Development serves on PORT locally.
+# The public address of the site (scheme, host and port, no path): links in emails sent outside a
+# request (an interview completed over a socket, a review) point here. Development serves on PORT locally.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
 if not SITE_URL:
     if DEBUG or TESTING:
