@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
@@ -93,5 +92,9 @@ class OriginValidator:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         """Runs on every WebSocket handshake, before authentication and routing."""
         if scope["type"] == "websocket" and not origin_allowed(scope, settings.WEBSOCKET_ALLOWED_ORIGINS):
-            return await WebsocketDenier()(scope, receive, send)
+            # A close before the accept refuses the handshake (the server answers 403). Unlike channels'
+            # WebsocketDenier (a consumer), this touches neither the database nor the channel layer.
+            if (await receive())["type"] == "websocket.connect":
+                await send({"type": "websocket.close"})
+            return None
         return await self.app(scope, receive, send)
