@@ -13,4 +13,4 @@ RUN useradd --create-home --uid 1000 app \
 USER app
 
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "live_interview.asgi:application"]
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "live_interview.asgi:application"]

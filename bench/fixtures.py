@@ -19,6 +19,7 @@ def django_setup(*, database_url: str, secret_key: str) -> None:
         DATABASE_URL=database_url,
         DJANGO_SECRET_KEY=secret_key,
         DJANGO_DEBUG="0",
+        DJANGO_SITE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
     )

@@ -173,6 +173,7 @@ class Bench:
         env.update(
             DJANGO_SETTINGS_MODULE="live_interview.settings",
             DJANGO_DEBUG="0",
+            DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_SECRET_KEY=self.secret,
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SECURE_SSL_REDIRECT="0",

@@ -8,4 +8,10 @@ class InterviewConfig(AppConfig):
     verbose_name = "Active Interview"
 
     def ready(self) -> None:
-        from interview import receivers_hiring, signals  # noqa: F401  (connects the receivers)
+        """Runs once per process after the models load: connect every receiver and register our checks.
+
+        Everything hangs on this, not on the URLconf: a process whose first traffic is a socket (or a
+        management command) never imports the URLconf, and must still react to every signal.
+        """
+        from interview import checks, receivers_hiring, signals  # noqa: F401
+        from interview.services import reports  # noqa: F401  (its chat_completed receiver requests the report)

@@ -32,10 +32,10 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Runs on every response; a view that set its own policy keeps it."""
-        directives = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        directives = settings.CONTENT_SECURITY_POLICY
         if not directives or HEADER in response or REPORT_ONLY_HEADER in response:
             return response
-        if any(request.path.startswith(prefix) for prefix in getattr(settings, "CSP_EXEMPT_PATHS", ())):
+        if any(request.path.startswith(prefix) for prefix in settings.CSP_EXEMPT_PATHS):
             return response
         if settings.DEBUG and response.status_code in (404, 500):
             return response  # Django's technical error pages (DEBUG only) carry inline script and style
@@ -43,6 +43,6 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
             host = request.get_host()
         except DisallowedHost:  # the 400 for a foreign Host header still gets a policy, without ws(s)
             host = ""
-        header = REPORT_ONLY_HEADER if getattr(settings, "CSP_REPORT_ONLY", False) else HEADER
+        header = REPORT_ONLY_HEADER if settings.CSP_REPORT_ONLY else HEADER
         response[header] = policy_text(directives, host=host, secure=request.is_secure())
         return response

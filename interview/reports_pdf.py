@@ -77,7 +77,7 @@ def fonts() -> Fonts:
 
 
 def _fallback_font() -> TTFont | None:
-    path = getattr(settings, "REPORT_PDF_FALLBACK_FONT", "")
+    path = settings.REPORT_PDF_FALLBACK_FONT
     try:
         if path:
             return TTFont(FALLBACK_FONT, path)

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
 
 from interview import models as m
+from interview.logic.spreadsheet import escape_formula
 
 USERNAME = {"field": get_user_model().USERNAME_FIELD}
 
@@ -61,7 +62,8 @@ class TagNamesWidget(ExistingManyToManyWidget):
 
 
 class ModelResource(resources.ModelResource):
-    """Fields no form may edit (auto timestamps, derived totals) are exported but never imported."""
+    """Fields no form may edit (auto timestamps, derived totals) are exported but never imported; every
+    exported cell is safe to open in a spreadsheet (text that would run as a formula is escaped)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -70,6 +72,11 @@ class ModelResource(resources.ModelResource):
             model_field = model_fields.get(name)
             if model_field is not None and not getattr(model_field, "editable", True):
                 field.readonly = True
+
+    def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:
+        """Escape formulas here, for every format: import-export's own escaping only strips a leading "="
+        and turns every cell (numbers, blanks) into text."""
+        return escape_formula(super().export_field(field, instance, **kwargs))
 
     def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         """Check many-to-many cells with the other fields, so a bad one is a row's validation error."""

@@ -1,4 +1,4 @@
-"""Model signal receivers: profiles for new users, and files removed with their rows."""
+"""Model signal receivers: profiles for new users, API tokens revoked with changed credentials, files removed with their rows."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from interview.models import ExportableReport, UploadedJobListing, UploadedResume, UserProfile
+from interview.services.api_tokens import api_tokens_revoke
 
 AVERAGE_ROLE_GROUP = "average_role"
 
@@ -38,6 +39,21 @@ def save_user_profile(sender: Any, instance: Any, raw: bool = False, **kwargs: A
         UserProfile.objects.get_or_create(user=instance)
     else:
         profile.save()
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def revoke_api_tokens_on_credentials_change(
+    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Before a user is saved with a new password, or deactivated, delete its API tokens (any path:
+    set_password + save, the password change and reset views, the admin)."""
+    if raw or instance.pk is None or (update_fields is not None and not {"password", "is_active"} & set(update_fields)):
+        return
+    stored = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if stored is None:
+        return
+    if stored["password"] != instance.password or (stored["is_active"] and not instance.is_active):
+        api_tokens_revoke(user_id=instance.pk)
 
 
 def _delete_file_after_commit(field_file: FieldFile) -> None:

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from interview.services import reports as _reports  # noqa: F401  (connects the chat_completed receiver)
 from interview.views import reports as v
 
 urlpatterns = [

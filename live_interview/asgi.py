@@ -12,12 +12,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from consumers.routing import websocket_urlpatterns  # noqa: E402
 from interview.services.timers import WATCHER  # noqa: E402
+from live_interview.origins import OriginValidator  # noqa: E402
+from live_interview.proxies import ProxyHeadersMiddleware  # noqa: E402
 
 
 class StartWatcher:
@@ -35,11 +36,14 @@ class StartWatcher:
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
 application = StartWatcher(
-    ProtocolTypeRouter(
-        {
-            "http": http_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
+    ProxyHeadersMiddleware(
+        ProtocolTypeRouter(
+            {
+                "http": http_app,
+                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            }
+        ),
+        trusted=settings.TRUSTED_PROXIES,
     )
 )
 

@@ -10,9 +10,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from live_interview.proxies import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,29 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The public address of the site (scheme, host and port, no path): links in emails sent outside a
+# request (an interview completed over a socket, a review) point here. Development serves on PORT locally.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if DEBUG or TESTING:
+        SITE_URL = f"http://localhost:{env_int('PORT', 8000)}"
+    else:
+        raise ImproperlyConfigured(
+            "DJANGO_SITE_URL is required when DJANGO_DEBUG is off (the address emailed links point to), "
+            "e.g. DJANGO_SITE_URL=https://interview.example.com."
+        )
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query or _site.fragment:
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must be like https://interview.example.com, got {SITE_URL!r}")
+
+# Pages allowed to open WebSockets, compared by scheme, host and port (live_interview/origins.py), besides
+# a page of the socket's own origin (its Host, one of ALLOWED_HOSTS): the site and the CSRF-trusted origins,
+# plus the local addresses of `make run` in development.
+_dev_origins = [f"http://{host}:{env_int('PORT', 8000)}" for host in ("localhost", "127.0.0.1", "[::1]")]
+WEBSOCKET_ALLOWED_ORIGINS = list(
+    dict.fromkeys([f"{_site.scheme}://{_site.netloc}", *CSRF_TRUSTED_ORIGINS, *(_dev_origins if DEBUG else [])])
+)
 
 INSTALLED_APPS = [
     "daphne",
@@ -224,7 +250,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front of daphne: a count ("1") or their addresses ("10.0.0.2,10.1.0.0/16"); none by
+# default. Only their X-Forwarded-For/-Proto are believed (live_interview/proxies.py), and DRF's
+# throttles count the same client address; from anyone else those headers are dropped.
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("DJANGO_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES must be a count or addresses: {exc}") from exc
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -251,14 +284,20 @@ CSP_EXEMPT_PATHS: list[str] = env_list("DJANGO_CSP_EXEMPT_PATHS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with WWW-Authenticate rather than 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "interview.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # X-Forwarded-For as live_interview/proxies.py reads it: a count of proxies is DRF's own rule; with
+    # a list of addresses the middleware has already put the client in REMOTE_ADDR.
+    "NUM_PROXIES": TRUSTED_PROXIES if isinstance(TRUSTED_PROXIES, int) else 0,
 }
+# API tokens older than this many days are refused (401) until a new one is obtained; 0: never expire.
+# A token is also deleted when its user's password changes or the user is deactivated.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Active Interview API",
     "DESCRIPTION": "Resumes, job listings, interviews, reports and invitations.",
@@ -275,6 +314,14 @@ SPECTACULAR_SETTINGS = {
         "RoleRequestStatusEnum": "interview.models.core.RoleChangeRequest.STATUS_CHOICES",
     },
 }
+
+# --- Admin exports (django-import-export) -----------------------------------------------------
+# Text a spreadsheet would run as a formula is escaped in every format by interview/resources.py (an
+# apostrophe before =, +, -, @, tab, CR): this option of import-export's only strips a leading "=" and
+# turns every cell (numbers, blanks) into text, so it stays off.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Control characters (illegal in XLSX) become U+FFFD instead of failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # --- LLM --------------------------------------------------------------------------------------
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "").strip()
@@ -306,6 +353,23 @@ UNDUMPABLE = env_bool("DJANGO_UNDUMPABLE", default=True)
 EXTRACTION_CHILD_USER = os.environ.get("EXTRACTION_CHILD_USER", "nobody").strip()
 # A report may be regenerated by a user at most once in this many seconds (each regeneration costs a grading call).
 REPORT_REGENERATE_COOLDOWN_SECONDS = env_int("REPORT_REGENERATE_COOLDOWN_SECONDS", 300)
+# The sandboxed text extraction of each upload (interview/extraction/limits.py explains each limit).
+EXTRACTION_TIMEOUT_SECONDS = float(os.environ.get("EXTRACTION_TIMEOUT_SECONDS", "30"))
+EXTRACTION_MEMORY_MB = env_int("EXTRACTION_MEMORY_MB", 2048)
+EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 30)
+DOCUMENT_MAX_TEXT_CHARS = env_int("DOCUMENT_MAX_TEXT_CHARS", 100_000)
+# A parse or report still "in progress" this long after its worker claimed it is declared interrupted.
+JOB_PARSE_STALE_MINUTES = float(os.environ.get("JOB_PARSE_STALE_MINUTES", "15"))
+REPORT_STALE_MINUTES = float(os.environ.get("REPORT_STALE_MINUTES", "15"))
+# The weight of each score in a report's overall score (they must add up to 1).
+REPORT_WEIGHTS: dict[str, float] = {"professionalism": 0.25, "subject_knowledge": 0.45, "clarity": 0.30}
+# A TrueType font for characters the PDF report's built-in fonts lack (else one found on the system).
+REPORT_PDF_FALLBACK_FONT = os.environ.get("REPORT_PDF_FALLBACK_FONT", "").strip()
+# Email verification links last this long; a new one can be requested this often.
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
+EMAIL_VERIFICATION_RESEND_SECONDS = env_int("EMAIL_VERIFICATION_RESEND_SECONDS", 60)
+# A started invitation's chat is closed by the settler this long after its window ended.
+INVITATION_ABANDON_GRACE_SECONDS = float(os.environ.get("INVITATION_ABANDON_GRACE_SECONDS", "60"))
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The folder django.core.mail.backends.filebased.EmailBackend writes each message to (the E2E tests read it).

@@ -22,7 +22,7 @@ for worker in ${WORKERS-db_worker invitations_settle}; do
   "$VENV/bin/python" manage.py "$worker" "${args[@]}" &
   pids+=($!)
 done
-"$VENV/bin/daphne" --bind "$HOST" --port "$PORT" --proxy-headers live_interview.asgi:application &
+"$VENV/bin/daphne" --bind "$HOST" --port "$PORT" live_interview.asgi:application &
 pids+=($!)
 # The first request starts the process's deadline watcher, which settles overdue key questions.
 up=0

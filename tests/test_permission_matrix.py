@@ -191,6 +191,7 @@ def _create_payload(w: World) -> dict[str, Any]:
 
 
 APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
+    "auth_token_revoke": ("post", lambda w: "/api/auth/token/revoke/", None, (401, 204, 204, 204, 204, 204)),
     "invitations_list": ("get", lambda w: "/api/invitations/", None, (401, 200, 200, 200, 200, 200)),
     "invitations_create": ("post", lambda w: "/api/invitations/", _create_payload, (401, 403, 403, 201, 201, 201)),
     "invitations_retrieve": (

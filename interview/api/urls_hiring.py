@@ -2,7 +2,6 @@
 
 from rest_framework.routers import SimpleRouter
 
-from interview import receivers_hiring  # noqa: F401  (connects the hiring signal receivers)
 from interview.api.hiring import InvitationViewSet, RoleRequestViewSet
 
 router = SimpleRouter()

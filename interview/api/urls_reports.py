@@ -3,7 +3,6 @@
 from django.urls import path
 
 from interview.api import reports as v
-from interview.services import reports as _reports  # noqa: F401  (connects the chat_completed receiver)
 
 urlpatterns = [
     path("chats/<int:chat_id>/report/", v.ReportDetailView.as_view(), name="api-report"),

@@ -1,10 +1,11 @@
-"""API endpoints of the base: obtain a token, and who am I."""
+"""API endpoints of the base: obtain and revoke a token, and who am I."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from interview.models import UserProfile
 from interview.permissions import role_of
+from interview.services.api_tokens import api_token_issue, api_tokens_revoke
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -61,7 +63,19 @@ class ObtainTokenView(ObtainAuthToken):
         tags=["auth"],
     )
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = api_token_issue(user=serializer.validated_data["user"], now=timezone.now())
+        return Response({"token": token.key})
+
+
+class RevokeTokenView(APIView):
+    """Revoke the caller's API token; the next call with it gets 401 (obtain a new one to continue)."""
+
+    @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        api_tokens_revoke(user_id=request.user.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

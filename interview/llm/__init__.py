@@ -21,7 +21,7 @@ from interview.llm.base import (
     TurnKind,
     Usage,
 )
-from interview.llm.offline import DEFAULT_WORDS_PER_SECOND, OfflineInterviewer
+from interview.llm.offline import OfflineInterviewer
 
 __all__ = [
     "LLMConnectionError",
@@ -68,8 +68,7 @@ def _current_config() -> _LLMConfig:
         first_token_timeout=float(settings.LLM_FIRST_TOKEN_TIMEOUT),
         chunk_gap_timeout=float(settings.LLM_CHUNK_GAP_TIMEOUT),
         max_retries=int(settings.LLM_MAX_RETRIES),
-        # Not in settings.py yet; reading pace of the offline interviewer in words per second.
-        offline_words_per_second=float(getattr(settings, "LLM_OFFLINE_WORDS_PER_SECOND", DEFAULT_WORDS_PER_SECOND)),
+        offline_words_per_second=float(settings.LLM_OFFLINE_WORDS_PER_SECOND),
     )
 
 

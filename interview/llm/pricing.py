@@ -25,7 +25,7 @@ def price_table() -> dict[str, tuple[float, float]]:
     """Return the effective price table: the defaults overlaid with settings.LLM_PRICES."""
     table = {key.lower(): value for key, value in DEFAULT_PRICES.items()}
     # Settings win, whatever the case of their keys.
-    table.update({key.lower(): value for key, value in (getattr(settings, "LLM_PRICES", {}) or {}).items()})
+    table.update({key.lower(): value for key, value in (settings.LLM_PRICES or {}).items()})
     return table
 
 

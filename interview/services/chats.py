@@ -188,7 +188,7 @@ def _from_llm(
     provider = get_provider()
     if provider.is_offline:
         return None
-    count = min(max(int(getattr(settings, "DEFAULT_KEY_QUESTION_COUNT", 5)), MIN_PROPOSED), MAX_PROPOSED)
+    count = min(max(int(settings.DEFAULT_KEY_QUESTION_COUNT), MIN_PROPOSED), MAX_PROPOSED)
     messages = build_key_question_messages(
         interview_type=type,
         difficulty=difficulty,

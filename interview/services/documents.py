@@ -59,14 +59,13 @@ class UploadRateLimited(ServiceError):
 
 
 def extraction_limits() -> Limits:
-    """The extraction limits from settings (each optional except UPLOAD_MAX_BYTES), else the defaults."""
-    defaults = Limits()
+    """The extraction limits from settings."""
     return Limits(
         max_bytes=int(settings.UPLOAD_MAX_BYTES),
-        timeout_seconds=float(getattr(settings, "EXTRACTION_TIMEOUT_SECONDS", defaults.timeout_seconds)),
-        memory_bytes=int(getattr(settings, "EXTRACTION_MEMORY_MB", defaults.memory_bytes // 2**20)) * 2**20,
-        max_pages=int(getattr(settings, "EXTRACTION_MAX_PAGES", defaults.max_pages)),
-        max_text_chars=int(getattr(settings, "DOCUMENT_MAX_TEXT_CHARS", defaults.max_text_chars)),
+        timeout_seconds=float(settings.EXTRACTION_TIMEOUT_SECONDS),
+        memory_bytes=int(settings.EXTRACTION_MEMORY_MB) * 2**20,
+        max_pages=int(settings.EXTRACTION_MAX_PAGES),
+        max_text_chars=int(settings.DOCUMENT_MAX_TEXT_CHARS),
     )
 
 

@@ -30,7 +30,7 @@ DEFAULT_RESEND_SECONDS = 60
 
 
 def _max_age_seconds() -> int:
-    return int(getattr(settings, "EMAIL_VERIFICATION_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
+    return int(settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS)
 
 
 def _salt(email: str) -> str:
@@ -71,7 +71,7 @@ def email_verification_confirm(*, user: Any, token: str, now: datetime) -> UserP
 def email_verification_send(*, user: Any, link_for: Callable[[str], str], now: datetime, force: bool = False) -> bool:
     """Email the user a verification link (at most once a minute unless forced); return whether one was sent."""
     token = email_verification_token(user=user, now=now)
-    resend = int(getattr(settings, "EMAIL_VERIFICATION_RESEND_SECONDS", DEFAULT_RESEND_SECONDS))
+    resend = int(settings.EMAIL_VERIFICATION_RESEND_SECONDS)
     if not force and resend > 0 and not cache.add(f"email-verify-sent:{user.pk}", True, resend):
         return False
     context = {

@@ -60,8 +60,8 @@ class SettleResult:
 
 
 def site_url(path: str) -> str:
-    """Return an absolute URL for `path` on this site (SITE_URL setting, else the local server)."""
-    base = (getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+    """Return an absolute URL for `path` on this site (settings.SITE_URL)."""
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
 
 
@@ -297,8 +297,8 @@ def _expire_pending(now: datetime) -> int:
 
 def _close_abandoned(now: datetime) -> int:
     """Close the chats of started invitations well past their end (the live watcher normally does it first)."""
-    margin = timedelta(seconds=float(getattr(settings, "INVITATION_ABANDON_GRACE_SECONDS", 60)))
-    stale = timedelta(seconds=float(getattr(settings, "STREAM_STALE_SECONDS", 90)))
+    margin = timedelta(seconds=float(settings.INVITATION_ABANDON_GRACE_SECONDS))
+    stale = timedelta(seconds=float(settings.STREAM_STALE_SECONDS))
     overdue = Chat.objects.filter(invitation__status=InvitedInterview.IN_PROGRESS, ends_at__lt=now - margin).exclude(
         status=Chat.COMPLETED
     )

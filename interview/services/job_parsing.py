@@ -51,7 +51,7 @@ class JobParseFailed(Exception):
 
 def stale_after() -> timedelta:
     """How long a claim may stay in progress before it counts as abandoned."""
-    return timedelta(minutes=float(getattr(settings, "JOB_PARSE_STALE_MINUTES", DEFAULT_STALE_MINUTES)))
+    return timedelta(minutes=float(settings.JOB_PARSE_STALE_MINUTES))
 
 
 @task()

@@ -61,13 +61,13 @@ class ReportFailed(Exception):
 
 def stale_after() -> timedelta:
     """How long a report may stay pending or generating before it counts as abandoned."""
-    return timedelta(minutes=float(getattr(settings, "REPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES)))
+    return timedelta(minutes=float(settings.REPORT_STALE_MINUTES))
 
 
 def report_weights() -> dict[str, float]:
     """The category weights of the overall score (settings.REPORT_WEIGHTS), failing fast when they are unusable."""
     try:
-        return grading.validate_weights(getattr(settings, "REPORT_WEIGHTS", grading.DEFAULT_WEIGHTS))
+        return grading.validate_weights(settings.REPORT_WEIGHTS)
     except ValueError as exc:
         raise ImproperlyConfigured(str(exc)) from exc
 

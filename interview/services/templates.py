@@ -38,7 +38,7 @@ class TemplateData:
 
 def time_limits() -> dict[str, int]:
     """Seconds to answer a key question, by difficulty (settings.KEY_QUESTION_TIME_LIMITS)."""
-    return {**DEFAULT_TIME_LIMITS, **getattr(settings, "KEY_QUESTION_TIME_LIMITS", {})}
+    return {**DEFAULT_TIME_LIMITS, **settings.KEY_QUESTION_TIME_LIMITS}
 
 
 def template_key_questions(template: InterviewTemplate, *, seed: int) -> list[KeyQuestion]:

@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
-from interview import receivers_hiring  # noqa: F401  (interviews closed here complete their invitations)
 from interview.services.invitations import SettleResult, invitations_settle
 
 logger = logging.getLogger(__name__)
