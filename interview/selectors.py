@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.crypto import salted_hmac
+
 from interview.llm.base import Turn
 from interview.logic import prompts
 from interview.logic import session as s
@@ -46,6 +48,16 @@ def chat_get(chat_id: int) -> Chat | None:
 Prompt = tuple[list[dict[str, str]], Turn, str]
 
 
+def chat_fence_nonce(chat_id: int) -> str:
+    """The fence nonce of one interview's prompts: secret (keyed by SECRET_KEY) and the same on every turn.
+
+    A stable nonce keeps the system prompt (rules, resume, job listing) identical from turn to turn, so
+    providers that cache prompt prefixes keep caching it; the fence stays unforgeable because the text it
+    holds is neutralised whatever nonce it guesses (interview/logic/fence.py).
+    """
+    return salted_hmac("interview.prompt-fence", str(chat_id)).hexdigest()[:16]
+
+
 def chat_prompt_build(chat: Chat, message_id: str) -> Prompt:
     """The LLM messages, the structured turn, and the key-question text the server appends.
 
@@ -81,6 +93,7 @@ def chat_prompt_build(chat: Chat, message_id: str) -> Prompt:
         job_text=chat.job_listing.content if chat.job_listing else "",
         transcript=transcript,
         turn=turn,
+        nonce=chat_fence_nonce(chat.pk),
     )
     suffix = s.question_block(chat.key_questions, plan.question_index) if plan.question_index is not None else ""
     return messages, turn, suffix
