@@ -8,4 +8,4 @@ class InterviewConfig(AppConfig):
     verbose_name = "Active Interview"
 
     def ready(self) -> None:
-        from interview import receivers_hiring, signals  # noqa: F401  (connects the receivers)
+        from interview import receivers_hiring, receivers_live, signals  # noqa: F401  (connects the receivers)

@@ -320,6 +320,9 @@ STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 30)
 STREAM_SAVE_INTERVAL_SECONDS = float(os.environ.get("STREAM_SAVE_INTERVAL_SECONDS", "1.0"))
 # A "streaming" message whose owner has been silent this long is declared interrupted.
 STREAM_STALE_SECONDS = env_int("STREAM_STALE_SECONDS", 90)
+# Open sockets are checked again (session, password, active, role, access to the chat) at least this
+# often, in one batched read per process; logouts and role or password changes are applied at once.
+SOCKET_RECHECK_SECONDS = float(os.environ.get("SOCKET_RECHECK_SECONDS", "5.0"))
 # Answers are accepted this long after a key question's deadline (network latency).
 KEY_QUESTION_GRACE_SECONDS = float(os.environ.get("KEY_QUESTION_GRACE_SECONDS", "2.0"))
 KEY_QUESTION_TIME_LIMITS = {"easy": 120, "medium": 180, "hard": 300}
