@@ -85,8 +85,12 @@ async def test_socket_logout_closes_4401():
 
 @pytest.mark.usefixtures("signals_only")
 async def test_socket_password_change_closes_4401():
-    chat, client, ws = await candidate_socket()
-    form = {"old_password": PASSWORD, "new_password1": "a-new-long-pass-phrase", "new_password2": "a-new-long-pass-phrase"}
+    _, client, ws = await candidate_socket()
+    form = {
+        "old_password": PASSWORD,
+        "new_password1": "a-new-long-pass-phrase",
+        "new_password2": "a-new-long-pass-phrase",
+    }
     response = await database_sync_to_async(client.post)("/accounts/password/", form)
     assert response.status_code == 302
     assert await close_code(ws) == 4401
