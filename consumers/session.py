@@ -18,7 +18,6 @@ from interview.llm import get_provider
 from interview.logic import session as s
 from interview.models import Chat
 from interview.selectors import chat_state
-from interview.services import interview as svc
 from interview.services import socket_access as access
 from interview.services.broadcast import chat_event, chat_group, control_send
 from interview.services.errors import ServiceError
@@ -156,14 +155,9 @@ class ChatSocket(AsyncWebsocketConsumer):
         )
 
     def snapshot_data(self) -> dict[str, Any]:
+        # An orphaned reply (its generation's lease expired) was marked failed by chat_settle first.
         chat = Chat.objects.get(pk=self.chat_id)
         streaming = s.streaming_message(chat.messages)
-        if streaming is not None and self.chat_id not in REGISTRY:
-            updated = s.parse_iso(streaming.get("updated_at"))
-            if updated is not None and (timezone.now() - updated).total_seconds() > settings.STREAM_STALE_SECONDS:
-                svc.streaming_interrupt(chat_id=self.chat_id, message_id=streaming["id"], now=timezone.now())
-                chat.refresh_from_db()
-                streaming = s.streaming_message(chat.messages)
         return {
             "chat": {"id": chat.pk, "title": chat.title, "type": chat.type, "difficulty": chat.difficulty},
             "messages": chat.messages,
