@@ -2,6 +2,7 @@
 time it cost is given back; a live generation renewing its lease is never taken over."""
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -255,6 +256,8 @@ async def test_live_generation_renewing_lease_is_never_taken_over(settings, llm)
     await ws.send_json_to({"type": "interview.start"})
     frames = await frames_until(ws, of_type("assistant.done"), timeout=15)
     sweeper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sweeper  # a sweep that failed fails the test
     await ws.disconnect()
     assert frames[-1]["status"] == "complete" and taken == []
     assert (await reload(chat)).messages[0]["status"] == "complete"
