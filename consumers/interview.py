@@ -13,6 +13,7 @@ from interview.llm import get_provider
 from interview.services import interview as svc
 from interview.services.broadcast import chat_broadcast
 from interview.services.generation import generation_launch, generation_stop
+from interview.services.timers import recovery_frames
 
 
 class InterviewConsumer(ChatSocket):
@@ -44,7 +45,9 @@ class InterviewConsumer(ChatSocket):
     async def _launch(
         self, turn: svc.TurnStart, *, user_message: dict[str, Any] | None = None, client_id: str = ""
     ) -> None:
-        frames = [p.message_created(user_message, client_id)] if user_message else []
+        frames = recovery_frames(turn.recovered, timezone.now()) if turn.recovered else []
+        if user_message:
+            frames.append(p.message_created(user_message, client_id))
         frames.extend(p.message_created(message, "") for message in turn.created)
         await chat_broadcast(self.chat_id, *frames)
         generation_launch(turn)

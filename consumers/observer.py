@@ -10,11 +10,12 @@ from django.utils import timezone
 from consumers import protocol as p
 from consumers.session import ChatSocket
 from interview.models import Chat
-from interview.permissions import can_observe_chat, role_of
+from interview.permissions import role_of
 from interview.services import interview as svc
 from interview.services.broadcast import chat_broadcast, chat_event, observer_group, observers_broadcast
 from interview.services.generation import generation_stop
 from interview.services.observers import observer_note_add, observer_notes_list
+from interview.services.socket_access import OK, chat_access
 from interview.services.timers import WATCHER
 
 
@@ -27,12 +28,10 @@ class ObserverConsumer(ChatSocket):
     def access(self, user: Any) -> str:
         """'ok' for admins (any chat) and the inviting interviewer; 'forbidden' for everyone else."""
         chat = Chat.objects.select_related("invitation").filter(pk=self.chat_id).first()
-        if chat is None:
-            return "missing"
-        if not can_observe_chat(user, chat):
-            return "forbidden"
-        self.display_name = f"{user.get_full_name() or user.username} ({role_of(user)})"
-        return "ok"
+        verdict = chat_access(user, chat, observer=True)
+        if verdict == OK:
+            self.display_name = f"{user.get_full_name() or user.username} ({role_of(user)})"
+        return verdict
 
     async def join(self) -> None:
         """Join the chat's group and the observers-only group, and tell everyone we are here."""

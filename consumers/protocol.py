@@ -49,6 +49,7 @@ E_COMPLETED = "completed"
 E_FORBIDDEN = "forbidden"
 E_NOT_STARTED = "not_started"
 E_NOTHING_TO_RETRY = "nothing_to_retry"
+E_INTERRUPTED = "interrupted"
 
 # Close codes
 CLOSE_UNAUTHENTICATED = 4401

@@ -9,20 +9,28 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import timezone
 
 from consumers import protocol as p
+from consumers.guard import GUARD
 from interview.llm import get_provider
 from interview.logic import session as s
 from interview.models import Chat
 from interview.selectors import chat_state
-from interview.services import interview as svc
+from interview.services import socket_access as access
 from interview.services.broadcast import chat_event, chat_group, control_send
 from interview.services.errors import ServiceError
 from interview.services.generation import REGISTRY
 from interview.services.timers import WATCHER, chat_settle
 
 logger = logging.getLogger(__name__)
+
+CLOSE_CODES = {
+    access.UNAUTHENTICATED: p.CLOSE_UNAUTHENTICATED,
+    access.FORBIDDEN: p.CLOSE_FORBIDDEN,
+    access.MISSING: p.CLOSE_NOT_FOUND,
+}
 
 
 class ChatSocket(AsyncWebsocketConsumer):
@@ -32,7 +40,9 @@ class ChatSocket(AsyncWebsocketConsumer):
     allowed_types: frozenset[str] = p.CANDIDATE_TYPES
 
     chat_id: int
+    holder: access.SocketHolder
     joined = False
+    revoked = False  # closed by the server for lost access; nothing more is sent
 
     async def connect(self) -> None:
         """Accept, check who may open this chat (closing with 4401/4403/4404), join and snapshot."""
@@ -44,14 +54,15 @@ class ChatSocket(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=p.CLOSE_UNAUTHENTICATED)
             return
-        verdict = await database_sync_to_async(self.access)(user)
-        if verdict != "ok":
-            await self.close(code=p.CLOSE_NOT_FOUND if verdict == "missing" else p.CLOSE_FORBIDDEN)
+        verdict = await database_sync_to_async(self._first_check)(user)
+        if verdict != access.OK:
+            await self.close(code=CLOSE_CODES[verdict])
             return
         WATCHER.ensure_started()
         self._observers: dict[str, str] = {}
         await self.join()
         self.joined = True
+        GUARD.add(self)  # checked again on logout, password or role changes, and periodically
         await chat_settle(self.chat_id)
         await self.send_snapshot()
         await chat_event(self.chat_id, {"type": "presence.query", "reply_channel": self.channel_name})
@@ -63,6 +74,8 @@ class ChatSocket(AsyncWebsocketConsumer):
         delta frame per socket. Every database call here goes through `database_sync_to_async`,
         which closes them on its own, so the hop only queued frames behind database writes.
         """
+        if self.revoked and message["type"] != "websocket.disconnect":
+            return
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -72,15 +85,43 @@ class ChatSocket(AsyncWebsocketConsumer):
         """Join the groups whose frames this socket forwards."""
         await self.channel_layer.group_add(chat_group(self.chat_id), self.channel_name)
 
+    def _first_check(self, user: Any) -> str:
+        """Record who holds the socket (user, session, password hash), then check access."""
+        session = self.scope.get("session")
+        key = session.session_key if session is not None else None
+        self.holder = access.SocketHolder(
+            user_id=user.pk,
+            chat_id=self.chat_id,
+            observer=self.role == "observer",
+            session_key=key,
+            session_hash=session.get(HASH_SESSION_KEY) if key else None,
+        )
+        return self.access(user)
+
     def access(self, user: Any) -> str:
         """'ok', 'forbidden' or 'missing' for this user and chat (the candidate: owner only)."""
-        owner_id = Chat.objects.filter(pk=self.chat_id).values_list("user_id", flat=True).first()
-        if owner_id is None:
-            return "missing"
-        return "ok" if owner_id == user.pk else "forbidden"
+        chat = Chat.objects.filter(pk=self.chat_id).only("id", "user_id").first()
+        return access.chat_access(user, chat, observer=False)
+
+    async def access_revoke(self, event: dict[str, Any]) -> None:
+        """The guard found this socket's user or chat no longer allows it: close (4401/4403/4404)."""
+        await self.revoke(event["verdict"])
+
+    async def chat_gone(self, event: dict[str, Any]) -> None:
+        """The chat was deleted (its reply ended): close with 4404."""
+        await self.revoke(access.MISSING)
+
+    async def revoke(self, verdict: str) -> None:
+        """Close the socket for lost access, once; nothing more is sent on it."""
+        if self.revoked:
+            return
+        self.revoked = True
+        GUARD.discard(self)
+        await self.close(code=CLOSE_CODES[verdict])
 
     async def disconnect(self, code: int) -> None:
         """Leave the chat's group; a running generation carries on without this socket."""
+        GUARD.discard(self)
         if self.joined:
             await self.channel_layer.group_discard(chat_group(self.chat_id), self.channel_name)
             self.joined = False
@@ -114,14 +155,9 @@ class ChatSocket(AsyncWebsocketConsumer):
         )
 
     def snapshot_data(self) -> dict[str, Any]:
+        # An orphaned reply (its generation's lease expired) was marked failed by chat_settle first.
         chat = Chat.objects.get(pk=self.chat_id)
         streaming = s.streaming_message(chat.messages)
-        if streaming is not None and self.chat_id not in REGISTRY:
-            updated = s.parse_iso(streaming.get("updated_at"))
-            if updated is not None and (timezone.now() - updated).total_seconds() > settings.STREAM_STALE_SECONDS:
-                svc.streaming_interrupt(chat_id=self.chat_id, message_id=streaming["id"], now=timezone.now())
-                chat.refresh_from_db()
-                streaming = s.streaming_message(chat.messages)
         return {
             "chat": {"id": chat.pk, "title": chat.title, "type": chat.type, "difficulty": chat.difficulty},
             "messages": chat.messages,

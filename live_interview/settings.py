@@ -393,8 +393,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 30)
 # The streaming assistant text is saved at most this often (plus once at the end).
 STREAM_SAVE_INTERVAL_SECONDS = float(os.environ.get("STREAM_SAVE_INTERVAL_SECONDS", "1.0"))
-# A "streaming" message whose owner has been silent this long is declared interrupted.
+# An invitation's background sweep (services/invitations.py) stops waiting for a streaming reply in a
+# chat whose window closed this long ago; live processes detect dead generations by their lease.
 STREAM_STALE_SECONDS = env_int("STREAM_STALE_SECONDS", 90)
+# The lease of a reply being generated: its process renews it every third of this (free with the
+# partial saves); a reply whose lease has passed is marked failed (retryable) by the deadline watcher
+# or the next connection, and the time lost is given back to the interview. Detection takes at most
+# this plus DEADLINE_SWEEP_SECONDS.
+GENERATION_LEASE_SECONDS = float(os.environ.get("GENERATION_LEASE_SECONDS", "6.0"))
+# Open sockets are checked again (session, password, active, role, access to the chat) at least this
+# often, in one batched read per process; logouts and role or password changes are applied at once.
+SOCKET_RECHECK_SECONDS = float(os.environ.get("SOCKET_RECHECK_SECONDS", "5.0"))
 # Answers are accepted this long after a key question's deadline (network latency).
 KEY_QUESTION_GRACE_SECONDS = float(os.environ.get("KEY_QUESTION_GRACE_SECONDS", "2.0"))
 KEY_QUESTION_TIME_LIMITS = {"easy": 120, "medium": 180, "hard": 300}

@@ -82,6 +82,12 @@ class Chat(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The model that conducts this interview ("offline-interviewer" when no LLM is configured).
     interviewer_model = models.CharField(max_length=100, blank=True)
+    # The lease of the reply being generated: the owning process renews it every few seconds (with
+    # its partial saves); once it has passed, the generation is orphaned (its process died) and any
+    # process may mark the reply failed and offer a retry. Null when no reply is being generated.
+    generation_lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Who holds the lease: "<host>:<pid>/<message id>"; renewals are conditional on it.
+    generation_lease_owner = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# One member per server process (its socket guard, consumers/guard.py), not one per socket.
+ACCESS_GROUP = "sockets.access"
 
 
 def chat_group(chat_id: int) -> str:
@@ -43,3 +52,37 @@ async def observers_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
 async def chat_event(chat_id: int, event: dict[str, Any]) -> None:
     """Send a non-frame event (presence bookkeeping) to every socket of the chat."""
     await get_channel_layer().group_send(chat_group(chat_id), event)
+
+
+def access_changed(
+    *, users: Iterable[int] = (), chats: Iterable[int] = (), sessions: Iterable[str] = (), stop: bool = False
+) -> None:
+    """From sync code: after the commit, tell every process to check again the sockets of these users and chats.
+
+    Sockets opened with one of `sessions` are closed (4401) without a check: the session is being
+    ended. With `stop`, the chats' running generations are stopped too (the chats were deleted).
+    A failure to notify is logged and never breaks the write; the guards' periodic pass still runs.
+    """
+    message = {
+        "type": "access.changed",
+        "users": sorted(set(users)),
+        "chats": sorted(set(chats)),
+        "sessions": sorted(set(sessions)),
+    }
+    if message["users"] or message["chats"] or message["sessions"]:
+        transaction.on_commit(lambda: _publish(message, stop))
+
+
+def _publish(message: dict[str, Any], stop: bool) -> None:
+    try:
+        async_to_sync(_send_access_changed)(message, stop)
+    except Exception:
+        logger.exception("Could not tell the server processes to check their sockets again")
+
+
+async def _send_access_changed(message: dict[str, Any], stop: bool) -> None:
+    layer = get_channel_layer()
+    await layer.group_send(ACCESS_GROUP, message)
+    if stop:
+        for chat_id in message["chats"]:
+            await layer.group_send(control_group(chat_id), {"type": "generation.stop", "message_id": None})

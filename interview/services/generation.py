@@ -2,7 +2,9 @@
 
 A Generation runs as its own task in the server process that started it. Sockets come and go
 without affecting it; `generation.stop` and resync requests reach it through the control group
-`chatctl.<id>`, from this process or any other.
+`chatctl.<id>`, from this process or any other. It holds the chat's generation lease, renewed by
+its partial saves (or, when none happened lately, by a renewal of its own), so another process can
+tell a dead generation from a live one (services/timers.py).
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ from consumers import protocol as p
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
 from interview.logic import session as s
-from interview.services.broadcast import chat_broadcast, control_group
-from interview.services.interview import TurnStart, generation_finish, generation_save_partial
+from interview.services.broadcast import chat_broadcast, chat_event, control_group
+from interview.services.interview import (
+    TurnStart,
+    generation_finish,
+    generation_lease_renew,
+    generation_save_partial,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +39,8 @@ CONTROL_END = "generation.control.end"
 
 # The generations running in this process, by chat id.
 REGISTRY: dict[int, Generation] = {}
+
+DELETED = "This interview was deleted."
 
 
 class Generation:
@@ -54,6 +63,9 @@ class Generation:
         self._stream_task: asyncio.Task[None] | None = None
         self._saver: asyncio.Task[None] | None = None
         self._control_channel: str | None = None
+        # When the lease was last renewed (the turn's creation took it), and whether it is still ours.
+        self._lease_renewed = time.monotonic()
+        self._owned = True
         self.task: asyncio.Task[None] | None = None
 
     def text(self) -> str:
@@ -67,6 +79,13 @@ class Generation:
         self._stopped = True
         if self._stream_task is not None:
             self._stream_task.cancel()
+
+    def _disowned(self) -> None:
+        """The chat was deleted, or the reply taken over as orphaned: stop; nothing more is stored."""
+        if self._owned:
+            logger.warning("Generation for chat %s lost its message; stopping", self.chat_id)
+        self._owned = False
+        self.stop()
 
     def _append(self, delta: str) -> None:
         if not delta:
@@ -83,6 +102,7 @@ class Generation:
         status, error, usage, model = s.COMPLETE, None, None, ""
         pump = asyncio.create_task(self._pump())
         control = asyncio.create_task(self._control())
+        keeper = asyncio.create_task(self._keep_lease())
         try:
             provider = get_provider()
             model = provider.model_name
@@ -110,6 +130,7 @@ class Generation:
                 LLMError(repr(exc), user_message="The interviewer hit an internal error. Try again."),
             )
         finally:
+            keeper.cancel()
             await self._finish(pump, control, status, error, usage, model)
 
     async def _consume(self, stream: LLMStream) -> None:
@@ -133,6 +154,9 @@ class Generation:
             if self._saver is not None:
                 await self._saver
             now = timezone.now()
+            if not self._owned:
+                # Taken over, or the chat deleted: the finish below stores nothing and says which.
+                status, error = s.STOPPED, None
             result = await database_sync_to_async(generation_finish)(
                 chat_id=self.chat_id,
                 message_id=self.message_id,
@@ -152,6 +176,16 @@ class Generation:
                 if usage
                 else None
             )
+            if result.gone:
+                # The chat was deleted mid-reply: end the message for everyone, then close their sockets.
+                done = p.assistant_done(
+                    self.message_id, s.STOPPED, usage_frame, content_length=self.length, message=DELETED
+                )
+                await chat_broadcast(self.chat_id, done)
+                await chat_event(self.chat_id, {"type": "chat.gone"})
+                return
+            if result.superseded:
+                return  # whoever took the reply over has told everyone
             frames = [
                 p.assistant_done(
                     self.message_id,
@@ -205,14 +239,37 @@ class Generation:
 
     async def _save_partial(self) -> None:
         text = self.text()
-        self._last_save = time.monotonic()
+        self._last_save = self._lease_renewed = time.monotonic()
         try:
-            await database_sync_to_async(generation_save_partial)(
+            owned = await database_sync_to_async(generation_save_partial)(
                 chat_id=self.chat_id, message_id=self.message_id, text=text, now=timezone.now()
             )
             self._saved = len(text)
         except Exception:
             logger.exception("Partial save failed for chat %s", self.chat_id)
+            return
+        if not owned:
+            self._disowned()
+
+    async def _keep_lease(self) -> None:
+        """Renew the lease every third of its length when no partial save did (no tokens yet, a stall)."""
+        while True:
+            period = settings.GENERATION_LEASE_SECONDS / 3
+            wait = self._lease_renewed + period - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            self._lease_renewed = time.monotonic()
+            try:
+                owned = await database_sync_to_async(generation_lease_renew)(
+                    chat_id=self.chat_id, message_id=self.message_id, now=timezone.now()
+                )
+            except Exception:
+                logger.exception("Lease renewal failed for chat %s", self.chat_id)
+                continue
+            if not owned:
+                self._disowned()
+                return
 
     async def _control(self) -> None:
         """Answer stop and resync requests sent to the chat's control group."""
@@ -260,7 +317,14 @@ def generation_launch(turn: TurnStart) -> Generation:
     generation = Generation(turn)
     REGISTRY[turn.chat_id] = generation
     generation.task = asyncio.create_task(generation.run(), name=f"generation-{turn.chat_id}")
+    generation.task.add_done_callback(_log_failure)
     return generation
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """Retrieve a generation task's exception, so a failure is logged once, with its chat, never lost."""
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        logger.error("Generation task %s failed", task.get_name(), exc_info=exc)
 
 
 async def generation_stop(chat_id: int, message_id: str | None = None) -> None:

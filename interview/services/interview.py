@@ -7,6 +7,8 @@ returns what the caller must broadcast. Async code reaches them through database
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +27,9 @@ from interview.services.usage import usage_record
 from interview.signals import chat_completed
 
 TURN_REQUEST_TYPE = "interview_turn"
+INTERRUPTED = "The reply was interrupted (the server stopped). Retry to continue; the time lost was given back."
+# Part of every lease owner: which process generates the reply (for operators reading the row).
+_HOST = socket.gethostname()[:60]
 
 
 def new_message_id() -> str:
@@ -33,6 +38,15 @@ def new_message_id() -> str:
 
 def _grace() -> timedelta:
     return timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.GENERATION_LEASE_SECONDS)
+
+
+def lease_owner(message_id: str) -> str:
+    """The owner recorded with a generation's lease: this process and the message it writes."""
+    return f"{_HOST}:{os.getpid()}/{message_id}"
 
 
 def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
@@ -56,6 +70,8 @@ class TurnStart:
     plan: s.TurnPlan
     prompt: Prompt
     created: list[dict[str, Any]] = field(default_factory=list)
+    # An orphaned reply this transaction marked failed first (a retry of a turn whose process died).
+    recovered: Recovery | None = None
 
 
 @dataclass
@@ -70,6 +86,8 @@ class FinishResult:
     question_started: dict[str, Any] | None
     completed: bool
     window_closed: bool = False  # the interview's time window passed while the reply was written
+    gone: bool = False  # the chat was deleted while the reply was written
+    superseded: bool = False  # the reply was marked failed meanwhile (its lease had expired)
 
 
 @dataclass
@@ -79,9 +97,24 @@ class ExpireResult:
     completed: bool
 
 
+@dataclass
+class Recovery:
+    """An orphaned reply marked failed, and the time given back to the interview for it."""
+
+    message_id: str | None
+    length: int
+    error: str
+    lost_seconds: float
+    # The running key question whose deadline moved: index and new deadline.
+    question: dict[str, Any] | None = None
+
+
 def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
     placeholder = s.assistant_placeholder(message_id=new_message_id(), plan=plan, now=now)
     chat.messages.append(placeholder)
+    # The process that stores the turn generates it: it takes the lease in the same write.
+    chat.generation_lease_until = now + _lease()
+    chat.generation_lease_owner = lease_owner(placeholder["id"])
     # Built here, from the row this transaction already holds, rather than read again by the
     # generation: everything the prompt uses (the messages before the placeholder, the questions'
     # text, the resume and job listing) is settled once the placeholder is appended.
@@ -169,19 +202,33 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         return SubmitResult(user_message=message, duplicate=False, turn=turn)
 
 
-def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> None:
-    """Save the text streamed so far; only ever grows a still-streaming message."""
+def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> bool:
+    """Save the text streamed so far and renew the generation's lease; only ever grows a still-streaming message.
+
+    Returns False once the generation no longer owns the message (the chat was deleted, or the
+    reply was taken over as orphaned): the generation should stop.
+    """
     with transaction.atomic():
-        # Only the transcript: this runs about once a second per streaming chat.
-        chat = Chat.objects.select_for_update().only("messages").filter(pk=chat_id).first()
-        if chat is None:
-            return
+        # Only the transcript and the lease: this runs about once a second per streaming chat.
+        chat = Chat.objects.select_for_update().only("messages", "generation_lease_owner").filter(pk=chat_id).first()
+        if chat is None or chat.generation_lease_owner != lease_owner(message_id):
+            return False
         message = s.find_message(chat.messages, message_id)
-        if message is None or message.get("status") != s.STREAMING or len(text) < len(message.get("content", "")):
-            return
+        if message is None or message.get("status") != s.STREAMING:
+            return False
+        if len(text) < len(message.get("content", "")):
+            return True
         message["content"] = text
         message["updated_at"] = s.iso(now)
-        chat.save(update_fields=["messages", "updated_at"])
+        chat.generation_lease_until = now + _lease()
+        chat.save(update_fields=["messages", "updated_at", "generation_lease_until"])
+        return True
+
+
+def generation_lease_renew(*, chat_id: int, message_id: str, now: datetime) -> bool:
+    """Renew a generation's lease when no partial save did lately; False if it is no longer its own."""
+    owned = Chat.objects.filter(pk=chat_id, generation_lease_owner=lease_owner(message_id))
+    return owned.update(generation_lease_until=now + _lease()) == 1
 
 
 def generation_finish(
@@ -195,14 +242,22 @@ def generation_finish(
     now: datetime,
     error: str = "",
 ) -> FinishResult:
-    """Store a turn's final text and status, start the clock of the question it delivered, log usage."""
+    """Store a turn's final text and status, start the clock of the question it delivered, log usage.
+
+    Writes nothing when the chat was deleted (`gone`) or the reply is no longer streaming (taken
+    over as orphaned: `superseded`), so a late finish never resurrects or overwrites anything.
+    """
     with transaction.atomic():
-        chat = _locked_chat(chat_id)
+        chat = Chat.objects.select_for_update(of=("self",)).filter(pk=chat_id).first()
+        if chat is None:
+            return FinishResult(question_started=None, completed=False, gone=True)
         message = s.find_message(chat.messages, message_id)
-        if message is None:
+        if message is None or message.get("status") != s.STREAMING:
             closed = chat.status == Chat.IN_PROGRESS and _window_closed(chat, now)
-            return FinishResult(question_started=None, completed=False, window_closed=closed)
+            return FinishResult(question_started=None, completed=False, window_closed=closed, superseded=True)
         message.update(content=text, status=status, updated_at=s.iso(now), model=model)
+        chat.generation_lease_until = None
+        chat.generation_lease_owner = ""
         if error:
             message["error"] = error
         plan = s.TurnPlan.from_dict(message.get("turn", {}))
@@ -257,11 +312,13 @@ def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
         chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
             raise ServiceError("completed", "This interview has finished.")
+        recovered = _orphan_recover(chat, now)  # a reply whose process died is failed, not busy
         _ensure_not_busy(chat)
         failed = s.last_failed_turn(chat.messages)
         if failed is None:
             raise ServiceError("nothing_to_retry", "There is no failed reply to retry.")
         turn = _add_turn(chat, s.TurnPlan.from_dict(failed.get("turn", {})), now)
+        turn.recovered = recovered
         chat.save()
         return turn
 
@@ -339,5 +396,50 @@ def streaming_interrupt(*, chat_id: int, message_id: str, now: datetime) -> bool
             error="The reply was interrupted (server restart). Retry to continue.",
             updated_at=s.iso(now),
         )
-        chat.save(update_fields=["messages", "updated_at"])
+        chat.generation_lease_until = None
+        chat.generation_lease_owner = ""
+        chat.save(update_fields=["messages", "updated_at", "generation_lease_until", "generation_lease_owner"])
         return True
+
+
+def _orphan_recover(chat: Chat, now: datetime) -> Recovery | None:
+    """On the locked row: fail a reply whose lease expired and give the interview back the time lost.
+
+    The time lost runs from the lease's last renewal (the owner's last sign of life) to now; it is
+    added to the running key question's deadline and to the invitation's window (`ends_at`).
+    """
+    lease = chat.generation_lease_until
+    if lease is None or lease > now:
+        return None
+    chat.generation_lease_until = None
+    chat.generation_lease_owner = ""
+    message = s.streaming_message(chat.messages)
+    if message is None:
+        return Recovery(message_id=None, length=0, error="", lost_seconds=0.0)
+    message.update(status=s.ERROR, error=INTERRUPTED, updated_at=s.iso(now))
+    lost = max(timedelta(0), now - (lease - _lease()))
+    recovery = Recovery(
+        message_id=message["id"], length=len(message.get("content") or ""), error=INTERRUPTED, lost_seconds=0.0
+    )
+    if chat.status != Chat.IN_PROGRESS:
+        return recovery
+    recovery.lost_seconds = lost.total_seconds()
+    if chat.ends_at is not None:
+        chat.ends_at += lost
+    if chat.question_deadline is not None and chat.current_question_index is not None:
+        chat.question_deadline += lost
+        chat.key_questions[chat.current_question_index]["deadline"] = s.iso(chat.question_deadline)
+        recovery.question = {"index": chat.current_question_index, "deadline": chat.question_deadline}
+    return recovery
+
+
+def generation_orphan_recover(*, chat_id: int, now: datetime) -> Recovery | None:
+    """Fail the chat's reply if its generation's lease expired (its process died); None if it is alive or idle."""
+    with transaction.atomic():
+        chat = Chat.objects.select_for_update().filter(pk=chat_id).first()
+        if chat is None:
+            return None
+        recovery = _orphan_recover(chat, now)
+        if recovery is not None:
+            chat.save()
+        return recovery

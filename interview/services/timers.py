@@ -4,6 +4,10 @@ Each server process runs one watcher on its event loop. It sleeps until the earl
 deadline (plus grace), or a short sweep interval, whichever comes first, so it also settles
 deadlines set by other processes or before a restart. Settling is a conditional write
 (`question_expire`), so when several processes race, exactly one applies each expiry.
+
+Each pass also looks for generation leases that have expired (a reply whose server process died):
+such a reply is marked failed, so the candidate can retry at once, and the time lost is given back
+to the interview (`generation_orphan_recover`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -19,13 +24,14 @@ from django.utils import timezone
 from consumers import protocol as p
 from interview.models import Chat
 from interview.services.broadcast import chat_broadcast
-from interview.services.interview import question_expire
+from interview.services.interview import Recovery, generation_orphan_recover, question_expire
 
 logger = logging.getLogger(__name__)
 
 
-def _overdue_and_next(now: datetime) -> tuple[list[tuple[int, int]], list[int], datetime | None]:
-    """Overdue key questions, chats whose window closed, and the next moment anything falls due."""
+def _overdue_and_next(now: datetime) -> tuple[list[int], list[tuple[int, int]], list[int], datetime | None]:
+    """Chats whose generation lease expired, overdue key questions, closed windows, and the next moment anything falls due."""
+    orphaned = list(Chat.objects.filter(generation_lease_until__lt=now).values_list("pk", flat=True))
     grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
     running = Chat.objects.filter(status=Chat.IN_PROGRESS)
     timed = running.filter(question_deadline__isnull=False)
@@ -39,7 +45,38 @@ def _overdue_and_next(now: datetime) -> tuple[list[tuple[int, int]], list[int], 
         .first(),
         windowed.filter(ends_at__gte=now - grace).order_by("ends_at").values_list("ends_at", flat=True).first(),
     ]
-    return overdue, closed, min((u for u in upcoming if u is not None), default=None)
+    return orphaned, overdue, closed, min((u for u in upcoming if u is not None), default=None)
+
+
+def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
+    """What everyone on the chat is told about a reply found orphaned: it failed, retry; time given back."""
+    frames: list[dict[str, Any]] = []
+    if recovery.message_id is not None:
+        frames.append(
+            p.assistant_done(recovery.message_id, "error", None, content_length=recovery.length, message=recovery.error)
+        )
+        frames.append(p.error(p.E_INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
+    if recovery.question is not None:
+        seconds = round(recovery.lost_seconds)
+        frames.append(p.question_extended(recovery.question["index"], recovery.question["deadline"], seconds, now))
+    return frames
+
+
+async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
+    """Fail the chat's reply if its generation's lease expired and tell everyone; never one running here."""
+    from interview.services.generation import REGISTRY
+
+    if chat_id in REGISTRY:
+        return False  # alive in this process (a late renewal): it renews or finishes on its own
+    now = now or timezone.now()
+    recovery = await database_sync_to_async(generation_orphan_recover)(chat_id=chat_id, now=now)
+    if recovery is None:
+        return False
+    logger.warning(
+        "Chat %s: the reply's generation died; marked failed, %.1f s given back", chat_id, recovery.lost_seconds
+    )
+    await chat_broadcast(chat_id, *recovery_frames(recovery, now))
+    return True
 
 
 async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
@@ -71,13 +108,18 @@ async def question_settle(chat_id: int, index: int, now: datetime | None = None)
 
 
 async def chat_settle(chat_id: int) -> None:
-    """Settle the chat's overdue question or closed window, if any (run on every connect)."""
-    fields = ("question_deadline", "current_question_index", "status", "ends_at")
+    """Settle the chat's orphaned reply, overdue question or closed window, if any (run on every connect)."""
+    fields = ("question_deadline", "current_question_index", "status", "ends_at", "generation_lease_until")
     chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
+    if not chat:
+        return
+    now = timezone.now()
+    lease = chat["generation_lease_until"]
+    if lease is not None and lease < now and await orphan_settle(chat_id, now):
+        chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
     if not chat or chat["status"] != Chat.IN_PROGRESS:
         return
     grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
-    now = timezone.now()
     if chat["question_deadline"] is not None and now > chat["question_deadline"] + grace:
         await question_settle(chat_id, chat["current_question_index"], now)
     if chat["ends_at"] is not None and now > chat["ends_at"] + grace:
@@ -120,7 +162,9 @@ class DeadlineWatcher:
             sleep_for = settings.DEADLINE_SWEEP_SECONDS
             try:
                 now = timezone.now()
-                overdue, closed, upcoming = await database_sync_to_async(_overdue_and_next)(now)
+                orphaned, overdue, closed, upcoming = await database_sync_to_async(_overdue_and_next)(now)
+                for chat_id in orphaned:
+                    await orphan_settle(chat_id, now)
                 for chat_id, index in overdue:
                     if index is not None:
                         await question_settle(chat_id, index, now)
