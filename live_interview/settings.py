@@ -393,9 +393,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 30)
 # The streaming assistant text is saved at most this often (plus once at the end).
 STREAM_SAVE_INTERVAL_SECONDS = float(os.environ.get("STREAM_SAVE_INTERVAL_SECONDS", "1.0"))
-# An invitation's background sweep (services/invitations.py) stops waiting for a streaming reply in a
-# chat whose window closed this long ago; live processes detect dead generations by their lease.
-STREAM_STALE_SECONDS = env_int("STREAM_STALE_SECONDS", 90)
 # The lease of a reply being generated: its process renews it every third of this (free with the
 # partial saves); a reply whose lease has passed is marked failed (retryable) by the deadline watcher
 # or the next connection, and the time lost is given back to the interview. Detection takes at most

@@ -102,6 +102,34 @@ def test_settle_waits_for_a_reply_still_being_written(started):
     assert status_of(started) == "in_progress"
 
 
+def _dead_reply(started, *, lease_minutes_after: float) -> None:
+    """A reply left streaming by a process that died: its lease ran out at NOW + lease_minutes_after."""
+    streaming = {"id": "m-1", "role": "assistant", "content": "Thanks", "status": "streaming"}
+    Chat.objects.filter(pk=started.chat_id).update(
+        status=Chat.IN_PROGRESS,
+        messages=[streaming],
+        generation_lease_until=NOW + timedelta(minutes=lease_minutes_after),
+        generation_lease_owner="dead-process",
+    )
+
+
+def test_settle_fails_a_dead_reply_and_gives_its_time_back(started, settings):
+    _dead_reply(started, lease_minutes_after=105)
+    ends_at = Chat.objects.get(pk=started.chat_id).ends_at
+    settle(112)
+    chat = Chat.objects.get(pk=started.chat_id)
+    lost = timedelta(minutes=112 - 105) + timedelta(seconds=settings.GENERATION_LEASE_SECONDS)
+    assert (chat.messages[-1]["status"], chat.ends_at - ends_at) == ("error", lost)
+
+
+def test_settle_closes_a_dead_reply_chat_once_the_time_given_back_has_passed(started):
+    _dead_reply(started, lease_minutes_after=105)
+    settle(112)
+    assert status_of(started) == "in_progress"
+    settle(125)
+    assert status_of(started) == "completed"
+
+
 def test_settle_completes_an_invitation_whose_chat_was_deleted(started):
     Chat.objects.filter(pk=started.chat_id).delete()
     settle(5)

@@ -171,13 +171,6 @@ def test_partial_save_never_shrinks_text():
     assert message["content"] == "Hello wor" and message["status"] == "streaming"
 
 
-def test_stale_streaming_message_is_marked_interrupted():
-    chat = asked_chat()
-    turn = submit(chat, T0 + timedelta(seconds=5)).turn
-    assert svc.streaming_interrupt(chat_id=chat.pk, message_id=turn.message_id, now=T0) is True
-    assert Chat.objects.get(pk=chat.pk).messages[-1]["status"] == "error"
-
-
 def test_a_new_turn_carries_its_prompt_built_from_the_locked_row():
     """answer_submit builds the next turn's prompt from the row it holds: no second read of the chat."""
     chat = asked_chat(resume=ResumeFactory(), job_listing=JobListingFactory())

@@ -384,24 +384,6 @@ def interview_window_close(*, chat_id: int, now: datetime) -> bool:
     return interview_end(chat_id=chat_id, now=now, reason="time_window_closed")
 
 
-def streaming_interrupt(*, chat_id: int, message_id: str, now: datetime) -> bool:
-    """Mark a streaming message whose generator died (e.g. a server restart) as an error."""
-    with transaction.atomic():
-        chat = _locked_chat(chat_id)
-        message = s.find_message(chat.messages, message_id)
-        if message is None or message.get("status") != s.STREAMING:
-            return False
-        message.update(
-            status=s.ERROR,
-            error="The reply was interrupted (server restart). Retry to continue.",
-            updated_at=s.iso(now),
-        )
-        chat.generation_lease_until = None
-        chat.generation_lease_owner = ""
-        chat.save(update_fields=["messages", "updated_at", "generation_lease_until", "generation_lease_owner"])
-        return True
-
-
 def _orphan_recover(chat: Chat, now: datetime) -> Recovery | None:
     """On the locked row: fail a reply whose lease expired and give the interview back the time lost.
 

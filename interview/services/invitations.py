@@ -298,20 +298,19 @@ def _expire_pending(now: datetime) -> int:
 def _close_abandoned(now: datetime) -> int:
     """Close the chats of started invitations well past their end (the live watcher normally does it first)."""
     margin = timedelta(seconds=float(settings.INVITATION_ABANDON_GRACE_SECONDS))
-    stale = timedelta(seconds=float(settings.STREAM_STALE_SECONDS))
     overdue = Chat.objects.filter(invitation__status=InvitedInterview.IN_PROGRESS, ends_at__lt=now - margin).exclude(
         status=Chat.COMPLETED
     )
     closed = 0
-    for chat_id, status, ends_at, messages in overdue.values_list("pk", "status", "ends_at", "messages"):
+    for chat_id, status, messages in overdue.values_list("pk", "status", "messages"):
         if status == Chat.NOT_STARTED:
             done = interview_svc.interview_end(chat_id=chat_id, now=now, reason="time_window_closed")
         else:
             done = interview_svc.interview_window_close(chat_id=chat_id, now=now)
-            streaming = s.streaming_message(messages)
-            if not done and streaming is not None and now > ends_at + margin + stale:
-                # The reply being written has been silent too long (its server died): stop waiting for it.
-                interview_svc.streaming_interrupt(chat_id=chat_id, message_id=streaming["id"], now=now)
+            if not done and s.streaming_message(messages) is not None:
+                # A reply whose process died (its lease ran out) fails, and the time it lost is given back
+                # to the window: the interview closes once that time has passed too.
+                interview_svc.generation_orphan_recover(chat_id=chat_id, now=now)
                 done = interview_svc.interview_window_close(chat_id=chat_id, now=now)
         if done:
             closed += 1
