@@ -333,6 +333,10 @@ LLM_CONNECT_TIMEOUT = float(os.environ.get("LLM_CONNECT_TIMEOUT", "5"))
 LLM_FIRST_TOKEN_TIMEOUT = float(os.environ.get("LLM_FIRST_TOKEN_TIMEOUT", "30"))
 LLM_CHUNK_GAP_TIMEOUT = float(os.environ.get("LLM_CHUNK_GAP_TIMEOUT", "20"))
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2)
+# The most tokens one response may have, per purpose (sent as max_tokens), so a model that never stops is cut off.
+LLM_MAX_TOKENS_TURN = env_int("LLM_MAX_TOKENS_TURN", 800)
+LLM_MAX_TOKENS_GRADING = env_int("LLM_MAX_TOKENS_GRADING", 3000)
+LLM_MAX_TOKENS_PARSING = env_int("LLM_MAX_TOKENS_PARSING", 1500)
 # Per 1K tokens (prompt, completion) in USD; merged over interview.llm.pricing.DEFAULT_PRICES.
 LLM_PRICES: dict[str, tuple[float, float]] = {}
 # Written on every TokenUsage row so spend can be attributed to a deployment or branch.

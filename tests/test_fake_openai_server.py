@@ -112,6 +112,30 @@ def test_fake_openai_rejects_configured_response_format(fake_openai, post):
     assert response.status == 400 and json.loads(response.read())["error"]["param"] == "response_format"
 
 
+def test_fake_openai_llama_cpp_mode_refuses_json_schema_with_500(fake_openai, post):
+    fake_openai.refuse_formats("llama_cpp")
+    response = post(CHAT | {"response_format": {"type": "json_schema", "json_schema": {}}})
+    message = json.loads(response.read())["error"]["message"]
+    assert response.status == 500 and "response_format" in message and "Input should be 'text'" in message
+
+
+def test_fake_openai_llama_cpp_mode_accepts_json_object_with_schema(fake_openai, post):
+    fake_openai.refuse_formats("llama_cpp")
+    response = post(CHAT | {"response_format": {"type": "json_object", "schema": {"type": "object"}}})
+    assert response.status == 200 and fake_openai.requests[0]["response_format"]["schema"] == {"type": "object"}
+
+
+def test_fake_openai_unprocessable_mode_refuses_json_object_with_422(fake_openai, post):
+    fake_openai.refuse_formats("unprocessable")
+    response = post(CHAT | {"response_format": {"type": "json_object"}})
+    assert response.status == 422 and json.loads(response.read())["detail"][0]["loc"][1] == "response_format"
+
+
+def test_fake_openai_unprocessable_mode_accepts_plain_requests(fake_openai, post):
+    fake_openai.refuse_formats("unprocessable")
+    assert post(CHAT).status == 200
+
+
 def test_fake_openai_break_after_cuts_the_body(fake_openai, post):
     fake_openai.configure(break_after=2)
     response = post(CHAT | {"stream": True})

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 
 from interview.models import TokenUsage, UploadedJobListing
 from interview.services import job_parsing as jp
@@ -144,3 +145,50 @@ def test_llm_unreachable_server_is_an_error(user, settings):
     settings.OPENAI_BASE_URL = unused_base_url()
     listing = parse(JobListingFactory(user=user))
     assert listing.parsing_status == "error" and listing.parsed_at is not None
+
+
+SECRET = "pydantic_core.ValidationError at /srv/llama/server.py line 42: Input should be 'text'"
+
+
+def test_llm_parse_sends_the_parsing_token_limit(user, llm, settings):
+    settings.LLM_MAX_TOKENS_PARSING = 777
+    llm.enqueue(answer())
+    parse(JobListingFactory(user=user))
+    assert llm.requests[0]["max_tokens"] == 777
+
+
+def test_llm_parse_falls_back_when_json_schema_is_refused_like_llama_cpp(user, llm):
+    llm.refuse_formats("llama_cpp")
+    llm.enqueue(answer())
+    assert parse(JobListingFactory(user=user)).parsing_status == "success"
+    assert [body["response_format"]["type"] for body in llm.requests] == ["json_schema", "json_object"]
+
+
+def test_llm_parse_in_plain_text_when_both_formats_are_refused_with_422(user, llm):
+    llm.refuse_formats("unprocessable")
+    llm.enqueue(answer())
+    listing = parse(JobListingFactory(user=user))
+    assert (listing.parsing_status, listing.seniority_level) == ("success", "senior")
+
+
+def test_llm_upstream_failure_stores_a_plain_reason(user, llm):
+    llm.configure(status=500, error_message=SECRET)
+    listing = parse(JobListingFactory(user=user))
+    assert listing.parsing_error == "The AI service failed (it answered with a server error). Press Retry to try again."
+
+
+def test_llm_upstream_details_never_reach_the_page_or_api(user, llm, client):
+    llm.configure(status=500, error_message=SECRET)
+    listing = parse(JobListingFactory(user=user))
+    client.force_login(user)
+    html = client.get(reverse("job_detail", args=[listing.pk])).content.decode()
+    api = client.get(f"/api/job-listings/{listing.pk}/").content.decode()
+    assert "it answered with a server error" in html and "it answered with a server error" in api
+    assert "pydantic" not in html and "pydantic" not in api
+
+
+def test_llm_upstream_details_are_logged(user, llm, caplog):
+    llm.configure(status=500, error_message=SECRET)
+    with caplog.at_level("WARNING", logger="interview.services.job_parsing"):
+        parse(JobListingFactory(user=user))
+    assert SECRET in caplog.text

@@ -1,4 +1,8 @@
-"""Opt-in (`make test-llm`): the interview flow against llama.cpp serving SmolLM2, a server we did not write."""
+"""Opt-in (`make test-llm`): the interview flow, a report and a job listing against llama.cpp serving SmolLM2.
+
+llama-cpp-python's server refuses `response_format: json_schema` (a 500) and takes json_object with a schema,
+so the report and the listing also prove the provider's structured-output fallback on a server we did not write.
+"""
 
 import os
 
@@ -6,8 +10,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from interview.models import Chat, TokenUsage
+from interview.services import job_parsing
 from tests.consumers.helpers import connect, delta_text, frames_until, of_type
-from tests.factories import ChatFactory
+from tests.factories import ChatFactory, JobListingFactory
+from tests.test_reports_services import ANSWERS, QUESTIONS, generate, make_chat
 
 BASE_URL = os.environ.get("LLAMA_BASE_URL", "")
 
@@ -26,6 +32,9 @@ def llama(settings):
     settings.LLM_OFFLINE = False
     settings.LLM_FIRST_TOKEN_TIMEOUT = 60
     settings.LLM_CHUNK_GAP_TIMEOUT = 30
+    # A 135M model on two CPU cores: short answers keep each JSON call within the 90 s deadline.
+    settings.LLM_MAX_TOKENS_GRADING = 1024
+    settings.LLM_MAX_TOKENS_PARSING = 512
 
 
 async def test_llama_cpp_streams_an_interview_turn(llama):
@@ -50,3 +59,28 @@ async def test_llama_cpp_streams_an_interview_turn(llama):
         TokenUsage.objects.filter(chat=chat).values_list("estimated", "completion_tokens")
     )
     assert len(usage) == 2 and all(estimated and tokens > 0 for estimated, tokens in usage)
+
+
+# Words that only an upstream's own error text would put in a stored reason.
+INTERNALS = ("HTTP", "Error code", "pydantic", "literal_error", "response_format", "json_schema", "Traceback")
+
+
+def test_llama_cpp_grades_a_report(llama, user):
+    chat = make_chat(user, answers=ANSWERS[:2], questions=QUESTIONS[:2])
+    report = generate(chat)
+    # A graded report, or one honestly failed after validating the model's answers: never a transport failure.
+    assert report.status == "ready" or "not valid twice in a row" in report.error, report.error
+    assert not any(word in report.error for word in INTERNALS), report.error
+    assert TokenUsage.objects.filter(chat=chat, request_type="report").exists()
+
+
+def test_llama_cpp_parses_a_job_listing(llama, user):
+    listing = JobListingFactory(
+        user=user,
+        title="Backend developer",
+        content="Senior Python developer. 5+ years with Django and PostgreSQL. A degree in computer science.",
+    )
+    job_parsing.job_listing_parse(listing_id=listing.pk)
+    listing.refresh_from_db()
+    assert listing.parsing_status == "success", listing.parsing_error
+    assert listing.seniority_level and listing.requirements["parsed_by"]

@@ -13,11 +13,13 @@ from interview.llm import get_provider
 from interview.llm import openai_provider as provider_module
 from interview.llm.base import (
     LLMConnectionError,
+    LLMFormatRefused,
     LLMInvalidRequest,
     LLMRateLimited,
     LLMServerError,
     LLMStreamBroken,
     LLMTimeout,
+    TokenLimits,
     Usage,
 )
 from interview.llm.openai_provider import OpenAIProvider
@@ -91,6 +93,7 @@ async def test_stream_chat_sends_the_prompt_as_given_with_the_key(provider, fake
         "messages": messages,
         "stream": True,
         "stream_options": {"include_usage": True},
+        "max_tokens": TokenLimits().turn,
     }
 
 
@@ -98,6 +101,12 @@ async def test_stream_chat_requests_usage_and_max_tokens(provider, fake_openai):
     await collect(provider.stream_chat(MESSAGES, max_tokens=120))
     body = fake_openai.requests[0]
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True} and body["max_tokens"] == 120
+
+
+async def test_stream_chat_sends_the_turn_limit_by_default(fake_openai, make_provider):
+    provider = make_provider(fake_openai.base_url, token_limits=TokenLimits(turn=321, grading=654, parsing=987))
+    await collect(provider.stream_chat(MESSAGES))
+    assert fake_openai.requests[0]["max_tokens"] == 321
 
 
 async def test_stream_chat_usage_from_server(provider, fake_openai):
@@ -314,6 +323,77 @@ async def test_complete_json_falls_back_to_json_object(provider, fake_openai):
     assert [body["response_format"]["type"] for body in fake_openai.requests] == ["json_schema", "json_object"]
 
 
+@pytest.mark.parametrize(("purpose", "limit"), [("report", 654), ("job_parse", 987), ("key_questions", 987)])
+async def test_complete_json_sends_the_limit_of_its_purpose(fake_openai, make_provider, purpose, limit):
+    provider = make_provider(fake_openai.base_url, token_limits=TokenLimits(turn=321, grading=654, parsing=987))
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose=purpose)
+    assert fake_openai.requests[0]["max_tokens"] == limit
+
+
+async def test_complete_json_sends_an_explicit_limit(provider, fake_openai):
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report", max_tokens=42)
+    assert fake_openai.requests[0]["max_tokens"] == 42
+
+
+async def test_complete_json_falls_back_at_once_on_llama_cpp_500(provider, fake_openai):
+    fake_openai.configure(text='{"score": 7}')
+    fake_openai.refuse_formats("llama_cpp")
+    text, _usage, _model = await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert text == '{"score": 7}'
+    assert [body["response_format"]["type"] for body in fake_openai.requests] == ["json_schema", "json_object"]
+
+
+async def test_complete_json_sends_the_schema_beside_json_object(provider, fake_openai):
+    fake_openai.refuse_formats("llama_cpp")
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert fake_openai.requests[1]["response_format"] == {"type": "json_object", "schema": SCHEMA}
+
+
+async def test_complete_json_falls_back_to_plain_on_422(provider, fake_openai):
+    fake_openai.configure(text='{"score": 7}')
+    fake_openai.refuse_formats("unprocessable")
+    text, _usage, _model = await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert text == '{"score": 7}' and len(fake_openai.requests) == 3
+    assert "response_format" not in fake_openai.requests[2]
+
+
+async def test_complete_json_remembers_the_working_format(provider, fake_openai):
+    fake_openai.refuse_formats("llama_cpp")
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    fake_openai.received.clear()
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="job_parse")
+    assert [body["response_format"]["type"] for body in fake_openai.requests] == ["json_object"]
+
+
+async def test_complete_json_remembers_per_server_and_model(provider, fake_openai, make_provider):
+    fake_openai.refuse_formats("unprocessable")
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    fake_openai.reset()
+    other_model = make_provider(fake_openai.base_url, model="another-model")
+    await other_model.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert fake_openai.requests[0]["response_format"]["type"] == "json_schema"
+
+
+async def test_complete_json_logs_the_refusal_with_its_details(provider, fake_openai, caplog):
+    fake_openai.refuse_formats("llama_cpp")
+    with caplog.at_level("WARNING", logger=provider_module.__name__):
+        await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert "HTTP 500" in caplog.text and "Input should be 'text' or 'json_object'" in caplog.text
+
+
+async def test_complete_json_error_not_naming_the_format_is_not_a_fallback(provider, fake_openai):
+    fake_openai.configure(status=400, error_message="This model's maximum context length is 4096 tokens.")
+    with pytest.raises(LLMInvalidRequest) as caught:
+        await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert not isinstance(caught.value, LLMFormatRefused) and len(fake_openai.requests) == 1
+
+
+async def test_complete_json_unrelated_500_is_retried_with_the_same_format(provider, fake_openai):
+    fake_openai.enqueue(FakeResponse(status=500, error_message="CUDA out of memory"))
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    assert [body["response_format"]["type"] for body in fake_openai.requests] == ["json_schema", "json_schema"]
+
+
 async def test_complete_json_fallback_adds_schema_note(provider, fake_openai):
     fake_openai.reject_response_formats = {"json_schema"}
     await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
@@ -359,6 +439,18 @@ def test_get_provider_builds_openai_provider_from_settings(settings):
     provider = get_provider()
     assert isinstance(provider, OpenAIProvider) and provider.model_name == "gpt-4.1-mini"
     assert provider.first_token_timeout == 7.0 and not provider.is_offline
+
+
+def test_get_provider_takes_token_limits_from_settings(settings):
+    settings.LLM_OFFLINE = False
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"
+    settings.LLM_MAX_TOKENS_TURN, settings.LLM_MAX_TOKENS_GRADING, settings.LLM_MAX_TOKENS_PARSING = 11, 22, 33
+    assert get_provider().token_limits == TokenLimits(turn=11, grading=22, parsing=33)
+
+
+def test_token_limits_refuse_zero():
+    with pytest.raises(ValueError):
+        TokenLimits(turn=0)
 
 
 def test_get_provider_reuses_instance_for_same_settings(settings):

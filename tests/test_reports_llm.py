@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.urls import reverse
 
 from interview.models import ExportableReport, TokenUsage
 from tests.fakes.openai_server import FakeResponse
@@ -194,3 +195,61 @@ def test_llm_failed_report_is_marked_in_database(user, llm):
     chat = make_chat(user)
     generate(chat)
     assert ExportableReport.objects.filter(chat=chat, status="failed").exists()
+
+
+SECRET = "pydantic_core.ValidationError at /srv/llama/server.py line 42: Input should be 'text'"
+
+
+def test_llm_grading_sends_the_grading_token_limit(user, llm, settings):
+    settings.LLM_MAX_TOKENS_GRADING = 1234
+    llm.enqueue(answer())
+    generate(make_chat(user))
+    assert llm.requests[0]["max_tokens"] == 1234
+
+
+def test_llm_grading_falls_back_when_json_schema_is_refused_like_llama_cpp(user, llm):
+    llm.refuse_formats("llama_cpp")
+    llm.enqueue(answer())
+    report = generate(make_chat(user))
+    assert (report.status, report.clarity_score) == ("ready", 64)
+    assert [body["response_format"]["type"] for body in llm.requests] == ["json_schema", "json_object"]
+
+
+def test_llm_grading_remembers_the_working_format_for_the_next_report(user, llm):
+    llm.refuse_formats("llama_cpp")
+    llm.enqueue(answer(), answer())
+    generate(make_chat(user))
+    llm.received.clear()
+    assert generate(make_chat(user)).status == "ready"
+    assert [body["response_format"]["type"] for body in llm.requests] == ["json_object"]
+
+
+def test_llm_grading_in_plain_text_when_both_formats_are_refused_with_422(user, llm):
+    llm.refuse_formats("unprocessable")
+    llm.enqueue(answer())
+    assert generate(make_chat(user)).status == "ready"
+    assert "response_format" not in llm.requests[-1]
+
+
+def test_llm_upstream_failure_stores_a_plain_reason(user, llm):
+    llm.configure(status=500, error_message=SECRET)
+    report = generate(make_chat(user))
+    assert report.error == "The AI service failed (it answered with a server error). Press Regenerate to try again."
+
+
+def test_llm_upstream_details_never_reach_the_page_or_api(user, llm, client):
+    llm.configure(status=500, error_message=SECRET)
+    chat = make_chat(user)
+    generate(chat)
+    client.force_login(user)
+    html = client.get(reverse("report_detail", args=[chat.pk])).content.decode()
+    api = client.get(f"/api/chats/{chat.pk}/report/").content.decode()
+    assert "it answered with a server error" in html and "it answered with a server error" in api
+    assert "pydantic" not in html and "pydantic" not in api
+
+
+def test_llm_upstream_details_are_logged(user, llm, caplog):
+    llm.configure(status=500, error_message=SECRET)
+    with caplog.at_level("WARNING", logger="interview.services.reports"):
+        generate(make_chat(user))
+    assert SECRET in caplog.text

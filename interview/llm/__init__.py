@@ -10,6 +10,7 @@ from django.conf import settings
 from interview.llm.base import (
     LLMConnectionError,
     LLMError,
+    LLMFormatRefused,
     LLMInvalidRequest,
     LLMProvider,
     LLMRateLimited,
@@ -17,6 +18,7 @@ from interview.llm.base import (
     LLMStream,
     LLMStreamBroken,
     LLMTimeout,
+    TokenLimits,
     Turn,
     TurnKind,
     Usage,
@@ -26,6 +28,7 @@ from interview.llm.offline import OfflineInterviewer
 __all__ = [
     "LLMConnectionError",
     "LLMError",
+    "LLMFormatRefused",
     "LLMInvalidRequest",
     "LLMProvider",
     "LLMRateLimited",
@@ -34,6 +37,7 @@ __all__ = [
     "LLMStreamBroken",
     "LLMTimeout",
     "OfflineInterviewer",
+    "TokenLimits",
     "Turn",
     "TurnKind",
     "Usage",
@@ -51,6 +55,7 @@ class _LLMConfig:
     first_token_timeout: float
     chunk_gap_timeout: float
     max_retries: int
+    token_limits: TokenLimits
     offline_words_per_second: float
 
 
@@ -68,6 +73,11 @@ def _current_config() -> _LLMConfig:
         first_token_timeout=float(settings.LLM_FIRST_TOKEN_TIMEOUT),
         chunk_gap_timeout=float(settings.LLM_CHUNK_GAP_TIMEOUT),
         max_retries=int(settings.LLM_MAX_RETRIES),
+        token_limits=TokenLimits(
+            turn=int(settings.LLM_MAX_TOKENS_TURN),
+            grading=int(settings.LLM_MAX_TOKENS_GRADING),
+            parsing=int(settings.LLM_MAX_TOKENS_PARSING),
+        ),
         offline_words_per_second=float(settings.LLM_OFFLINE_WORDS_PER_SECOND),
     )
 
@@ -86,6 +96,7 @@ def _build(config: _LLMConfig) -> LLMProvider:
         first_token_timeout=config.first_token_timeout,
         chunk_gap_timeout=config.chunk_gap_timeout,
         max_retries=config.max_retries,
+        token_limits=config.token_limits,
     )
 
 

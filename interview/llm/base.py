@@ -41,10 +41,16 @@ class Usage:
 
 
 class LLMError(Exception):
-    """An upstream failure, with a protocol error code and a message fit to show a user."""
+    """An upstream failure, with a protocol error code and texts fit to show a user.
+
+    The exception's own text (`str(exc)`) carries the upstream's details for the log: never show it to users.
+    `user_message` is for an interview turn; `reason` is a plain clause for any other page ("the AI service
+    failed (<reason>)").
+    """
 
     code = "upstream"
     user_message = "The AI interviewer is not reachable right now. Your answer is saved; try again."
+    reason = "it failed unexpectedly"
 
     def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
         super().__init__(detail or self.user_message)
@@ -54,27 +60,60 @@ class LLMError(Exception):
 
 class LLMConnectionError(LLMError):
     user_message = "Could not connect to the AI interviewer. Your answer is saved; try again."
+    reason = "it could not be reached"
 
 
 class LLMRateLimited(LLMError):
     code = "rate_limited"
     user_message = "The AI interviewer is busy (rate limited). Your answer is saved; try again in a moment."
+    reason = "it is busy (rate limited)"
 
 
 class LLMServerError(LLMError):
     user_message = "The AI interviewer failed with a server error. Your answer is saved; try again."
+    reason = "it answered with a server error"
 
 
 class LLMTimeout(LLMError):
     user_message = "The AI interviewer stopped responding. The reply so far is kept; try again."
+    reason = "it stopped responding"
 
 
 class LLMStreamBroken(LLMError):
     user_message = "The AI interviewer's reply was cut off. The reply so far is kept; try again."
+    reason = "its answer was cut off"
 
 
 class LLMInvalidRequest(LLMError):
     user_message = "The AI interviewer rejected the request. Please contact support if this persists."
+    reason = "it rejected the request"
+
+
+class LLMFormatRefused(LLMInvalidRequest):
+    """The server refused the structured-output format (`response_format`) it was asked for."""
+
+    reason = "it refused the structured-output format"
+
+
+# The purpose (and token-usage request type) of the grading call; the other JSON calls parse or propose.
+GRADING_PURPOSE = "report"
+
+
+@dataclass(frozen=True)
+class TokenLimits:
+    """The most tokens one response may have, per purpose, so a model that never stops is cut off."""
+
+    turn: int = 800
+    grading: int = 3000
+    parsing: int = 1500
+
+    def for_purpose(self, purpose: str) -> int:
+        """The limit of a JSON completion: `purpose` "report" is grading, anything else is parsing."""
+        return self.grading if purpose == GRADING_PURPOSE else self.parsing
+
+    def __post_init__(self) -> None:
+        if min(self.turn, self.grading, self.parsing) < 1:
+            raise ValueError(f"Token limits must be at least 1, got {self}")
 
 
 @dataclass
@@ -131,11 +170,17 @@ class LLMProvider(Protocol):
     def stream_chat(
         self, messages: list[dict[str, str]], *, turn: Turn | None = None, max_tokens: int | None = None
     ) -> LLMStream:
-        """Start streaming a chat completion; the returned stream yields text deltas."""
+        """Start streaming a chat completion; the returned stream yields text deltas.
+
+        `max_tokens` defaults to the provider's limit for an interview turn (see TokenLimits).
+        """
         ...
 
     async def complete_json(
-        self, messages: list[dict[str, str]], *, schema: dict[str, Any], purpose: str
+        self, messages: list[dict[str, str]], *, schema: dict[str, Any], purpose: str, max_tokens: int | None = None
     ) -> tuple[str, Usage, str]:
-        """Return one non-streamed completion constrained to JSON, with its usage and model name."""
+        """Return one non-streamed completion constrained to JSON, with its usage and model name.
+
+        `max_tokens` defaults to the provider's limit for `purpose` (see TokenLimits).
+        """
         ...

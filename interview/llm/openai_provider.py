@@ -19,12 +19,14 @@ from openai.types.completion_usage import CompletionUsage
 from interview.llm.base import (
     LLMConnectionError,
     LLMError,
+    LLMFormatRefused,
     LLMInvalidRequest,
     LLMRateLimited,
     LLMServerError,
     LLMStream,
     LLMStreamBroken,
     LLMTimeout,
+    TokenLimits,
     Turn,
     Usage,
 )
@@ -44,6 +46,12 @@ PLACEHOLDER_API_KEY = "sk-no-key-required"
 # The openai client's own defaults, which it applies only to the transport it makes itself.
 CONNECTION_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 JSON_FALLBACK_NOTE = "Reply with one JSON object only, no prose, matching this JSON schema:\n"
+# An error body naming one of these is a refusal of the structured-output format, whatever its status.
+FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object")
+
+# Per (base URL, model), the index in `_response_formats` of the first format the server accepted, kept for
+# the life of the process so later calls skip the formats it refused.
+_working_formats: dict[tuple[str, str], int] = {}
 
 
 class OpenAIProvider:
@@ -62,6 +70,7 @@ class OpenAIProvider:
         chunk_gap_timeout: float,
         max_retries: int,
         retry_backoff: float = 0.25,
+        token_limits: TokenLimits = TokenLimits(),
     ) -> None:
         self.api_key = api_key or PLACEHOLDER_API_KEY
         self.base_url = base_url or None
@@ -71,6 +80,7 @@ class OpenAIProvider:
         self.chunk_gap_timeout = chunk_gap_timeout
         self.max_retries = max(0, max_retries)
         self.retry_backoff = retry_backoff
+        self.token_limits = token_limits
         # HTTP connections belong to the event loop that opened them, so each loop gets its own client.
         self._clients: dict[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = {}
 
@@ -78,33 +88,41 @@ class OpenAIProvider:
 
     def stream_chat(self, messages: Messages, *, turn: Turn | None = None, max_tokens: int | None = None) -> LLMStream:
         """Start streaming (lazily, on first iteration); `usage` and `model` are set when iteration ends."""
+        limit = self.token_limits.turn if max_tokens is None else max_tokens
         return LLMStream.from_producer(
-            lambda stream: self._produce(stream, list(messages), max_tokens), model=self.model_name
+            lambda stream: self._produce(stream, list(messages), limit), model=self.model_name
         )
 
     async def complete_json(
-        self, messages: Messages, *, schema: dict[str, Any], purpose: str
+        self, messages: Messages, *, schema: dict[str, Any], purpose: str, max_tokens: int | None = None
     ) -> tuple[str, Usage, str]:
-        """Return one JSON completion, falling back from json_schema to json_object to plain on HTTP 400."""
+        """Return one JSON completion in the first format the server accepts: json_schema, json_object, plain.
+
+        A refusal of the format (any status, its body naming the format) moves to the next one at once, and
+        the accepted one is remembered for this server and model; plain text is left to the caller to validate.
+        """
+        limit = self.token_limits.for_purpose(purpose) if max_tokens is None else max_tokens
         # A client of its own, closed at the end: these rare calls often run in a short-lived async_to_sync loop.
         async with self._new_client() as client:
-            return await self._complete_json(client, messages, schema, purpose)
+            return await self._complete_json(client, messages, schema, purpose, limit)
 
     async def _complete_json(
-        self, client: openai.AsyncOpenAI, messages: Messages, schema: dict[str, Any], purpose: str
+        self, client: openai.AsyncOpenAI, messages: Messages, schema: dict[str, Any], purpose: str, max_tokens: int
     ) -> tuple[str, Usage, str]:
         formats = _response_formats(schema, purpose)
-        for index, response_format in enumerate(formats):
+        key = (self.base_url or "", self.model_name)
+        for index in range(_working_formats.get(key, 0), len(formats)):
+            response_format = formats[index]
             request_messages = messages if index == 0 else _with_schema_note(messages, schema)
             try:
-                completion = await self._complete(client, request_messages, response_format)
-            except LLMInvalidRequest:
-                if index == len(formats) - 1:
-                    raise
-                logger.info(
-                    "LLM rejected response_format %s for %s; falling back", _format_name(response_format), purpose
-                )
+                completion = await self._complete(client, request_messages, response_format, max_tokens)
+            except LLMFormatRefused as exc:  # never raised for the last, plain request
+                logger.warning(
+                    "LLM %s at %s refused response_format %s for %s; falling back: %s",
+                    self.model_name, key[0] or "the default URL", _format_name(response_format), purpose, exc,
+                )  # fmt: skip
                 continue
+            _working_formats[key] = index
             text = (completion.choices[0].message.content if completion.choices else None) or ""
             return text, _usage(completion.usage, request_messages, text), completion.model or self.model_name
         raise AssertionError("unreachable")  # pragma: no cover
@@ -194,15 +212,25 @@ class OpenAIProvider:
     # --- non-streamed --------------------------------------------------------------------------
 
     async def _complete(
-        self, client: openai.AsyncOpenAI, messages: Messages, response_format: dict[str, Any] | None
+        self,
+        client: openai.AsyncOpenAI,
+        messages: Messages,
+        response_format: dict[str, Any] | None,
+        max_tokens: int,
     ) -> ChatCompletion:
+        """One completion, retried like a stream's request, except a refusal of `response_format` (not retried)."""
         deadline = asyncio.get_running_loop().time() + self.first_token_timeout + self.chunk_gap_timeout
         fmt = openai.omit if response_format is None else cast(ResponseFormat, response_format)
 
         async def call() -> ChatCompletion:
-            return await client.chat.completions.create(
-                model=self.model_name, messages=_as_params(messages), response_format=fmt
-            )
+            try:
+                return await client.chat.completions.create(
+                    model=self.model_name, messages=_as_params(messages), response_format=fmt, max_tokens=max_tokens
+                )
+            except openai.APIStatusError as exc:
+                if response_format is not None and _refuses_format(exc):
+                    raise LLMFormatRefused(f"HTTP {exc.status_code}: {exc.message}") from exc
+                raise
 
         return await self._with_retries(call, deadline)
 
@@ -281,6 +309,18 @@ def _map_error(exc: openai.OpenAIError) -> LLMError:
         cause = exc.__cause__
         return LLMConnectionError(f"{exc}: {type(cause).__name__}: {cause}" if cause else str(exc))
     return LLMError(f"{type(exc).__name__}: {exc}")
+
+
+def _refuses_format(exc: openai.APIStatusError) -> bool:
+    """Whether an error answer refuses the requested response format: any status but 429, its body naming it.
+
+    Servers differ: OpenAI answers 400 naming `response_format`, llama-cpp-python 500 with a pydantic
+    message ("response_format.type: Input should be 'text' or 'json_object'"), others 422.
+    """
+    if exc.status_code == 429:
+        return False
+    text = f"{exc.message} {exc.body!r}".lower()
+    return any(word in text for word in FORMAT_WORDS)
 
 
 def _retry_after(headers: httpx2.Headers) -> float | None:
@@ -393,7 +433,8 @@ def _response_formats(schema: dict[str, Any], purpose: str) -> list[dict[str, An
     name = re.sub(r"[^A-Za-z0-9_-]", "_", purpose)[:64] or "response"
     return [
         {"type": "json_schema", "json_schema": {"name": name, "schema": schema}},
-        {"type": "json_object"},
+        # llama-cpp-python constrains the output to a `schema` given beside json_object (with a grammar).
+        {"type": "json_object", "schema": schema},
         None,
     ]
 

@@ -165,10 +165,9 @@ def _complete(provider: LLMProvider, messages: list[dict[str, str]], *, owner_id
             messages, schema=job_rules.JOB_PARSE_SCHEMA, purpose=REQUEST_TYPE
         )
     except LLMError as exc:
-        logger.warning("Job parsing LLM call failed: %s", exc)
-        raise JobParseFailed(
-            f"The AI service failed ({exc.code}: {str(exc)[:200]}). Press Retry to try again."
-        ) from exc
+        # The upstream's own words (str(exc)) go to the log only: the listing's owner gets a plain reason.
+        logger.warning("Job parsing LLM call for the listing of user %s failed: %s", owner_id, exc)
+        raise JobParseFailed(f"The AI service failed ({exc.reason}). Press Retry to try again.") from exc
     _record_usage(owner_id, model, usage)
     return text, model
 

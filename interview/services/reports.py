@@ -220,10 +220,9 @@ def _complete(provider: LLMProvider, messages: list[dict[str, str]], chat: Chat)
             messages, schema=grading.GRADING_SCHEMA, purpose=REQUEST_TYPE
         )
     except LLMError as exc:
-        logger.warning("Report grading LLM call failed: %s", exc)
-        raise ReportFailed(
-            f"The AI service failed ({exc.code}: {str(exc)[:200]}). Press Regenerate to try again."
-        ) from exc
+        # The upstream's own words (str(exc)) go to the log only: the report's readers get a plain reason.
+        logger.warning("Report grading LLM call for chat %s failed: %s", chat.pk, exc)
+        raise ReportFailed(f"The AI service failed ({exc.reason}). Press Regenerate to try again.") from exc
     _record_usage(chat, model, usage)
     return text, model
 

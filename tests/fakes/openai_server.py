@@ -29,7 +29,13 @@ import pytest
 DEFAULT_TEXT = "Thank you for that answer. Let's move on to the next question."
 DEFAULT_MODEL = "fake-gpt-4o-mini"
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
-_REASONS |= {502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS |= {422: "Unprocessable Entity", 502: "Bad Gateway", 503: "Service Unavailable"}
+# How kinds of server refuse structured output: which response_format types, and in which style (see _format_refusal).
+FORMAT_REFUSALS = {
+    "openai": (frozenset({"json_schema", "json_object"}), "openai"),
+    "llama_cpp": (frozenset({"json_schema"}), "llama_cpp"),
+    "unprocessable": (frozenset({"json_schema", "json_object"}), "unprocessable"),
+}
 _MAX_HEADER_BYTES = 64 * 1024
 
 
@@ -199,6 +205,23 @@ def _sse(payload: dict[str, Any] | str, style: str = "plain") -> bytes:
     return _chunk_frame(event)
 
 
+def _format_refusal(style: str, kind: str) -> tuple[int, dict[str, Any]]:
+    """The status and body with which a server of `style` refuses a response_format of type `kind`."""
+    if style == "llama_cpp":  # a FastAPI validation error turned into a 500 by its route error handler
+        detail = [{"type": "literal_error", "loc": ("body", "response_format", "type"),
+                   "msg": "Input should be 'text' or 'json_object'", "input": kind,
+                   "ctx": {"expected": "'text' or 'json_object'"}}]  # fmt: skip
+        return 500, {"error": {"message": str(detail), "type": "internal_server_error", "param": None, "code": None}}
+    if style == "unprocessable":  # FastAPI's own validation answer, without an `error` object
+        loc = ["body", "response_format", "type"]
+        return 422, {
+            "detail": [{"type": "value_error", "loc": loc, "msg": f"Unsupported type '{kind}'", "input": kind}]
+        }
+    message = f"Invalid parameter: 'response_format' of type '{kind}' is not supported with this model."
+    error = {"message": message, "type": "invalid_request_error", "param": "response_format", "code": None}
+    return 400, {"error": error}
+
+
 class FakeOpenAIServer:
     """The fake server: configure `default`, `script`, `responder`, then point a client at `base_url`."""
 
@@ -210,8 +233,10 @@ class FakeOpenAIServer:
         self.script: deque[FakeResponse] = deque()
         # Consulted first with each parsed request body; returning None falls through to the script.
         self.responder: Responder | None = None
-        # response_format types answered with a 400, as servers without structured outputs do.
+        # response_format types refused, as servers without structured outputs do, in `refusal_style`:
+        # "openai" (400 naming the parameter), "llama_cpp" (500, a pydantic message) or "unprocessable" (422).
         self.reject_response_formats: set[str] = set()
+        self.refusal_style = "openai"
         self.received: list[ReceivedRequest] = []
         self._ids = itertools.count(1)
         self._server: asyncio.Server | None = None
@@ -238,12 +263,23 @@ class FakeOpenAIServer:
         """Script the next responses, consumed one per chat request."""
         self.script.extend(responses)
 
+    def refuse_formats(self, kind: str) -> None:
+        """Refuse structured output as a kind of server does (a key of FORMAT_REFUSALS).
+
+        "llama_cpp": llama-cpp-python's server, which answers json_schema with a 500 whose pydantic message names
+        response_format and accepts json_object (with a `schema` beside it); "unprocessable": json_schema and
+        json_object both refused with a 422 validation error; "openai": both refused with a 400.
+        """
+        kinds, self.refusal_style = FORMAT_REFUSALS[kind]
+        self.reject_response_formats = set(kinds)
+
     def reset(self) -> None:
         """Back to the defaults, with no script and no recorded requests."""
         self.default = FakeResponse()
         self.script.clear()
         self.responder = None
         self.reject_response_formats = set()
+        self.refusal_style = "openai"
         self.received.clear()
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -359,8 +395,7 @@ class FakeOpenAIServer:
             return await self._send_error(conn, 404, f"Unknown endpoint {request.method} {request.path}")
         rejected = self._rejected_format(request.body)
         if rejected:
-            message = f"Invalid parameter: 'response_format' of type '{rejected}' is not supported with this model."
-            return await self._send_error(conn, 400, message, param="response_format")
+            return await self._send_json(conn, *_format_refusal(self.refusal_style, rejected))
         response = self._next_response(request.body)
         if await conn.pause(response.headers_delay):
             return False
@@ -390,11 +425,9 @@ class FakeOpenAIServer:
         )
         return await conn.send(head.encode() + data)
 
-    async def _send_error(
-        self, conn: _Connection, status: int, message: str, retry_after: float | None = None, param: str | None = None
-    ) -> bool:
+    async def _send_error(self, conn: _Connection, status: int, message: str, retry_after: float | None = None) -> bool:
         kind = {429: "rate_limit_exceeded", 400: "invalid_request_error"}.get(status, "server_error")
-        error = {"message": message or f"Fake upstream error {status}", "type": kind, "param": param, "code": kind}
+        error = {"message": message or f"Fake upstream error {status}", "type": kind, "param": None, "code": kind}
         extra = f"Retry-After: {retry_after:g}\r\n" if retry_after is not None else ""
         return await self._send_json(conn, status, {"error": error}, extra)
 
@@ -505,6 +538,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first-token-delay", type=float, default=0.0)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--no-usage", action="store_true")
+    parser.add_argument("--refuse-formats", choices=sorted(FORMAT_REFUSALS), help="refuse structured output like")
     args = parser.parse_args(argv)
     default = FakeResponse(
         text=args.text,
@@ -514,7 +548,10 @@ def main(argv: list[str] | None = None) -> None:
         model=args.model,
         usage=not args.no_usage,
     )
-    asyncio.run(_serve_forever(FakeOpenAIServer(host=args.host, port=args.port, default=default)))
+    server = FakeOpenAIServer(host=args.host, port=args.port, default=default)
+    if args.refuse_formats:
+        server.refuse_formats(args.refuse_formats)
+    asyncio.run(_serve_forever(server))
 
 
 async def _serve_forever(server: FakeOpenAIServer) -> None:
