@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
 
 from interview import models as m
-from interview.logic.spreadsheet import escape_formula
+from interview.core.spreadsheet import escape_formula
 
 USERNAME = {"field": get_user_model().USERNAME_FIELD}
 

@@ -53,7 +53,7 @@ def chat_fence_nonce(chat_id: int) -> str:
 
     A stable nonce keeps the system prompt (rules, resume, job listing) identical from turn to turn, so
     providers that cache prompt prefixes keep caching it; the fence stays unforgeable because the text it
-    holds is neutralised whatever nonce it guesses (interview/logic/fence.py).
+    holds is neutralised whatever nonce it guesses (interview/core/fence.py).
     """
     return salted_hmac("interview.prompt-fence", str(chat_id)).hexdigest()[:16]
 

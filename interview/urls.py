@@ -3,7 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interview.views import accounts, health, interviews, pages
+from interview.core import health
+from interview.core import views as pages
+from interview.views import accounts, interviews
 
 urlpatterns = [
     path("", pages.home, name="home"),

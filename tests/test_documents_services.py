@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
+from interview.core.errors import ServiceError
 from interview.models import UploadedJobListing, UploadedResume
 from interview.services import documents as svc
-from interview.services.errors import ServiceError
 from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 from tests.test_extraction_samples import make_docx, make_encrypted_pdf
 

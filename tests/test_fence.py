@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interview.logic.fence import fence, fence_rules, neutralise, new_nonce, truncate
+from interview.core.fence import fence, fence_rules, neutralise, new_nonce, truncate
 
 NONCE = "0123456789abcdef"
 

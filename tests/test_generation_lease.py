@@ -10,10 +10,10 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
+from interview.core.errors import ServiceError
 from interview.logic import session as s
 from interview.models import Chat
 from interview.services import interview as svc
-from interview.services.errors import ServiceError
 from interview.services.timers import WATCHER
 from tests.consumers.helpers import connect, frames_until, of_type
 from tests.factories import ChatFactory

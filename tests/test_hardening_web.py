@@ -20,7 +20,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from interview import models as m
-from interview.checks import check_site_url
+from interview.core.checks import check_site_url
 from live_interview.origins import OriginValidator
 from live_interview.proxies import ProxyHeadersMiddleware, parse_trusted_proxies
 from tests import factories as f

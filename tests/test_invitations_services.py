@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from interview.core.errors import ServiceError
 from interview.models import Chat, InvitedInterview
 from interview.selectors_hiring import token_hash
 from interview.services import invitations as inv
-from interview.services.errors import ServiceError
 from interview.signals import chat_completed
 from tests.factories import TemplateFactory, UserFactory
 from tests.test_hiring_helpers import NOW, fillable_template, invitation_with_token, verified_user

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from interview.core.errors import ServiceError
 from interview.models import TokenUsage, UploadedJobListing
 from interview.services import job_parsing as jp
 from interview.services.documents import job_listing_create
-from interview.services.errors import ServiceError
 from tests.factories import JobListingFactory, TagFactory, TemplateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]

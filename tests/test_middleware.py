@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from interview.middleware import policy_text
+from live_interview.csp import policy_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Emails are read in mail clients, which need inline styles; no browser page of ours is an email.

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from interview.core.errors import ServiceError
 from interview.logic.session import iso
 from interview.models import Chat, ExportableReport, ReportVersion, TokenUsage
 from interview.services import reports as svc
-from interview.services.errors import ServiceError
 from interview.signals import chat_completed
 from tests.factories import ChatFactory
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from interview.core.errors import ServiceError
 from interview.models import Chat
 from interview.services import interview as svc
-from interview.services.errors import ServiceError
 from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from interview.core.errors import ServiceError
 from interview.models import Tag
-from interview.services.errors import ServiceError
 from interview.services.tags import TagExistsError, split_tag_names, tag_merge, tag_rename, tags_get_or_create
 from tests.factories import QuestionFactory, TagFactory, TemplateFactory
 

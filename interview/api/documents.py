@@ -22,12 +22,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview import selectors_documents as sel
+from interview.core.errors import ServiceError
+from interview.core.ids import ID_PATH_REGEX, parse_id
 from interview.extraction.sniff import EXTENSIONS
 from interview.forms_documents import limit_upload_size, upload_too_large_message
-from interview.ids import ID_PATH_REGEX, parse_id
 from interview.models import InterviewTemplate, UploadedJobListing, UploadedResume
 from interview.services import documents as svc
-from interview.services.errors import ServiceError
 from interview.services.job_parsing import job_listing_reparse
 
 Document = UploadedResume | UploadedJobListing

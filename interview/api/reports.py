@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interview import selectors_reports as sel
+from interview.core.errors import ServiceError
 from interview.models import Chat
-from interview.services.errors import ServiceError
 from interview.services.reports import ReportCooldown, report_regenerate
 from interview.views.reports import csv_content, export_filename, viewer_pdf_bytes
 

@@ -16,8 +16,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.api.fields import IdField
-from interview.ids import ID_PATH_REGEX
+from interview.core.api_fields import IdField
+from interview.core.ids import ID_PATH_REGEX
 from interview.models import Chat, InterviewTemplate, QuestionBank
 from interview.permissions import IsInterviewerOrAdmin, can_view_chat
 from interview.selectors import key_questions_visible_to

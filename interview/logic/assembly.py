@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from interview.logic.fence import fence, fence_rules, new_nonce
+from interview.core.fence import fence, fence_rules, new_nonce
 
 KeyQuestion = dict[str, Any]
 TagMatch = Literal["any", "all"]

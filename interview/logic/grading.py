@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from interview.logic.fence import fence, fence_rules, neutralise, new_nonce
+from interview.core.fence import fence, fence_rules, neutralise, new_nonce
 
 CATEGORIES: Final = ("professionalism", "subject_knowledge", "clarity")
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {"professionalism": 0.25, "subject_knowledge": 0.45, "clarity": 0.30}

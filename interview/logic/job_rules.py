@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from interview.logic.fence import fence, fence_rules, new_nonce
+from interview.core.fence import fence, fence_rules, new_nonce
 
 SENIORITY_LEVELS: Final = ("entry", "mid", "senior", "lead", "executive")
 RULES_PARSER: Final = "rules"

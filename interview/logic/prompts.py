@@ -1,5 +1,5 @@
 """Prompt building for the interviewer: rules per interview type and difficulty, documents and the candidate's text
-fenced as untrusted data (`interview.logic.fence`).
+fenced as untrusted data (`interview.core.fence`).
 
 Pure code: no ORM, settings, clock or network. Everything the prompt needs comes in as arguments.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from interview.core.fence import fence, fence_rules, neutralise, new_nonce, truncate
 from interview.llm.base import Turn, TurnKind
-from interview.logic.fence import fence, fence_rules, neutralise, new_nonce, truncate
 
 Message = dict[str, str]
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from interview.core.errors import ServiceError
 from interview.llm import LLMError, Usage, get_provider
 from interview.logic.assembly import (
     KEY_QUESTIONS_SCHEMA,
@@ -27,7 +28,6 @@ from interview.logic.assembly import (
 from interview.logic.session import validate_key_questions
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
 from interview.selectors_setup import job_listings_for, resumes_for
-from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_from_banks
 from interview.services.templates import template_key_questions
 from interview.services.usage import usage_record

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from interview.core.errors import ServiceError
 from interview.extraction import (
     ExtractedDocument,
     ExtractionError,
@@ -33,7 +34,6 @@ from interview.extraction import (
 )
 from interview.extraction.sniff import format_mb
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services.errors import ServiceError
 from interview.services.job_parsing import job_listing_enqueue
 
 logger = logging.getLogger(__name__)

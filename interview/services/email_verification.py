@@ -19,8 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from interview.core.errors import ServiceError
 from interview.models import UserProfile
-from interview.services.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

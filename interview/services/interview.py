@@ -17,11 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from interview.core.errors import ServiceError
 from interview.llm.base import Usage
 from interview.logic import session as s
 from interview.models import Chat
 from interview.selectors import Prompt, chat_prompt_build
-from interview.services.errors import ServiceError
 from interview.services.key_questions import key_questions_default
 from interview.services.usage import usage_record
 from interview.signals import chat_completed

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from interview.core.errors import ServiceError
 from interview.forms import normalise_email
 from interview.logic import invitation_clock as clock
 from interview.logic import session as s
@@ -32,7 +33,6 @@ from interview.permissions import is_admin, is_interviewer
 from interview.selectors_hiring import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.services import interview as interview_svc
 from interview.services.chats import NotFoundError, chat_create
-from interview.services.errors import ServiceError
 from interview.services.templates import template_key_questions
 
 logger = logging.getLogger(__name__)

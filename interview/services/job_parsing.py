@@ -24,12 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from interview.core.errors import ServiceError
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.logic import job_rules
 from interview.logic.recommend import TemplateCandidate, recommend_template
 from interview.models import InterviewTemplate, UploadedJobListing
-from interview.services.errors import ServiceError
 from interview.services.usage import usage_record
 
 logger = logging.getLogger(__name__)

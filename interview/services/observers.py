@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from interview.core.errors import ServiceError
 from interview.logic import session as s
 from interview.models import Chat, ObserverNote
-from interview.services.errors import ServiceError
 
 
 def observer_note_add(*, chat_id: int, author_id: int, text: str, now: datetime) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from interview.core.errors import ServiceError
 from interview.models import InterviewTemplate, Question, Tag, normalise_tag_name
-from interview.services.errors import ServiceError
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 _SEPARATORS = re.compile(r"[,\n]")

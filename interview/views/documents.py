@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interview import selectors_documents as sel
+from interview.core.errors import ServiceError
 from interview.forms_documents import (
     JobListingForm,
     ResumeUploadForm,
@@ -30,7 +31,6 @@ from interview.forms_documents import (
 )
 from interview.models import UploadedJobListing, UploadedResume
 from interview.services import documents as svc
-from interview.services.errors import ServiceError
 from interview.services.job_parsing import job_listing_reparse
 
 # Pending or in-progress parsing that lasts longer than this gets a hint that the worker may be down.

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from interview.core.ids import parse_id
 from interview.forms_setup import ChatCreateForm, add_service_errors
-from interview.ids import parse_id
 from interview.models import Chat
 from interview.permissions import can_observe_chat, is_interviewer
 from interview.selectors_hiring import invitation_list_for_candidate

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from interview.core.errors import ServiceError
 from interview.forms_setup import (
     BankForm,
     QuestionFilterForm,
@@ -35,7 +36,6 @@ from interview.selectors_setup import (
 from interview.services import banks as bank_services
 from interview.services import tags as tag_services
 from interview.services import templates as template_services
-from interview.services.errors import ServiceError
 
 manager_only = role_required(INTERVIEWER)  # interviewers and admins
 admin_only = role_required(ADMIN)

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from interview.ids import ID_MAX, ID_MIN
+from interview.core.ids import ID_MAX, ID_MIN
 
 
 class IdField(serializers.IntegerField):
