@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from consumers import protocol as p
 from consumers.session import ChatSocket
+from interview.accounts.permissions import role_of
 from interview.models import Chat
-from interview.permissions import role_of
 from interview.services import interview as svc
 from interview.services.broadcast import chat_broadcast, chat_event, observer_group, observers_broadcast
 from interview.services.generation import generation_stop

@@ -17,7 +17,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from interview import models as m
 from interview import resources as r
-from interview.services.roles import role_request_decide
+from interview.accounts.roles import role_request_decide
 
 User = get_user_model()
 FORMATS = [CSV, XLSX]

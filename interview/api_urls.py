@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from interview.api import views
+from interview.accounts import api as views
 
 router = DefaultRouter()
 

@@ -1,23 +1,9 @@
-"""Log in with a username or an email address (case-insensitive)."""
+"""Kept for stored sessions: each logged-in session names its backend by this dotted path.
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.http import HttpRequest
+The backend lives in `interview.accounts.backends`; `AUTHENTICATION_BACKENDS` keeps naming this path
+so that sessions created before the move stay logged in.
+"""
 
+from interview.accounts.backends import UsernameOrEmailBackend
 
-class UsernameOrEmailBackend(ModelBackend):
-    """Authenticate by username, or by email when the identifier contains an @."""
-
-    def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
-    ):  # type: ignore[override]
-        if username and "@" in username:
-            user_model = get_user_model()
-            user = user_model._default_manager.filter(email__iexact=username).order_by("id").first()
-            if user is None:
-                user_model().set_password(password)  # same cost as a real check: no timing oracle
-                return None
-            if user.check_password(password) and self.user_can_authenticate(user):
-                return user
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+__all__ = ["UsernameOrEmailBackend"]

@@ -29,7 +29,7 @@ def verification_on_sign_up(sender: Any, request: HttpRequest | None, user: Any,
     match = getattr(request, "resolver_match", None)
     if request is None or match is None or match.url_name != "register" or not user.email:
         return
-    from interview.services.email_verification import email_verification_send
+    from interview.accounts.email_verification import email_verification_send
     from interview.views.hiring import safe_next_url, verify_link_builder
 
     email_verification_send(

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.utils.crypto import salted_hmac
 
+from interview.accounts.permissions import UserLike, can_observe_chat
 from interview.llm.base import Turn
 from interview.logic import prompts
 from interview.logic import session as s
 from interview.models import Chat
-from interview.permissions import UserLike, can_observe_chat
 
 # A key question's text is the candidate's to read once it has been asked (and stays so after).
 STARTED_STATUSES = frozenset({s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED})

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.models import UploadedJobListing, UploadedResume
-from interview.permissions import can_observe_chat, is_interviewer
 
 D = TypeVar("D", UploadedResume, UploadedJobListing)
 

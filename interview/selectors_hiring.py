@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from interview.accounts.permissions import can_view_chat, is_admin
 from interview.models import (
     Chat,
     ExportableReport,
@@ -19,7 +20,6 @@ from interview.models import (
     UploadedResume,
     UserProfile,
 )
-from interview.permissions import can_view_chat, is_admin
 
 STATUSES = [code for code, _ in InvitedInterview.STATUS_CHOICES]
 SEARCH_LIMIT = 50

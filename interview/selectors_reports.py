@@ -12,10 +12,10 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.llm.pricing import cost_of
 from interview.logic.grading import OFFLINE_LABEL
 from interview.models import Chat, ExportableReport, MergeTokenStats, ObserverNote, ReportVersion, TokenUsage
-from interview.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.selectors import key_questions_hidden_from
 
 SCORE_FIELDS = (

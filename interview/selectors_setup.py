@@ -9,9 +9,9 @@ from typing import Any, Literal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from interview.accounts.permissions import can_observe_chat, is_admin
 from interview.logic.assembly import PoolQuestion
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
-from interview.permissions import can_observe_chat, is_admin
 from interview.selectors_documents import job_listing_list_for_user, resume_list_for_user
 
 TagMatch = Literal["any", "all"]

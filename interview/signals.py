@@ -11,8 +11,8 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
+from interview.accounts.api_tokens import api_tokens_revoke
 from interview.models import ExportableReport, UploadedJobListing, UploadedResume, UserProfile
-from interview.services.api_tokens import api_tokens_revoke
 
 AVERAGE_ROLE_GROUP = "average_role"
 

@@ -284,7 +284,7 @@ CSP_EXEMPT_PATHS: list[str] = env_list("DJANGO_CSP_EXEMPT_PATHS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with WWW-Authenticate rather than 403.
-        "interview.api.authentication.ExpiringTokenAuthentication",
+        "interview.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

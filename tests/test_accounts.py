@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interview.forms import EMAIL_IN_USE, RegisterForm
+from interview.accounts.forms import EMAIL_IN_USE, RegisterForm
 from tests.factories import UserFactory
 
 User = get_user_model()

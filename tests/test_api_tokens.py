@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from interview.services.api_tokens import EXPIRED_MESSAGE
+from interview.accounts.api_tokens import EXPIRED_MESSAGE
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

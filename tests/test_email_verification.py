@@ -10,13 +10,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from interview.core.errors import ServiceError
-from interview.services.email_verification import (
+from interview.accounts.email_verification import (
     _salt,
     email_verification_confirm,
     email_verification_send,
     email_verification_token,
 )
+from interview.core.errors import ServiceError
 from tests.factories import UserFactory
 from tests.test_hiring_helpers import NOW
 

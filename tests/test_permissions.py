@@ -1,4 +1,4 @@
-"""The role checks in interview.permissions, for every role, anonymous users and superusers."""
+"""The role checks in interview.accounts.permissions, for every role, anonymous users and superusers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from interview.models import Chat
-from interview.permissions import (
+from interview.accounts.permissions import (
     HasRole,
     IsAdminRole,
     IsInterviewerOrAdmin,
@@ -24,6 +23,7 @@ from interview.permissions import (
     role_of,
     role_required,
 )
+from interview.models import Chat
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 
 User = get_user_model()

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from interview.accounts.roles import role_request_create, role_request_decide, role_request_decide_one
 from interview.core.errors import ServiceError
 from interview.models import RoleChangeRequest
-from interview.services.roles import role_request_create, role_request_decide, role_request_decide_one
 from tests.factories import RoleChangeRequestFactory, UserFactory
 from tests.test_hiring_helpers import NOW
 

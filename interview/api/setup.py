@@ -16,10 +16,10 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interview.accounts.permissions import IsInterviewerOrAdmin, can_view_chat
 from interview.core.api_fields import IdField
 from interview.core.ids import ID_PATH_REGEX
 from interview.models import Chat, InterviewTemplate, QuestionBank
-from interview.permissions import IsInterviewerOrAdmin, can_view_chat
 from interview.selectors import key_questions_visible_to
 from interview.services.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.services.templates import TemplateData, template_copy, template_create, template_delete, template_update

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from interview.permissions import role_of
+from interview.accounts.permissions import role_of
 
 
 def product(request: HttpRequest) -> dict[str, object]:

@@ -22,14 +22,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from interview.accounts.forms import normalise_email
+from interview.accounts.permissions import is_admin, is_interviewer
 from interview.core.errors import ServiceError
-from interview.forms import normalise_email
 from interview.logic import invitation_clock as clock
 from interview.logic import session as s
 from interview.logic.assembly import ShortageError
 from interview.logic.ics import CalendarEvent, event_calendar
 from interview.models import Chat, InterviewTemplate, InvitedInterview
-from interview.permissions import is_admin, is_interviewer
 from interview.selectors_hiring import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.services import interview as interview_svc
 from interview.services.chats import NotFoundError, chat_create

@@ -29,13 +29,13 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from interview.accounts.permissions import UserLike, can_regenerate_report
 from interview.core.errors import ServiceError
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.logic import grading
 from interview.logic import session as s
 from interview.models import Chat, ExportableReport, ReportVersion
-from interview.permissions import UserLike, can_regenerate_report
 from interview.services.usage import usage_record
 from interview.signals import chat_completed
 

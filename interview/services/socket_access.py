@@ -19,8 +19,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.crypto import constant_time_compare
 
+from interview.accounts.permissions import can_observe_chat
 from interview.models import Chat
-from interview.permissions import can_observe_chat
 
 OK = "ok"
 UNAUTHENTICATED = "unauthenticated"

@@ -18,15 +18,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from interview import selectors_hiring as sel
+from interview.accounts.email_verification import email_verification_confirm, email_verification_send
+from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, is_candidate, is_interviewer, role_required
+from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.core.errors import ServiceError
 from interview.forms_hiring import CandidateSearchForm, FeedbackForm, InvitationForm, RoleDecisionForm, RoleRequestForm
 from interview.forms_setup import add_service_errors
 from interview.logic import invitation_clock as clock
 from interview.models import InvitedInterview
-from interview.permissions import ADMIN, INTERVIEWER, is_admin, is_candidate, is_interviewer, role_required
 from interview.services import invitations as inv
-from interview.services.email_verification import email_verification_confirm, email_verification_send
-from interview.services.roles import role_request_create, role_request_decide_one
 
 
 def nav_context(user: Any) -> dict[str, bool]:

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interview import selectors_reports as sel
+from interview.accounts.permissions import ADMIN, is_interviewer, role_required
 from interview.core.errors import ServiceError
 from interview.models import Chat, ExportableReport, MergeTokenStats, TokenUsage
-from interview.permissions import ADMIN, is_interviewer, role_required
 from interview.reports_pdf import render_report_pdf, report_pdf_bytes
 from interview.services.reports import report_regenerate as report_regenerate_service
 

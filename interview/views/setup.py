@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, role_required
 from interview.core.errors import ServiceError
 from interview.forms_setup import (
     BankForm,
@@ -24,7 +25,6 @@ from interview.forms_setup import (
 )
 from interview.logic.assembly import ShortageError
 from interview.models import InterviewTemplate, Question, QuestionBank, Tag
-from interview.permissions import ADMIN, INTERVIEWER, is_admin, role_required
 from interview.selectors_setup import (
     bank_is_editable,
     bank_list_for_user,

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from interview.forms import LoginForm, RegisterForm
+from interview.accounts.forms import LoginForm, RegisterForm
 
 
 def _safe_next_url(request: HttpRequest) -> str:

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from interview.accounts.api_tokens import api_token_issue, api_tokens_revoke
+from interview.accounts.permissions import role_of
 from interview.models import UserProfile
-from interview.permissions import role_of
-from interview.services.api_tokens import api_token_issue, api_tokens_revoke
 
 
 class TokenRequestSerializer(AuthTokenSerializer):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from interview.services.api_tokens import EXPIRED_MESSAGE, api_token_expired
+from interview.accounts.api_tokens import EXPIRED_MESSAGE, api_token_expired
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):

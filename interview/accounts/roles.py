@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from interview.accounts.permissions import is_candidate
 from interview.core.errors import ServiceError
 from interview.models import RoleChangeRequest, UserProfile
-from interview.permissions import is_candidate
 
 # Roles a user may ask for themselves; admin is granted by another admin directly, never requested.
 REQUESTABLE_ROLES = (UserProfile.INTERVIEWER,)
