@@ -11,7 +11,7 @@ urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", views.RevokeTokenView.as_view(), name="api-token-revoke"),
     path("me/", views.MeView.as_view(), name="api-me"),
-    path("", include("interview.api.urls_documents")),
+    path("", include("interview.documents.api_urls")),
     path("", include("interview.api.urls_reports")),
     path("", include("interview.api.urls_setup")),
     path("", include("interview.api.urls_hiring")),

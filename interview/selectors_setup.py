@@ -10,13 +10,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from interview.accounts.permissions import can_observe_chat, is_admin
+from interview.documents.selectors import job_listing_list_for_user, resume_list_for_user
 from interview.logic.assembly import PoolQuestion
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
-from interview.selectors_documents import job_listing_list_for_user, resume_list_for_user
 
 TagMatch = Literal["any", "all"]
 
-# --- Documents (the access rule lives in interview.selectors_documents) ------------------------------
+# --- Documents (the access rule lives in interview.documents.selectors) ------------------------------
 
 
 def resumes_for(user: Any) -> QuerySet[UploadedResume]:

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
 from interview.core.errors import ServiceError
+from interview.documents import services as svc
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services import documents as svc
 from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 from tests.test_extraction_samples import make_docx, make_encrypted_pdf
 
@@ -80,7 +80,7 @@ def test_job_listing_create_queues_parse_on_commit(user, django_capture_on_commi
         listing = svc.job_listing_create(user=user, title="Dev", content="Senior Django developer wanted.")
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.args_kwargs["args"]) == (
-        "interview.services.job_parsing.job_listing_parse_task",
+        "interview.documents.job_parsing.job_listing_parse_task",
         [listing.pk],
     )
 

@@ -19,10 +19,10 @@ import sys
 
 import pytest
 
+from interview.documents.services import extraction_sandbox
 from interview.extraction import ExtractionError, Limits, runner
 from interview.extraction.runner import run_child
 from interview.extraction.sandbox import Sandbox
-from interview.services.documents import extraction_sandbox
 
 PROBE_MODULE = "tests.fakes.extraction_probe"
 SECRET = "s3cret-never-in-a-child-7f3a"

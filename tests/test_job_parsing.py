@@ -11,9 +11,9 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from interview.core.errors import ServiceError
+from interview.documents import job_parsing as jp
+from interview.documents.services import job_listing_create
 from interview.models import TokenUsage, UploadedJobListing
-from interview.services import job_parsing as jp
-from interview.services.documents import job_listing_create
 from tests.factories import JobListingFactory, TagFactory, TemplateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from interview.documents import job_parsing as jp
 from interview.models import TokenUsage, UploadedJobListing
-from interview.services import job_parsing as jp
 from tests.factories import JobListingFactory
 from tests.fakes.openai_server import FakeResponse
 
@@ -189,6 +189,6 @@ def test_llm_upstream_details_never_reach_the_page_or_api(user, llm, client):
 
 def test_llm_upstream_details_are_logged(user, llm, caplog):
     llm.configure(status=500, error_message=SECRET)
-    with caplog.at_level("WARNING", logger="interview.services.job_parsing"):
+    with caplog.at_level("WARNING", logger="interview.documents.job_parsing"):
         parse(JobListingFactory(user=user))
     assert SECRET in caplog.text

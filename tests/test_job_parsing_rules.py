@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from interview.logic import job_rules as r
+from interview.documents import job_rules as r
 
 NONCE = "c0ffee00c0ffee00"
 

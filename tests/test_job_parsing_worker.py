@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
+from interview.documents.job_parsing import INTERRUPTED_MESSAGE
 from interview.models import TokenUsage, UploadedJobListing
-from interview.services.job_parsing import INTERRUPTED_MESSAGE
 from tests.fakes.openai_server import FakeResponse
 from tests.live.server import database_url
 from tests.test_job_parsing_llm import VALID

@@ -9,8 +9,8 @@ import os
 import pytest
 from channels.db import database_sync_to_async
 
+from interview.documents import job_parsing
 from interview.models import Chat, TokenUsage
-from interview.services import job_parsing
 from tests.consumers.helpers import connect, delta_text, frames_until, of_type
 from tests.factories import ChatFactory, JobListingFactory
 from tests.test_reports_services import ANSWERS, QUESTIONS, generate, make_chat

@@ -18,10 +18,10 @@ from functools import cache
 
 import pytest
 
+from interview.documents.job_rules import build_job_parse_messages
 from interview.llm.base import Turn
 from interview.logic import grading
 from interview.logic.assembly import build_key_question_messages
-from interview.logic.job_rules import build_job_parse_messages
 from interview.logic.prompts import build_interview_messages
 
 NONCE = "5eed5eed5eed5eed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interview.logic.recommend import (
+from interview.documents.recommend import (
     SENIORITY_DIFFICULTY,
     TemplateCandidate,
     difficulty_distance,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interview.documents import services as svc
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services import documents as svc
 from tests.factories import JobListingFactory, ResumeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from interview.services.job_parsing import job_listings_recover_stale, stale_after
+from interview.documents.job_parsing import job_listings_recover_stale, stale_after
 
 
 class Command(BaseCommand):

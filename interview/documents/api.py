@@ -21,14 +21,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview import selectors_documents as sel
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
+from interview.documents import selectors as sel
+from interview.documents import services as svc
+from interview.documents.forms import limit_upload_size, upload_too_large_message
+from interview.documents.job_parsing import job_listing_reparse
 from interview.extraction.sniff import EXTENSIONS
-from interview.forms_documents import limit_upload_size, upload_too_large_message
 from interview.models import InterviewTemplate, UploadedJobListing, UploadedResume
-from interview.services import documents as svc
-from interview.services.job_parsing import job_listing_reparse
 
 Document = UploadedResume | UploadedJobListing
 

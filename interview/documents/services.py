@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from interview.core.errors import ServiceError
+from interview.documents.job_parsing import job_listing_enqueue
 from interview.extraction import (
     ExtractedDocument,
     ExtractionError,
@@ -34,7 +35,6 @@ from interview.extraction import (
 )
 from interview.extraction.sniff import format_mb
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services.job_parsing import job_listing_enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interview.views import documents as v
+from interview.documents import views as v
 
 urlpatterns = [
     path("resumes/", v.resume_list, name="resume_list"),

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from interview.api.documents import JobListingViewSet, ResumeViewSet
+from interview.documents.api import JobListingViewSet, ResumeViewSet
 
 router = SimpleRouter()
 router.register("resumes", ResumeViewSet, basename="api-resume")

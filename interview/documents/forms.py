@@ -8,10 +8,10 @@ from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
+from interview.documents.services import extraction_limits
 from interview.extraction.errors import TOO_LARGE, ExtractionError
 from interview.extraction.sniff import format_mb
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services.documents import extraction_limits
 
 ACCEPT = (
     ".pdf,.docx,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain"

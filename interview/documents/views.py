@@ -20,18 +20,18 @@ from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from interview import selectors_documents as sel
 from interview.core.errors import ServiceError
-from interview.forms_documents import (
+from interview.documents import selectors as sel
+from interview.documents import services as svc
+from interview.documents.forms import (
     JobListingForm,
     ResumeUploadForm,
     RetitleForm,
     limit_upload_size,
     upload_too_large_message,
 )
+from interview.documents.job_parsing import job_listing_reparse
 from interview.models import UploadedJobListing, UploadedResume
-from interview.services import documents as svc
-from interview.services.job_parsing import job_listing_reparse
 
 # Pending or in-progress parsing that lasts longer than this gets a hint that the worker may be down.
 SLOW_PARSE_AFTER = timedelta(minutes=2)

@@ -1,0 +1,184 @@
+"""Background parsing of job listings: the django-tasks task, LLM parsing with one retry, offline rules, the recommendation.
+
+Life of a listing: created `pending` (the task is enqueued when the creating transaction commits),
+claimed `in_progress` by the task with a conditional update, then finished `success` or `error`
+with `parsed_at` set. While in progress, `parsed_at` holds the claim time: it is the lease that
+lets a finishing task tell its own claim from a later one.
+
+Recovery: a worker that dies mid-task (killed, out of memory, machine lost) leaves the row
+`in_progress`. Every task run, every new enqueue and `manage.py job_listings_recover` (cron-able)
+mark such rows older than `JOB_PARSE_STALE_MINUTES` (15) as `error` with a message; the owner can
+then press Retry (`job_listing_reparse`). Marking rather than re-enqueueing avoids retrying a file
+that kills the worker in a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from interview.core.errors import ServiceError
+from interview.documents import job_rules
+from interview.documents.recommend import TemplateCandidate, recommend_template
+from interview.llm import LLMError, get_provider
+from interview.llm.base import LLMProvider, Usage
+from interview.models import InterviewTemplate, UploadedJobListing
+from interview.services.usage import usage_record
+
+logger = logging.getLogger(__name__)
+
+REQUEST_TYPE = "job_parse"
+DEFAULT_STALE_MINUTES = 15
+INTERRUPTED_MESSAGE = (
+    "Parsing was interrupted (the background worker stopped before finishing). Press Retry to parse again."
+)
+UNEXPECTED_MESSAGE = "Parsing failed unexpectedly. Press Retry to try again; if it fails again, contact support."
+QUEUE_FAILED_MESSAGE = "Parsing could not be queued. Press Retry to try again."
+
+Listing = UploadedJobListing
+
+
+class JobParseFailed(Exception):
+    """Parsing gave up; the message is stored in `parsing_error` for the owner to read."""
+
+
+def stale_after() -> timedelta:
+    """How long a claim may stay in progress before it counts as abandoned."""
+    return timedelta(minutes=float(settings.JOB_PARSE_STALE_MINUTES))
+
+
+@task()
+def job_listing_parse_task(listing_id: int) -> str:
+    """Run in the worker for each enqueued listing: recover abandoned claims, then parse this one."""
+    job_listings_recover_stale()
+    return job_listing_parse(listing_id=listing_id)
+
+
+def job_listing_enqueue(*, listing_id: int) -> None:
+    """Queue parsing of a listing (call after commit); a queue failure marks the listing as errored."""
+    job_listings_recover_stale()
+    try:
+        job_listing_parse_task.enqueue(listing_id)
+    except Exception:
+        logger.exception("Could not enqueue parsing of job listing %s", listing_id)
+        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
+            parsing_status=Listing.ERROR, parsing_error=QUEUE_FAILED_MESSAGE, parsed_at=timezone.now()
+        )
+
+
+def job_listing_reparse(*, listing: UploadedJobListing) -> None:
+    """Send a finished listing (success or error) back to pending and queue it again once committed."""
+    with transaction.atomic():
+        updated = Listing.objects.filter(pk=listing.pk, parsing_status__in=[Listing.SUCCESS, Listing.ERROR]).update(
+            parsing_status=Listing.PENDING, parsing_error="", parsed_at=None
+        )
+        if not updated:
+            raise ServiceError("parsing_busy", "This job listing is already waiting to be parsed.")
+        transaction.on_commit(lambda: job_listing_enqueue(listing_id=listing.pk))
+    listing.refresh_from_db()
+
+
+def job_listings_recover_stale(*, now: datetime | None = None) -> int:
+    """Mark listings stuck in progress past the stale limit as errored; return how many."""
+    now = now or timezone.now()
+    count = Listing.objects.filter(parsing_status=Listing.IN_PROGRESS, parsed_at__lt=now - stale_after()).update(
+        parsing_status=Listing.ERROR, parsing_error=INTERRUPTED_MESSAGE, parsed_at=now
+    )
+    if count:
+        logger.warning("Marked %d abandoned job listing parse(s) as errored", count)
+    return count
+
+
+def job_listing_parse(*, listing_id: int) -> str:
+    """Claim a pending listing, parse it and store the outcome; return the final status (or "skipped")."""
+    claimed_at = timezone.now()
+    claimed = Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
+        parsing_status=Listing.IN_PROGRESS, parsing_error="", parsed_at=claimed_at
+    )
+    if not claimed:
+        return "skipped"  # deleted, or already taken by another run
+    listing = Listing.objects.select_related("user").filter(pk=listing_id).first()
+    if listing is None:
+        return "skipped"  # deleted just after the claim
+    try:
+        parsed = parse_listing(listing)
+        template_id = template_recommend(user=listing.user, parsed=parsed)
+    except JobParseFailed as exc:
+        return _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=str(exc))
+    except (KeyboardInterrupt, SystemExit):  # the worker is being stopped mid-task
+        _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=INTERRUPTED_MESSAGE)
+        raise
+    except BaseException:
+        logger.exception("Parsing job listing %s failed", listing_id)
+        _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=UNEXPECTED_MESSAGE)
+        raise
+    return _finish(
+        listing_id,
+        claimed_at,
+        status=Listing.SUCCESS,
+        required_skills=parsed.required_skills,
+        seniority_level=parsed.seniority_level,
+        requirements=parsed.requirements,
+        recommended_template_id=template_id,
+    )
+
+
+def parse_listing(listing: UploadedJobListing) -> job_rules.ParsedJob:
+    """Parse with the configured LLM (one retry on invalid output), or with plain rules when offline."""
+    provider = get_provider()
+    if provider.is_offline:
+        return job_rules.parse_job_offline(title=listing.title, content=listing.content)
+    messages = job_rules.build_job_parse_messages(title=listing.title, content=listing.content)
+    problem = ""
+    for _attempt in range(2):
+        text, model = _complete(provider, messages, owner_id=listing.user_id)
+        try:
+            return job_rules.parse_job_json(text, parsed_by=model)
+        except job_rules.InvalidJobParse as exc:
+            problem = str(exc)
+            logger.info("Job listing %s: invalid LLM output (%s)", listing.pk, problem)
+            messages = job_rules.build_retry_messages(messages, text, problem)
+    raise JobParseFailed(f"The AI model's answer was not valid twice in a row ({problem}). Press Retry to try again.")
+
+
+def template_recommend(*, user: Any, parsed: job_rules.ParsedJob) -> int | None:
+    """Return the id of the visible template best suited to the parsed listing, or None."""
+    templates = InterviewTemplate.objects.visible_to(user).prefetch_related("tags")
+    candidates = [
+        TemplateCandidate(id=t.pk, difficulty=t.difficulty, tags=frozenset(tag.name for tag in t.tags.all()))
+        for t in templates
+    ]
+    return recommend_template(candidates, seniority=parsed.seniority_level, skills=parsed.required_skills)
+
+
+def _complete(provider: LLMProvider, messages: list[dict[str, str]], *, owner_id: int) -> tuple[str, str]:
+    """One JSON completion, its usage recorded; an upstream failure becomes JobParseFailed."""
+    try:
+        text, usage, model = async_to_sync(provider.complete_json)(
+            messages, schema=job_rules.JOB_PARSE_SCHEMA, purpose=REQUEST_TYPE
+        )
+    except LLMError as exc:
+        # The upstream's own words (str(exc)) go to the log only: the listing's owner gets a plain reason.
+        logger.warning("Job parsing LLM call for the listing of user %s failed: %s", owner_id, exc)
+        raise JobParseFailed(f"The AI service failed ({exc.reason}). Press Retry to try again.") from exc
+    _record_usage(owner_id, model, usage)
+    return text, model
+
+
+def _record_usage(owner_id: int, model: str, usage: Usage) -> None:
+    usage_record(user_id=owner_id, usage=usage, model=model, request_type=REQUEST_TYPE)
+
+
+def _finish(listing_id: int, claimed_at: datetime, *, status: str, **fields: Any) -> str:
+    """Store the outcome only if our claim still holds (not recovered as stale and re-claimed meanwhile)."""
+    updated = Listing.objects.filter(pk=listing_id, parsing_status=Listing.IN_PROGRESS, parsed_at=claimed_at).update(
+        parsing_status=status, parsed_at=timezone.now(), **fields
+    )
+    return status if updated else "skipped"
