@@ -13,7 +13,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("", include("interview.documents.api_urls")),
     path("", include("interview.api.urls_reports")),
-    path("", include("interview.api.urls_setup")),
+    path("", include("interview.setup.api_urls")),
     path("", include("interview.api.urls_hiring")),
     *router.urls,
 ]

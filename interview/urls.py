@@ -15,7 +15,7 @@ urlpatterns = [
     path("interviews/<int:chat_id>/observe/", interviews.interview_observe, name="interview_observe"),
     path("", include("interview.accounts.urls")),
     path("", include("interview.documents.urls")),
-    path("", include("interview.urls_setup")),
+    path("", include("interview.setup.urls")),
     path("", include("interview.urls_reports")),
     path("", include("interview.urls_hiring")),
 ]

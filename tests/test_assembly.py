@@ -1,4 +1,4 @@
-"""Key-question assembly (interview.logic.assembly): splitting, picking, shortages and LLM proposals."""
+"""Key-question assembly (interview.setup.assembly): splitting, picking, shortages and LLM proposals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from interview.logic.assembly import (
+from interview.setup.assembly import (
     KEY_QUESTIONS_SCHEMA,
     InvalidProposal,
     PoolQuestion,

@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview.logic.assembly import PoolQuestion, ShortageError, assemble, largest_remainder, split_by_difficulty
+from interview.setup.assembly import PoolQuestion, ShortageError, assemble, largest_remainder, split_by_difficulty
 
 LIMITS = {"easy": 120, "medium": 180, "hard": 300}
 

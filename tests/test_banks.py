@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from interview.models import Question, QuestionBank, Tag
-from interview.selectors_setup import bank_list_for_user, question_list
-from interview.services.banks import bank_create, bank_update, question_create, question_update
+from interview.setup.banks import bank_create, bank_update, question_create, question_update
+from interview.setup.selectors import bank_list_for_user, question_list
 from tests.factories import QuestionBankFactory, QuestionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from interview.models import Chat, TokenUsage
 from interview.services.chats import NotFoundError, chat_create, chat_delete
-from interview.services.key_questions import FALLBACK_QUESTIONS
+from interview.setup.key_questions import FALLBACK_QUESTIONS
 from tests.factories import (
     ChatFactory,
     JobListingFactory,

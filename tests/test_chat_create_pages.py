@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from interview.models import Chat
-from interview.selectors_setup import chat_list_for_user, url_or_none
+from interview.setup.selectors import chat_list_for_user, url_or_none
 from tests.factories import (
     ChatFactory,
     JobListingFactory,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from interview.core.errors import ServiceError
 from interview.models import Tag
-from interview.services.tags import TagExistsError, split_tag_names, tag_merge, tag_rename, tags_get_or_create
+from interview.setup.tags import TagExistsError, split_tag_names, tag_merge, tag_rename, tags_get_or_create
 from tests.factories import QuestionFactory, TagFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db

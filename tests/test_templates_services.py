@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from interview.logic.assembly import ShortageError
 from interview.models import InterviewTemplate, Tag
-from interview.services.templates import (
+from interview.setup.assembly import ShortageError
+from interview.setup.interview_templates import (
     TemplateData,
     template_copy,
     template_create,

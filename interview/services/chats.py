@@ -14,7 +14,10 @@ from django.db import models, transaction
 
 from interview.core.errors import ServiceError
 from interview.llm import LLMError, Usage, get_provider
-from interview.logic.assembly import (
+from interview.logic.session import validate_key_questions
+from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
+from interview.services.usage import usage_record
+from interview.setup.assembly import (
     KEY_QUESTIONS_SCHEMA,
     MAX_PROPOSED,
     MIN_PROPOSED,
@@ -25,12 +28,9 @@ from interview.logic.assembly import (
     correction_messages,
     parse_proposed_questions,
 )
-from interview.logic.session import validate_key_questions
-from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
-from interview.selectors_setup import job_listings_for, resumes_for
-from interview.services.key_questions import key_questions_from_banks
-from interview.services.templates import template_key_questions
-from interview.services.usage import usage_record
+from interview.setup.interview_templates import template_key_questions
+from interview.setup.key_questions import key_questions_from_banks
+from interview.setup.selectors import job_listings_for, resumes_for
 
 logger = logging.getLogger(__name__)
 

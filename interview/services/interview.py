@@ -22,8 +22,8 @@ from interview.llm.base import Usage
 from interview.logic import session as s
 from interview.models import Chat
 from interview.selectors import Prompt, chat_prompt_build
-from interview.services.key_questions import key_questions_default
 from interview.services.usage import usage_record
+from interview.setup.key_questions import key_questions_default
 from interview.signals import chat_completed
 
 TURN_REQUEST_TYPE = "interview_turn"

@@ -27,13 +27,13 @@ from interview.accounts.permissions import is_admin, is_interviewer
 from interview.core.errors import ServiceError
 from interview.logic import invitation_clock as clock
 from interview.logic import session as s
-from interview.logic.assembly import ShortageError
 from interview.logic.ics import CalendarEvent, event_calendar
 from interview.models import Chat, InterviewTemplate, InvitedInterview
 from interview.selectors_hiring import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.services import interview as interview_svc
 from interview.services.chats import NotFoundError, chat_create
-from interview.services.templates import template_key_questions
+from interview.setup.assembly import ShortageError
+from interview.setup.interview_templates import template_key_questions
 
 logger = logging.getLogger(__name__)
 

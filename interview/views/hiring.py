@@ -23,10 +23,10 @@ from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, is_cand
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.core.errors import ServiceError
 from interview.forms_hiring import CandidateSearchForm, FeedbackForm, InvitationForm, RoleDecisionForm, RoleRequestForm
-from interview.forms_setup import add_service_errors
 from interview.logic import invitation_clock as clock
 from interview.models import InvitedInterview
 from interview.services import invitations as inv
+from interview.setup.forms import add_service_errors
 
 
 def nav_context(user: Any) -> dict[str, bool]:

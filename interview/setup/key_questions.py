@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from interview.logic.assembly import assemble_lenient, percentages_for_level
 from interview.models import Chat, Question
-from interview.selectors_setup import pool_from
+from interview.setup.assembly import assemble_lenient, percentages_for_level
+from interview.setup.selectors import pool_from
 
 # Used only when no question bank holds a single usable question.
 FALLBACK_QUESTIONS = [

@@ -11,8 +11,8 @@ from django.urls import NoReverseMatch, reverse
 
 from interview.accounts.permissions import can_observe_chat, is_admin
 from interview.documents.selectors import job_listing_list_for_user, resume_list_for_user
-from interview.logic.assembly import PoolQuestion
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
+from interview.setup.assembly import PoolQuestion
 
 TagMatch = Literal["any", "all"]
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag
-from interview.selectors_setup import job_listings_for, resumes_for, template_list_for_user
-from interview.services.tags import split_tag_names
-from interview.services.templates import TemplateData
+from interview.setup.interview_templates import TemplateData
+from interview.setup.selectors import job_listings_for, resumes_for, template_list_for_user
+from interview.setup.tags import split_tag_names
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interview.views import setup
+from interview.setup import views as setup
 
 urlpatterns = [
     path("setup/banks/", setup.bank_list, name="bank_list"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from interview.models import Question, QuestionBank
-from interview.services.tags import tags_get_or_create
+from interview.setup.tags import tags_get_or_create
 
 
 def bank_create(*, owner: Any, name: str, description: str = "", is_shared: bool = False) -> QuestionBank:

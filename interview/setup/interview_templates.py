@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from interview.logic.assembly import KeyQuestion, PoolQuestion, ShortageError, assemble
 from interview.models import InterviewTemplate, Question, QuestionBank
-from interview.selectors_setup import pool_from, template_pool
-from interview.services.tags import tags_get_or_create
+from interview.setup.assembly import KeyQuestion, PoolQuestion, ShortageError, assemble
+from interview.setup.selectors import pool_from, template_pool
+from interview.setup.tags import tags_get_or_create
 
 DEFAULT_TIME_LIMITS = {"easy": 120, "medium": 180, "hard": 300}
 NAME_MAX_LENGTH = InterviewTemplate._meta.get_field("name").max_length

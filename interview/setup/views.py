@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, role_required
 from interview.core.errors import ServiceError
-from interview.forms_setup import (
+from interview.models import InterviewTemplate, Question, QuestionBank, Tag
+from interview.setup import banks as bank_services
+from interview.setup import interview_templates as template_services
+from interview.setup import tags as tag_services
+from interview.setup.assembly import ShortageError
+from interview.setup.forms import (
     BankForm,
     QuestionFilterForm,
     QuestionForm,
@@ -23,9 +28,7 @@ from interview.forms_setup import (
     TemplateForm,
     add_service_errors,
 )
-from interview.logic.assembly import ShortageError
-from interview.models import InterviewTemplate, Question, QuestionBank, Tag
-from interview.selectors_setup import (
+from interview.setup.selectors import (
     bank_is_editable,
     bank_list_for_user,
     question_list,
@@ -33,9 +36,6 @@ from interview.selectors_setup import (
     template_is_editable,
     template_list_for_user,
 )
-from interview.services import banks as bank_services
-from interview.services import tags as tag_services
-from interview.services import templates as template_services
 
 manager_only = role_required(INTERVIEWER)  # interviewers and admins
 admin_only = role_required(ADMIN)

@@ -22,7 +22,13 @@ from interview.core.ids import ID_PATH_REGEX
 from interview.models import Chat, InterviewTemplate, QuestionBank
 from interview.selectors import key_questions_visible_to
 from interview.services.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
-from interview.services.templates import TemplateData, template_copy, template_create, template_delete, template_update
+from interview.setup.interview_templates import (
+    TemplateData,
+    template_copy,
+    template_create,
+    template_delete,
+    template_update,
+)
 
 
 def as_drf_error(exc: DjangoValidationError) -> DRFValidationError:

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from interview.api.setup import ChatViewSet, TemplateViewSet
+from interview.setup.api import ChatViewSet, TemplateViewSet
 
 router = SimpleRouter()
 router.register("chats", ChatViewSet, basename="api-chat")
