@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from consumers import protocol as p
 from consumers.session import ChatSocket
+from interview.interviews import services as svc
 from interview.llm import get_provider
-from interview.services import interview as svc
 from interview.services.broadcast import chat_broadcast
 from interview.services.generation import generation_launch, generation_stop
 from interview.services.timers import recovery_frames

@@ -10,11 +10,11 @@ from django.utils import timezone
 from consumers import protocol as p
 from consumers.session import ChatSocket
 from interview.accounts.permissions import role_of
+from interview.interviews import services as svc
+from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.models import Chat
-from interview.services import interview as svc
 from interview.services.broadcast import chat_broadcast, chat_event, observer_group, observers_broadcast
 from interview.services.generation import generation_stop
-from interview.services.observers import observer_note_add, observer_notes_list
 from interview.services.socket_access import OK, chat_access
 from interview.services.timers import WATCHER
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from consumers import protocol as p
 from consumers.guard import GUARD
 from interview.core.errors import ServiceError
+from interview.interviews import transcript as s
+from interview.interviews.selectors import chat_state
 from interview.llm import get_provider
-from interview.logic import session as s
 from interview.models import Chat
-from interview.selectors import chat_state
 from interview.services import socket_access as access
 from interview.services.broadcast import chat_event, chat_group, control_send
 from interview.services.generation import REGISTRY

@@ -1,11 +1,8 @@
 """REST API routes under /api/."""
 
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from interview.accounts import api as views
-
-router = DefaultRouter()
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
@@ -13,7 +10,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("", include("interview.documents.api_urls")),
     path("", include("interview.api.urls_reports")),
+    path("", include("interview.interviews.api_urls")),
     path("", include("interview.setup.api_urls")),
     path("", include("interview.api.urls_hiring")),
-    *router.urls,
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from interview.interviews.chats import NotFoundError, chat_create, chat_delete
 from interview.models import Chat, TokenUsage
-from interview.services.chats import NotFoundError, chat_create, chat_delete
 from interview.setup.key_questions import FALLBACK_QUESTIONS
 from tests.factories import (
     ChatFactory,

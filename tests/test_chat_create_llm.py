@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from interview.interviews.chats import chat_create
 from interview.models import TokenUsage
-from interview.services.chats import chat_create
 from tests.factories import JobListingFactory, QuestionBankFactory, QuestionFactory, ResumeFactory, TemplateFactory
 from tests.fakes.openai_server import FakeResponse
 

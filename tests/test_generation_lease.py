@@ -11,9 +11,9 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from interview.core.errors import ServiceError
-from interview.logic import session as s
+from interview.interviews import services as svc
+from interview.interviews import transcript as s
 from interview.models import Chat
-from interview.services import interview as svc
 from interview.services.timers import WATCHER
 from tests.consumers.helpers import connect, frames_until, of_type
 from tests.factories import ChatFactory

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interview.interviews.chats import ChatDeleteRefused, chat_delete
+from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, InvitedInterview
-from interview.selectors import key_questions_hidden_from
-from interview.services.chats import ChatDeleteRefused, chat_delete
 from interview.services.reports import ReportCooldown, report_regenerate
 from tests.consumers.helpers import connect
 from tests.factories import ChatFactory, InvitationFactory, UserFactory

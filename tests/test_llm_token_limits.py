@@ -5,7 +5,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from interview.services.chats import chat_create
+from interview.interviews.chats import chat_create
 from tests.consumers.helpers import connect, frames_until, of_type
 from tests.factories import ChatFactory
 from tests.fakes.openai_server import FakeResponse

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from interview.core.errors import ServiceError
-from interview.logic.session import iso
+from interview.interviews.transcript import iso
 from interview.models import Chat, ExportableReport, ReportVersion, TokenUsage
 from interview.services import reports as svc
 from interview.signals import chat_completed

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interview.logic import session as s
-from interview.selectors import chat_fence_nonce, chat_prompt_build
+from interview.interviews import transcript as s
+from interview.interviews.selectors import chat_fence_nonce, chat_prompt_build
 from tests.factories import ChatFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from interview.core.errors import ServiceError
+from interview.interviews import services as svc
 from interview.models import Chat
-from interview.services import interview as svc
 from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db

@@ -23,13 +23,12 @@ from rest_framework.response import Response
 from interview import selectors_hiring as sel
 from interview.accounts.permissions import IsAdminRole, IsInterviewerOrAdmin, is_admin
 from interview.accounts.roles import role_request_create, role_request_decide_one
-from interview.core.api_fields import IdField
+from interview.core.api_fields import IdField, as_drf_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.logic import invitation_clock as clock
 from interview.models import InvitedInterview, RoleChangeRequest
 from interview.services import invitations as inv
-from interview.setup.api import as_drf_error
 from interview.views.hiring import join_link_builder
 
 

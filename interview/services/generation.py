@@ -21,16 +21,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from consumers import protocol as p
-from interview.llm import get_provider
-from interview.llm.base import LLMError, LLMStream
-from interview.logic import session as s
-from interview.services.broadcast import chat_broadcast, chat_event, control_group
-from interview.services.interview import (
+from interview.interviews import transcript as s
+from interview.interviews.services import (
     TurnStart,
     generation_finish,
     generation_lease_renew,
     generation_save_partial,
 )
+from interview.llm import get_provider
+from interview.llm.base import LLMError, LLMStream
+from interview.services.broadcast import chat_broadcast, chat_event, control_group
 
 logger = logging.getLogger(__name__)
 

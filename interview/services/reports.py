@@ -31,10 +31,10 @@ from django_tasks import task
 
 from interview.accounts.permissions import UserLike, can_regenerate_report
 from interview.core.errors import ServiceError
+from interview.interviews import transcript as s
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.logic import grading
-from interview.logic import session as s
 from interview.models import Chat, ExportableReport, ReportVersion
 from interview.services.usage import usage_record
 from interview.signals import chat_completed

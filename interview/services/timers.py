@@ -22,9 +22,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from consumers import protocol as p
+from interview.interviews.services import Recovery, generation_orphan_recover, question_expire
 from interview.models import Chat
 from interview.services.broadcast import chat_broadcast
-from interview.services.interview import Recovery, generation_orphan_recover, question_expire
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
 
 async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
     """Close an interview whose time window has passed and tell everyone."""
-    from interview.services.interview import interview_window_close
+    from interview.interviews.services import interview_window_close
 
     now = now or timezone.now()
     if not await database_sync_to_async(interview_window_close)(chat_id=chat_id, now=now):

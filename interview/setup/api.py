@@ -1,4 +1,4 @@
-"""REST API for interviews (chats) and interview templates."""
+"""REST API for interview templates."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.accounts.permissions import IsInterviewerOrAdmin, can_view_chat
-from interview.core.api_fields import IdField
+from interview.accounts.permissions import IsInterviewerOrAdmin
+from interview.core.api_fields import IdField, as_drf_error
 from interview.core.ids import ID_PATH_REGEX
-from interview.models import Chat, InterviewTemplate, QuestionBank
-from interview.selectors import key_questions_visible_to
-from interview.services.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
+from interview.models import InterviewTemplate, QuestionBank
 from interview.setup.interview_templates import (
     TemplateData,
     template_copy,
@@ -29,130 +27,6 @@ from interview.setup.interview_templates import (
     template_delete,
     template_update,
 )
-
-
-def as_drf_error(exc: DjangoValidationError) -> DRFValidationError:
-    """A service's ValidationError as a 400 with field errors ("non_field_errors" for the rest)."""
-    if hasattr(exc, "error_dict"):
-        return DRFValidationError(
-            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-        )
-    return DRFValidationError({"non_field_errors": exc.messages})
-
-
-# --- Chats ---------------------------------------------------------------------------------------
-
-
-class ChatSerializer(serializers.ModelSerializer):
-    """An interview as the API shows it: its settings, status and key questions (as the requesting user may see them).
-
-    A key question not yet asked keeps only its time limit and status for the candidate; see
-    `key_questions_visible_to`. Without a request in the context nothing unasked is shown.
-    """
-
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    key_questions = serializers.JSONField(read_only=True)
-
-    class Meta:
-        model = Chat
-        fields = [
-            "id", "title", "type", "type_display", "difficulty", "status", "status_display", "resume",
-            "job_listing", "key_questions", "interviewer_model", "created_at", "updated_at", "started_at",
-            "completed_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def to_representation(self, instance: Chat) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        data["key_questions"] = key_questions_visible_to(getattr(request, "user", None), instance)
-        return data
-
-
-class ChatDetailSerializer(ChatSerializer):
-    """One interview with its transcript."""
-
-    messages = serializers.JSONField(read_only=True)
-
-    class Meta(ChatSerializer.Meta):
-        fields = [*ChatSerializer.Meta.fields, "messages"]
-        read_only_fields = fields
-
-
-class ChatCreateSerializer(serializers.Serializer):
-    """A new interview: title, type and difficulty, and optionally a resume, job listing and template id."""
-
-    title = serializers.CharField(max_length=Chat._meta.get_field("title").max_length)
-    type = serializers.ChoiceField(choices=Chat.INTERVIEW_TYPE_CHOICES)
-    difficulty = serializers.IntegerField(min_value=1, max_value=10)
-    resume = IdField(required=False, allow_null=True)
-    job_listing = IdField(required=False, allow_null=True)
-    template = IdField(required=False, allow_null=True)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Your interviews, newest first", tags=["interviews"]),
-    retrieve=extend_schema(summary="One interview with its transcript", tags=["interviews"]),
-    destroy=extend_schema(summary="Delete one of your interviews", tags=["interviews"]),
-)
-class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """The user's interviews: create (with key questions fixed at once), list, read and delete."""
-
-    serializer_class = ChatSerializer
-    queryset = Chat.objects.none()  # for the schema; get_queryset is per user
-    lookup_value_regex = ID_PATH_REGEX
-
-    def get_queryset(self) -> QuerySet[Chat]:
-        return Chat.objects.filter(user=self.request.user).select_related("invitation").defer("messages")
-
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return ChatDetailSerializer if self.action == "retrieve" else ChatSerializer
-
-    def get_object(self) -> Chat:
-        """The chat if the user may read it (its owner or a permitted observer); otherwise 404."""
-        chat = Chat.objects.select_related("invitation").filter(pk=self.kwargs["pk"]).first()
-        if chat is None or not can_view_chat(self.request.user, chat):
-            raise NotFound("No such interview.")
-        return chat
-
-    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer}, tags=["interviews"])
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Create an interview; someone else's resume, job listing or template id is a 404."""
-        incoming = ChatCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        d = incoming.validated_data
-        try:
-            chat = chat_create(
-                user=request.user,
-                title=d["title"],
-                type=d["type"],
-                difficulty=d["difficulty"],
-                resume_id=d.get("resume"),
-                job_listing_id=d.get("job_listing"),
-                template_id=d.get("template"),
-            )
-        except NotFoundError as exc:
-            raise NotFound(exc.message) from exc
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        return Response(
-            ChatSerializer(chat, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Delete a practice interview; an invited one is kept for its interviewer (403 with the reason)."""
-        chat = self.get_object()
-        if chat.user_id != request.user.pk:
-            raise PermissionDenied("Only the candidate can delete an interview.")
-        try:
-            chat_delete(user=request.user, chat_id=chat.pk)
-        except ChatDeleteRefused as exc:
-            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
-        except NotFoundError as exc:
-            raise NotFound(exc.message) from exc
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
 
 # --- Interview templates -------------------------------------------------------------------------
 

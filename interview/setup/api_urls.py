@@ -1,11 +1,10 @@
-"""API routes for interviews (chats) and interview templates."""
+"""API routes for interview templates."""
 
 from rest_framework.routers import SimpleRouter
 
-from interview.setup.api import ChatViewSet, TemplateViewSet
+from interview.setup.api import TemplateViewSet
 
 router = SimpleRouter()
-router.register("chats", ChatViewSet, basename="api-chat")
 router.register("templates", TemplateViewSet, basename="api-template")
 
 urlpatterns = router.urls

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.crypto import salted_hmac
 
 from interview.accounts.permissions import UserLike, can_observe_chat
+from interview.interviews import prompts
+from interview.interviews import transcript as s
 from interview.llm.base import Turn
-from interview.logic import prompts
-from interview.logic import session as s
 from interview.models import Chat
 
 # A key question's text is the candidate's to read once it has been asked (and stays so after).

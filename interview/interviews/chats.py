@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from interview.core.errors import ServiceError
+from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
-from interview.logic.session import validate_key_questions
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
 from interview.services.usage import usage_record
 from interview.setup.assembly import (

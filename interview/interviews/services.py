@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import transaction
 
 from interview.core.errors import ServiceError
+from interview.interviews import transcript as s
+from interview.interviews.selectors import Prompt, chat_prompt_build
 from interview.llm.base import Usage
-from interview.logic import session as s
 from interview.models import Chat
-from interview.selectors import Prompt, chat_prompt_build
 from interview.services.usage import usage_record
 from interview.setup.key_questions import key_questions_default
 from interview.signals import chat_completed

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from interview.core.errors import ServiceError
-from interview.logic import session as s
+from interview.interviews import transcript as s
 from interview.models import Chat, ObserverNote
 
 
