@@ -46,5 +46,8 @@
     flushPara(); flushList();
     return html.join("");
   }
-  global.SafeMarkdown = { render: render, escapeHtml: escapeHtml };
-})(window);
+  var api = { render: render, escapeHtml: escapeHtml };
+  if (global) global.SafeMarkdown = api;
+  // node's test runner (tests/js) requires the file; browsers have no `module` and skip this.
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+})(typeof window === "undefined" ? null : window);
