@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SafeMarkdown } from "./load.mjs";
-import { links, problems, startTags, textContent } from "./html.mjs";
+import { links, nestingProblems, problems, startTags, textContent } from "./html.mjs";
 
 const { render } = SafeMarkdown;
 
@@ -327,5 +327,34 @@ test("test_markdown_xss_long_runs_of_markup", () => {
   for (const source of ["<".repeat(100_000), "<a ".repeat(30_000), `<img src=x onerror=${ALERT}>`.repeat(5_000),
     "<b>".repeat(30_000) + "x", "&#".repeat(50_000), "`<".repeat(50_000), "*<".repeat(50_000)]) {
     assertSafe(source);
+  }
+});
+
+test("test_markdown_xss_corpus_output_is_well_nested", () => {
+  const corpus = [SCRIPT_TAGS, EVENT_HANDLERS, DANGEROUS_URLS, MARKDOWN_LINK_SCHEMES, MARKDOWN_LINKS_HOSTILE,
+    ENTITY_TRICKS, NESTED, COMMENTS, FOREIGN_AND_RAW, QUOTE_BREAKING, UNICODE, BACKTICKS].flat();
+  for (const source of corpus) assert.deepEqual(nestingProblems(render(source)), [], JSON.stringify(source));
+});
+
+// A fixed seed: the same strings on every run, so a failure can be replayed.
+function randomSources(count, seed) {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pieces = ["<", ">", '"', "'", "`", "```", "*", "**", "[", "]", "(", ")", "](", "https://a.example/", "http://",
+    "javascript:", "&#106;", "&", ";", "#", "- ", "1. ", "\n", "\n\n", " ", "\t", "x", "onerror=", "alert(1)", "<img ",
+    "<svg/onload=", "</code>", "<!--", "-->", "\u0000", "\u202E", "=", "/"];
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join(""));
+}
+
+test("test_markdown_xss_random_sources_are_safe_and_well_nested", () => {
+  for (const source of randomSources(5000, 16)) {
+    const html = assertSafe(source);
+    assert.deepEqual(nestingProblems(html), [], `${JSON.stringify(source)}\nrendered ${html}`);
   }
 });

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SafeMarkdown, loadAsBrowserScript } from "./load.mjs";
-import { links, problems } from "./html.mjs";
+import { links, nestingProblems, problems } from "./html.mjs";
 
 const { render, escapeHtml } = SafeMarkdown;
 const LINK_ATTRS = 'rel="noopener noreferrer" target="_blank"';
@@ -118,4 +118,43 @@ test("test_markdown_mixed_document_is_safe", () => {
 
 test("test_markdown_escape_html_escapes_the_five_characters", () => {
   assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+});
+
+test("test_markdown_lone_asterisks_stay_text", () => {
+  assert.equal(render("2 * 3 = 6 and a*"), "<p>2 * 3 = 6 and a*</p>");
+});
+
+test("test_markdown_spaced_multiplication_stays_text", () => {
+  assert.equal(render("a * b * c and a ** b ** c"), "<p>a * b * c and a ** b ** c</p>");
+});
+
+test("test_markdown_code_span_is_literal", () => {
+  assert.equal(render("`*p = *q` and `**kwargs**`"), "<p><code>*p = *q</code> and <code>**kwargs**</code></p>");
+});
+
+test("test_markdown_link_inside_code_span_is_literal", () => {
+  assert.equal(render("`[l](https://a.example)`"), "<p><code>[l](https://a.example)</code></p>");
+});
+
+test("test_markdown_emphasis_markers_in_link_url_stay_in_href", () => {
+  assert.deepEqual(links(render("[x](https://a.example/*a*/b)")).map((a) => a.href), ["https://a.example/*a*/b"]);
+});
+
+test("test_markdown_code_span_in_link_label", () => {
+  assert.equal(render("[`x`](https://a.example)"), `<p><a href="https://a.example" ${LINK_ATTRS}><code>x</code></a></p>`);
+});
+
+test("test_markdown_code_span_crossing_link_is_well_nested", () => {
+  for (const source of ["[a`b](https://a.example)`", "`a[b`](https://a.example)", "**a `b** c`", "[x](https://a`b`c)"]) {
+    assert.deepEqual(nestingProblems(render(source)), [], `${source} rendered ${render(source)}`);
+  }
+});
+
+test("test_markdown_long_bracket_runs_render_in_linear_time", () => {
+  for (const source of ["[".repeat(100_000), "[a".repeat(50_000), "[a](http://".repeat(10_000), "**a ".repeat(50_000)]) {
+    const started = performance.now();
+    render(source);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1000, `${JSON.stringify(source.slice(0, 12))}… (${source.length} chars) took ${Math.round(elapsed)} ms`);
+  }
 });
