@@ -10,7 +10,7 @@ PORT ?= 8000
 DJANGO_DEBUG ?= 1
 export HOST PORT DJANGO_DEBUG
 
-.PHONY: install chromium run serve migrate seed test test-llm lint format bench clean
+.PHONY: install chromium nodejs run serve migrate seed test test-js test-llm lint format bench clean
 
 # Re-installs only when a requirements file changed since the last install.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed chromium
+install: $(VENV)/.installed chromium nodejs
 
 # The browser tests (tests/e2e) drive Debian's chromium (Playwright cannot download its own here):
 # apt-get installs it when missing. Never fatal: without it the browser tests fail under CI=true, skip otherwise.
@@ -28,6 +28,14 @@ chromium:
 	  echo "Installing chromium for the browser tests (tests/e2e)..."; \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; } \
 	  || echo "warning: chromium could not be installed; tests/e2e fail under CI=true and are skipped otherwise" >&2; }
+
+# The JavaScript tests (tests/js, node's built-in test runner, no npm packages) need node: apt-get
+# installs Debian's nodejs when it is missing. Never fatal, like chromium above.
+nodejs:
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "Installing nodejs for the JavaScript tests (tests/js)..."; \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nodejs; } \
+	  || echo "warning: nodejs could not be installed; tests/js fail under CI=true and are skipped otherwise" >&2; }
 
 migrate: install
 	@$(PY) manage.py migrate --noinput
@@ -42,8 +50,13 @@ run: seed
 serve: install
 	@bash scripts/serve.sh
 
+# The JavaScript tests, then pytest: both always run, and either failing fails `make test`.
 test: install
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@status=0; bash tests/js/run.sh || status=$$?; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; exit $$status
+
+# Only the JavaScript tests (tests/js/run.sh: node's built-in runner, no npm packages).
+test-js:
+	@bash tests/js/run.sh
 
 # Opt-in: the same interview flow against llama.cpp serving SmolLM2 (a server we did not write).
 test-llm: install

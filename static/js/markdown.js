@@ -6,15 +6,24 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
+  // Emphasis needs a non-space next to each marker, so "2 * 3 * 4" stays arithmetic.
+  var STRONG = /\*\*([^*\s](?:[^*\n]*[^*\s])?)\*\*/g;
+  var EM = /(^|[^*])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?!\*)/g;
+  function emphasis(html) {
+    return html.replace(STRONG, "<strong>$1</strong>").replace(EM, "$1<em>$2</em>");
+  }
+  // Code spans and links are set aside as placeholders ("<n>": escaped text never holds a "<"), so
+  // no emphasis reaches into a code span or a URL and every tag closes inside the one around it.
+  // Labels and URLs exclude "[" and "]", which keeps each match local (linear on long input).
   function inline(text) {
-    var out = escapeHtml(text);
-    out = out.replace(/`([^`\n]+)`/g, "<code>$1</code>");
-    out = out.replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>");
-    out = out.replace(/(^|[^*])\*([^*\n]+)\*(?!\*)/g, "$1<em>$2</em>");
-    out = out.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, function (_, label, url) {
-      return '<a href="' + url + '" rel="noopener noreferrer" target="_blank">' + label + "</a>";
+    var held = [];
+    function hold(html) { held.push(html); return "<" + (held.length - 1) + ">"; }
+    function restore(html) { return html.replace(/<(\d+)>/g, function (_, n) { return restore(held[+n]); }); }
+    var out = escapeHtml(text).replace(/`([^`\n]+)`/g, function (_, code) { return hold("<code>" + code + "</code>"); });
+    out = out.replace(/\[([^\[\]\n]+)\]\((https?:\/\/[^\s<)\[\]]+)\)/g, function (_, label, url) {
+      return hold('<a href="' + url + '" rel="noopener noreferrer" target="_blank">' + emphasis(label) + "</a>");
     });
-    return out;
+    return restore(emphasis(out));
   }
   function render(source) {
     var lines = (source || "").replace(/\r\n?/g, "\n").split("\n");
@@ -46,5 +55,8 @@
     flushPara(); flushList();
     return html.join("");
   }
-  global.SafeMarkdown = { render: render, escapeHtml: escapeHtml };
-})(window);
+  var api = { render: render, escapeHtml: escapeHtml };
+  if (global) global.SafeMarkdown = api;
+  // node's test runner (tests/js) requires the file; browsers have no `module` and skip this.
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+})(typeof window === "undefined" ? null : window);
