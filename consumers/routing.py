@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from consumers.interview import InterviewConsumer
-from consumers.observer import ObserverConsumer
+from interview.live.candidate import InterviewConsumer
+from interview.live.observer import ObserverConsumer
 
 websocket_urlpatterns = [
     path("ws/interview/<int:chat_id>/", InterviewConsumer.as_asgi()),

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from consumers import protocol as p
+from interview.live import protocol as p
 
 LIMIT = 100
 

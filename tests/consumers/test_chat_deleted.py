@@ -7,8 +7,8 @@ import logging
 import pytest
 from channels.db import database_sync_to_async
 
+from interview.live.generation import REGISTRY
 from interview.models import Chat
-from interview.services.generation import REGISTRY
 from tests.consumers.helpers import connect, frames_until, of_type
 from tests.factories import ChatFactory, InvitationFactory
 

@@ -7,13 +7,13 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from consumers import protocol as p
-from consumers.session import ChatSocket
 from interview.interviews import services as svc
+from interview.live import protocol as p
+from interview.live.clock import recovery_frames
+from interview.live.generation import generation_launch, generation_stop
+from interview.live.groups import chat_broadcast
+from interview.live.sockets import ChatSocket
 from interview.llm import get_provider
-from interview.services.broadcast import chat_broadcast
-from interview.services.generation import generation_launch, generation_stop
-from interview.services.timers import recovery_frames
 
 
 class InterviewConsumer(ChatSocket):

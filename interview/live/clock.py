@@ -21,10 +21,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from consumers import protocol as p
 from interview.interviews.services import Recovery, generation_orphan_recover, question_expire
+from interview.live import protocol as p
+from interview.live.groups import chat_broadcast
 from interview.models import Chat
-from interview.services.broadcast import chat_broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
 
 async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
     """Fail the chat's reply if its generation's lease expired and tell everyone; never one running here."""
-    from interview.services.generation import REGISTRY
+    from interview.live.generation import REGISTRY
 
     if chat_id in REGISTRY:
         return False  # alive in this process (a late renewal): it renews or finishes on its own
@@ -92,7 +92,7 @@ async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
 
 async def question_settle(chat_id: int, index: int, now: datetime | None = None) -> bool:
     """Expire key question `index` if it is overdue, tell everyone and start the next turn."""
-    from interview.services.generation import generation_launch
+    from interview.live.generation import generation_launch
 
     now = now or timezone.now()
     result = await database_sync_to_async(question_expire)(chat_id=chat_id, index=index, now=now)

@@ -12,17 +12,17 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import timezone
 
-from consumers import protocol as p
-from consumers.guard import GUARD
 from interview.core.errors import ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.selectors import chat_state
+from interview.live import access
+from interview.live import protocol as p
+from interview.live.clock import WATCHER, chat_settle
+from interview.live.generation import REGISTRY
+from interview.live.groups import chat_event, chat_group, control_send
+from interview.live.guard import GUARD
 from interview.llm import get_provider
 from interview.models import Chat
-from interview.services import socket_access as access
-from interview.services.broadcast import chat_event, chat_group, control_send
-from interview.services.generation import REGISTRY
-from interview.services.timers import WATCHER, chat_settle
 
 logger = logging.getLogger(__name__)
 

@@ -7,16 +7,16 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from consumers import protocol as p
-from consumers.session import ChatSocket
 from interview.accounts.permissions import role_of
 from interview.interviews import services as svc
 from interview.interviews.notes import observer_note_add, observer_notes_list
+from interview.live import protocol as p
+from interview.live.access import OK, chat_access
+from interview.live.clock import WATCHER
+from interview.live.generation import generation_stop
+from interview.live.groups import chat_broadcast, chat_event, observer_group, observers_broadcast
+from interview.live.sockets import ChatSocket
 from interview.models import Chat
-from interview.services.broadcast import chat_broadcast, chat_event, observer_group, observers_broadcast
-from interview.services.generation import generation_stop
-from interview.services.socket_access import OK, chat_access
-from interview.services.timers import WATCHER
 
 
 class ObserverConsumer(ChatSocket):

@@ -12,7 +12,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-# One member per server process (its socket guard, consumers/guard.py), not one per socket.
+# One member per server process (its socket guard, interview/live/guard.py), not one per socket.
 ACCESS_GROUP = "sockets.access"
 
 

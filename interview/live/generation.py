@@ -20,7 +20,6 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from consumers import protocol as p
 from interview.interviews import transcript as s
 from interview.interviews.services import (
     TurnStart,
@@ -28,9 +27,10 @@ from interview.interviews.services import (
     generation_lease_renew,
     generation_save_partial,
 )
+from interview.live import protocol as p
+from interview.live.groups import chat_broadcast, chat_event, control_group
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
-from interview.services.broadcast import chat_broadcast, chat_event, control_group
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ class Generation:
             if result.completed:
                 frames.append(p.interview_completed("finished", now))
             await chat_broadcast(self.chat_id, *frames)
-            from interview.services.timers import WATCHER, window_settle
+            from interview.live.clock import WATCHER, window_settle
 
             if result.question_started:
                 WATCHER.poke(result.question_started["deadline"])
@@ -333,6 +333,6 @@ async def generation_stop(chat_id: int, message_id: str | None = None) -> None:
     if local is not None and message_id in (None, local.message_id):
         local.stop()
         return
-    from interview.services.broadcast import control_send
+    from interview.live.groups import control_send
 
     await control_send(chat_id, {"type": "generation.stop", "message_id": message_id})

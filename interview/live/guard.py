@@ -22,11 +22,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from interview.services import socket_access as access
-from interview.services.broadcast import ACCESS_GROUP
+from interview.live import access
+from interview.live.groups import ACCESS_GROUP
 
 if TYPE_CHECKING:
-    from consumers.session import ChatSocket
+    from interview.live.sockets import ChatSocket
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Live sockets' signal receivers: changes that may take access away from an open socket.
 
 Each tells every server process, after the commit, to check the affected sockets again
-(services/broadcast.py `access_changed`, consumers/guard.py); the guards' periodic pass catches
+(services/broadcast.py `access_changed`, interview/live/guard.py); the guards' periodic pass catches
 what no signal announces.
 """
 
@@ -15,8 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from interview.live.groups import access_changed
 from interview.models import Chat, InvitedInterview, UserProfile
-from interview.services.broadcast import access_changed
 
 
 @receiver(user_logged_out, dispatch_uid="live.sockets_on_logout")
