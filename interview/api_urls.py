@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include("interview.api.urls_reports")),
     path("", include("interview.interviews.api_urls")),
     path("", include("interview.setup.api_urls")),
-    path("", include("interview.api.urls_hiring")),
+    path("", include("interview.hiring.api_urls")),
 ]

@@ -13,7 +13,8 @@ class InterviewConfig(AppConfig):
         Everything hangs on this, not on the URLconf: a process whose first traffic is a socket (or a
         management command) never imports the URLconf, and must still react to every signal.
         """
-        from interview import receivers_hiring, signals  # noqa: F401
+        from interview import signals  # noqa: F401
         from interview.core import checks  # noqa: F401  (registers the deploy checks)
+        from interview.hiring import receivers as receivers_hiring  # noqa: F401
         from interview.live import receivers as receivers_live  # noqa: F401
         from interview.services import reports  # noqa: F401  (its chat_completed receiver requests the report)

@@ -13,5 +13,5 @@ urlpatterns = [
     path("", include("interview.documents.urls")),
     path("", include("interview.setup.urls")),
     path("", include("interview.urls_reports")),
-    path("", include("interview.urls_hiring")),
+    path("", include("interview.hiring.urls")),
 ]

@@ -57,7 +57,7 @@ def test_settings_refuse_site_url_with_a_path():
 
 
 def test_invitation_links_use_configured_site_url():
-    code = "import django; django.setup(); from interview.services.invitations import site_url; print(site_url('/i/'))"
+    code = "import django; django.setup(); from interview.hiring.services import site_url; print(site_url('/i/'))"
     result = _python(code, DJANGO_SITE_URL="https://interview.example.com/")
     assert result.stdout.strip() == "https://interview.example.com/i/", result.stderr
 

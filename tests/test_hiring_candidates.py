@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from interview.selectors_hiring import candidate_profile_for, candidate_search
+from interview.hiring.selectors import candidate_profile_for, candidate_search
 from tests.factories import ChatFactory, InvitationFactory, ResumeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

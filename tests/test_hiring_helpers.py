@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from interview.selectors_hiring import token_hash
+from interview.hiring.selectors import token_hash
 from tests.factories import InvitationFactory, QuestionBankFactory, QuestionFactory, TemplateFactory, UserFactory
 
 # A fixed "now" for services that take a clock: a Friday afternoon, well in the future.

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from interview.logic.ics import CalendarEvent, escape_text, event_calendar, fold_line, format_utc
+from interview.hiring.ics import CalendarEvent, escape_text, event_calendar, fold_line, format_utc
 
 START = datetime(2030, 3, 15, 14, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interview.hiring import services as inv
 from interview.models import InvitedInterview
-from interview.services import invitations as inv
 from tests.factories import UserFactory
 from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
 

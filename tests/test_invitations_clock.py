@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interview.logic import invitation_clock as clock
+from interview.hiring import clock
 
 SCHEDULED = datetime(2030, 3, 15, 14, 0, tzinfo=UTC)
 

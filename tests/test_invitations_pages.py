@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport, InvitedInterview, ObserverNote
-from interview.services import invitations as inv
 from tests.factories import InvitationFactory, UserFactory
 from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
 

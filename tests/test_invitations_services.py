@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from interview.core.errors import ServiceError
+from interview.hiring import services as inv
+from interview.hiring.selectors import token_hash
 from interview.models import Chat, InvitedInterview
-from interview.selectors_hiring import token_hash
-from interview.services import invitations as inv
 from interview.signals import chat_completed
 from tests.factories import TemplateFactory, UserFactory
 from tests.test_hiring_helpers import NOW, fillable_template, invitation_with_token, verified_user
@@ -282,7 +282,7 @@ def test_invitation_complete_emails_the_interviewer(started, interviewer, django
 
 
 def test_invitation_complete_receiver_runs_on_chat_completed(started):
-    import interview.receivers_hiring  # noqa: F401  (connected in InterviewConfig.ready)
+    import interview.hiring.receivers  # noqa: F401  (connected in InterviewConfig.ready)
 
     chat_completed.send(sender=Chat, chat_id=started.chat_id, reason="finished")
     started.refresh_from_db()

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from interview.hiring import services as inv
 from interview.models import Chat, InvitedInterview
-from interview.services import invitations as inv
 from tests.factories import ChatFactory, InvitationFactory
 from tests.test_hiring_helpers import NOW, invitation_with_token, verified_user
 

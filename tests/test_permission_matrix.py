@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interview.hiring import services as inv
 from interview.models import Chat
-from interview.services import invitations as inv
 from tests.consumers.helpers import close_code, connect
 from tests.factories import RoleChangeRequestFactory, UserFactory
 from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user

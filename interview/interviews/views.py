@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 
 from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.core.ids import parse_id
+from interview.hiring.selectors import invitation_list_for_candidate
+from interview.hiring.views import nav_context
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
-from interview.selectors_hiring import invitation_list_for_candidate
 from interview.setup.forms import ChatCreateForm, add_service_errors
 from interview.setup.selectors import chat_list_for_user, job_listings_for, resumes_for
-from interview.views.hiring import nav_context
 
 
 @login_required

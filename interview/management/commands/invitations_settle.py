@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
-from interview.services.invitations import SettleResult, invitations_settle
+from interview.hiring.services import SettleResult, invitations_settle
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from interview.accounts.roles import NOTES_MAX_CHARS, REASON_MAX_CHARS
-from interview.logic.invitation_clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
+from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
+from interview.hiring.services import FEEDBACK_MAX_CHARS
 from interview.models import InvitedInterview, RoleChangeRequest
-from interview.services.invitations import FEEDBACK_MAX_CHARS
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

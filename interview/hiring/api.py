@@ -20,16 +20,16 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview import selectors_hiring as sel
 from interview.accounts.permissions import IsAdminRole, IsInterviewerOrAdmin, is_admin
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.core.api_fields import IdField, as_drf_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
-from interview.logic import invitation_clock as clock
+from interview.hiring import clock
+from interview.hiring import selectors as sel
+from interview.hiring import services as inv
+from interview.hiring.views import join_link_builder
 from interview.models import InvitedInterview, RoleChangeRequest
-from interview.services import invitations as inv
-from interview.views.hiring import join_link_builder
 
 
 class Conflict(APIException):

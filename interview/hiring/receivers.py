@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 @receiver(chat_completed, dispatch_uid="hiring.invitation_on_chat_completed")
 def invitation_on_chat_completed(sender: Any, chat_id: int, reason: str = "", **kwargs: Any) -> None:
     """After an interview completes, mark its invitation completed and email the interviewer."""
-    from interview.services.invitations import invitation_complete
+    from interview.hiring.services import invitation_complete
 
     invitation_complete(chat_id=chat_id, now=timezone.now())
 
@@ -30,7 +30,7 @@ def verification_on_sign_up(sender: Any, request: HttpRequest | None, user: Any,
     if request is None or match is None or match.url_name != "register" or not user.email:
         return
     from interview.accounts.email_verification import email_verification_send
-    from interview.views.hiring import safe_next_url, verify_link_builder
+    from interview.hiring.views import safe_next_url, verify_link_builder
 
     email_verification_send(
         user=user, link_for=verify_link_builder(request, safe_next_url(request)), now=timezone.now(), force=True

@@ -25,13 +25,13 @@ from django.urls import reverse
 from interview.accounts.forms import normalise_email
 from interview.accounts.permissions import is_admin, is_interviewer
 from interview.core.errors import ServiceError
+from interview.hiring import clock
+from interview.hiring.ics import CalendarEvent, event_calendar
+from interview.hiring.selectors import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.interviews import services as interview_svc
 from interview.interviews import transcript as s
 from interview.interviews.chats import NotFoundError, chat_create
-from interview.logic import invitation_clock as clock
-from interview.logic.ics import CalendarEvent, event_calendar
 from interview.models import Chat, InterviewTemplate, InvitedInterview
-from interview.selectors_hiring import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.setup.assembly import ShortageError
 from interview.setup.interview_templates import template_key_questions
 

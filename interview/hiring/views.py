@@ -17,15 +17,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from interview import selectors_hiring as sel
 from interview.accounts.email_verification import email_verification_confirm, email_verification_send
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, is_candidate, is_interviewer, role_required
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.core.errors import ServiceError
-from interview.forms_hiring import CandidateSearchForm, FeedbackForm, InvitationForm, RoleDecisionForm, RoleRequestForm
-from interview.logic import invitation_clock as clock
+from interview.hiring import clock
+from interview.hiring import selectors as sel
+from interview.hiring import services as inv
+from interview.hiring.forms import CandidateSearchForm, FeedbackForm, InvitationForm, RoleDecisionForm, RoleRequestForm
 from interview.models import InvitedInterview
-from interview.services import invitations as inv
 from interview.setup.forms import add_service_errors
 
 

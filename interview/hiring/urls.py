@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interview.views import hiring
+from interview.hiring import views as hiring
 
 urlpatterns = [
     path("invitations/", hiring.invitation_dashboard, name="invitation_dashboard"),

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from interview.api.hiring import InvitationViewSet, RoleRequestViewSet
+from interview.hiring.api import InvitationViewSet, RoleRequestViewSet
 
 router = SimpleRouter()
 router.register("invitations", InvitationViewSet, basename="api-invitation")
