@@ -9,7 +9,7 @@ urlpatterns = [
     path("auth/token/revoke/", views.RevokeTokenView.as_view(), name="api-token-revoke"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("", include("interview.documents.api_urls")),
-    path("", include("interview.api.urls_reports")),
+    path("", include("interview.reports.api_urls")),
     path("", include("interview.interviews.api_urls")),
     path("", include("interview.setup.api_urls")),
     path("", include("interview.hiring.api_urls")),

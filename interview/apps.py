@@ -17,4 +17,4 @@ class InterviewConfig(AppConfig):
         from interview.core import checks  # noqa: F401  (registers the deploy checks)
         from interview.hiring import receivers as receivers_hiring  # noqa: F401
         from interview.live import receivers as receivers_live  # noqa: F401
-        from interview.services import reports  # noqa: F401  (its chat_completed receiver requests the report)
+        from interview.reports import services as reports  # noqa: F401  (its chat_completed receiver requests the report)

@@ -12,6 +12,6 @@ urlpatterns = [
     path("", include("interview.accounts.urls")),
     path("", include("interview.documents.urls")),
     path("", include("interview.setup.urls")),
-    path("", include("interview.urls_reports")),
+    path("", include("interview.reports.urls")),
     path("", include("interview.hiring.urls")),
 ]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from interview.logic import grading as g
+from interview.reports import grading as g
 
 WEIGHTS = dict(g.DEFAULT_WEIGHTS)
 ANSWER_0 = "I led the migration of our billing service to Django. First we mapped every endpoint, then we moved traffic gradually."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview.logic import grading as g
+from interview.reports import grading as g
 
 WEIGHTS = dict(g.DEFAULT_WEIGHTS)
 QUESTION = "Describe how you would design a caching layer for a high-traffic Django application."

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from interview.interviews.chats import ChatDeleteRefused, chat_delete
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, InvitedInterview
-from interview.services.reports import ReportCooldown, report_regenerate
+from interview.reports.services import ReportCooldown, report_regenerate
 from tests.consumers.helpers import connect
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.test_reports_services import generate, make_chat

@@ -91,7 +91,7 @@ def test_check_deploy_fails_without_site_url():
 # --- Receivers: connected by the app, whatever the process serves first --------------------------
 
 
-@pytest.mark.parametrize("uid", ["interview.services.reports.on_chat_completed", "hiring.invitation_on_chat_completed"])
+@pytest.mark.parametrize("uid", ["interview.reports.services.on_chat_completed", "hiring.invitation_on_chat_completed"])
 def test_chat_completed_receivers_connected_after_setup(uid):
     code = (
         "import django; django.setup(); from interview.signals import chat_completed; "

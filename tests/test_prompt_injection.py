@@ -21,7 +21,7 @@ import pytest
 from interview.documents.job_rules import build_job_parse_messages
 from interview.interviews.prompts import build_interview_messages
 from interview.llm.base import Turn
-from interview.logic import grading
+from interview.reports import grading
 from interview.setup.assembly import build_key_question_messages
 
 NONCE = "5eed5eed5eed5eed"

@@ -7,8 +7,8 @@ import os
 import pymupdf
 import pytest
 
-from interview import reports_pdf
 from interview.models import ExportableReport
+from interview.reports import pdf as reports_pdf
 from tests.factories import UserFactory
 from tests.test_reports_services import QUESTIONS, generate, make_chat
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from interview.models import ExportableReport, ObserverNote
-from interview.services import reports as svc
+from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.test_reports_services import generate, make_chat
 

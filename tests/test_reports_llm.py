@@ -250,6 +250,6 @@ def test_llm_upstream_details_never_reach_the_page_or_api(user, llm, client):
 
 def test_llm_upstream_details_are_logged(user, llm, caplog):
     llm.configure(status=500, error_message=SECRET)
-    with caplog.at_level("WARNING", logger="interview.services.reports"):
+    with caplog.at_level("WARNING", logger="interview.reports.services"):
         generate(make_chat(user))
     assert SECRET in caplog.text

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from interview.models import ExportableReport, ObserverNote
-from interview.services import reports as svc
+from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.test_reports_services import QUESTIONS, generate, make_chat
 

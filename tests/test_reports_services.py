@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from interview.core.errors import ServiceError
 from interview.interviews.transcript import iso
 from interview.models import Chat, ExportableReport, ReportVersion, TokenUsage
-from interview.services import reports as svc
+from interview.reports import services as svc
 from interview.signals import chat_completed
 from tests.factories import ChatFactory
 

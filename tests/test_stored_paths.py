@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from interview.documents.job_parsing import job_listing_parse_task
+from interview.reports.services import report_generate_task
 
 
 def test_stored_auth_backend_path_is_the_configured_backend():
@@ -16,7 +17,10 @@ def test_stored_auth_backend_path_is_the_configured_backend():
 
 @pytest.mark.parametrize(
     ("stored", "task"),
-    [("interview.services.job_parsing.job_listing_parse_task", job_listing_parse_task)],
+    [
+        ("interview.services.job_parsing.job_listing_parse_task", job_listing_parse_task),
+        ("interview.services.reports.report_generate_task", report_generate_task),
+    ],
 )
 def test_stored_task_path_resolves_to_the_task(stored, task):
     assert import_string(stored) is task

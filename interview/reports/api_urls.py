@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interview.api import reports as v
+from interview.reports import api as v
 
 urlpatterns = [
     path("chats/<int:chat_id>/report/", v.ReportDetailView.as_view(), name="api-report"),

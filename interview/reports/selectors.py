@@ -15,8 +15,8 @@ from django.db.models.functions import TruncMonth
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.llm.pricing import cost_of
-from interview.logic.grading import OFFLINE_LABEL
 from interview.models import Chat, ExportableReport, MergeTokenStats, ObserverNote, ReportVersion, TokenUsage
+from interview.reports.grading import OFFLINE_LABEL
 
 SCORE_FIELDS = (
     ("professionalism", "Professionalism"),

@@ -38,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interview.models import ExportableReport
-from interview.selectors_reports import SCORE_FIELDS, candidate_name, scored_by
+from interview.reports.selectors import SCORE_FIELDS, candidate_name, scored_by
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from interview import selectors_reports as sel
 from interview.core.errors import ServiceError
 from interview.models import Chat
-from interview.services.reports import ReportCooldown, report_regenerate
-from interview.views.reports import csv_content, export_filename, viewer_pdf_bytes
+from interview.reports import selectors as sel
+from interview.reports.services import ReportCooldown, report_regenerate
+from interview.reports.views import csv_content, export_filename, viewer_pdf_bytes
 
 NOT_READY = "This report is not ready yet."
 

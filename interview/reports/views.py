@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from interview import selectors_reports as sel
 from interview.accounts.permissions import ADMIN, is_interviewer, role_required
 from interview.core.errors import ServiceError
 from interview.models import Chat, ExportableReport, MergeTokenStats, TokenUsage
-from interview.reports_pdf import render_report_pdf, report_pdf_bytes
-from interview.services.reports import report_regenerate as report_regenerate_service
+from interview.reports import selectors as sel
+from interview.reports.pdf import render_report_pdf, report_pdf_bytes
+from interview.reports.services import report_regenerate as report_regenerate_service
 
 
 def _chat(request: HttpRequest, chat_id: int) -> Chat:

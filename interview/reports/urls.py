@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interview.views import reports as v
+from interview.reports import views as v
 
 urlpatterns = [
     path("interviews/<int:chat_id>/report/", v.report_detail, name="report_detail"),

@@ -1,0 +1,316 @@
+"""Interview reports: the background task that grades an interview into its ExportableReport, requests and
+regeneration (keeping earlier versions' scores), and the receiver that starts one when an interview completes.
+
+Life of a report: `report_request` creates the row, or sends a finished one back, as `pending` and enqueues
+`report_generate_task` once the transaction commits. The task claims it with a conditional update
+(`generating`, with `last_updated` set to the claim time: the lease), grades it, and stores either `ready`
+with a new `version` (the previous version's scores saved as a ReportVersion first) or `failed` with a reason
+the reader can act on; a failed regeneration keeps the previous version's content. A worker that dies
+mid-task leaves the row `generating`: every enqueue and task run marks such rows older than
+`REPORT_STALE_MINUTES` (15) as failed, and a request for a report stuck that long is accepted again.
+
+Grading: one JSON call to the configured model (one retry on invalid output, each call's usage recorded as
+a TokenUsage row with request_type "report"), or the offline rubric when the interview was conducted
+offline or no model is configured (`is_offline=True`). See interview/reports/grading.py for the rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django_tasks import task
+
+from interview.accounts.permissions import UserLike, can_regenerate_report
+from interview.core.errors import ServiceError
+from interview.interviews import transcript as s
+from interview.llm import LLMError, get_provider
+from interview.llm.base import LLMProvider, Usage
+from interview.models import Chat, ExportableReport, ReportVersion
+from interview.reports import grading
+from interview.services.usage import usage_record
+from interview.signals import chat_completed
+
+logger = logging.getLogger(__name__)
+
+REQUEST_TYPE = "report"
+DEFAULT_STALE_MINUTES = 15
+INTERRUPTED_MESSAGE = (
+    "Report generation was interrupted (the background worker stopped). Press Regenerate to try again."
+)
+UNEXPECTED_MESSAGE = (
+    "Report generation failed unexpectedly. Press Regenerate to try again; if it fails again, contact support."
+)
+QUEUE_FAILED_MESSAGE = "Report generation could not be queued. Press Regenerate to try again."
+
+Report = ExportableReport
+BUSY = (Report.PENDING, Report.GENERATING)
+
+
+class ReportFailed(Exception):
+    """Grading gave up; the message is stored in the report's `error` for its readers."""
+
+
+def stale_after() -> timedelta:
+    """How long a report may stay pending or generating before it counts as abandoned."""
+    return timedelta(minutes=float(settings.REPORT_STALE_MINUTES))
+
+
+def report_weights() -> dict[str, float]:
+    """The category weights of the overall score (settings.REPORT_WEIGHTS), failing fast when they are unusable."""
+    try:
+        return grading.validate_weights(settings.REPORT_WEIGHTS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+@task()
+def report_generate_task(chat_id: int) -> str:
+    """Run in the worker for each enqueued report: recover abandoned ones, then generate this one."""
+    reports_recover_stale()
+    return report_generate(chat_id=chat_id)
+
+
+def report_request(*, chat: Chat, now: datetime | None = None) -> ExportableReport:
+    """Create the chat's report, or send a finished one back, as pending and queue it once committed."""
+    if chat.status == Chat.NOT_STARTED:
+        raise ServiceError("not_started", "This interview has not started, so there is nothing to report on yet.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(chat=chat)
+        if not created:
+            if report.status in BUSY and report.last_updated > now - stale_after():
+                raise ServiceError("report_busy", "This report is already being generated.")
+            Report.objects.filter(pk=report.pk).update(status=Report.PENDING, error="", last_updated=now)
+        chat_id = chat.pk
+        transaction.on_commit(lambda: report_enqueue(chat_id=chat_id))
+    report.refresh_from_db()
+    return report
+
+
+class ReportCooldown(ServiceError):
+    """A regeneration asked for too soon after the previous one; `retry_after` is the wait in whole seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        wait = f"{math.ceil(retry_after / 60)} minute(s)" if retry_after > 90 else f"{retry_after} second(s)"
+        super().__init__(
+            "report_cooldown", f"This report was regenerated recently. You can regenerate it again in {wait}."
+        )
+        self.retry_after = retry_after
+
+
+REGENERATE_FORBIDDEN_MESSAGE = (
+    "Only the interviewer who invited you (or an admin) can regenerate the report of an invited interview."
+)
+
+
+def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None) -> ExportableReport:
+    """A user's request to (re)generate a report: refused unless they may, and at most once per cooldown.
+
+    Raises ServiceError "forbidden" for callers who may not, ReportCooldown within
+    REPORT_REGENERATE_COOLDOWN_SECONDS of the last request (counted in the database, so across processes),
+    and report_request's refusals; a refused request changes nothing.
+    """
+    if not can_regenerate_report(user, chat):
+        raise ServiceError("forbidden", REGENERATE_FORBIDDEN_MESSAGE)
+    now = now or timezone.now()
+    cooldown = timedelta(seconds=settings.REPORT_REGENERATE_COOLDOWN_SECONDS)
+    with transaction.atomic():
+        last = Report.objects.select_for_update().filter(chat=chat).values_list("regenerated_at", flat=True).first()
+        if last is not None and now < last + cooldown:
+            raise ReportCooldown(max(1, math.ceil((last + cooldown - now).total_seconds())))
+        report = report_request(chat=chat, now=now)
+        Report.objects.filter(pk=report.pk).update(regenerated_at=now)
+    report.regenerated_at = now
+    return report
+
+
+def report_enqueue(*, chat_id: int) -> None:
+    """Queue generation of a chat's report (call after commit); a queue failure marks the report failed."""
+    reports_recover_stale()
+    try:
+        report_generate_task.enqueue(chat_id)
+    except Exception:
+        logger.exception("Could not enqueue the report of chat %s", chat_id)
+        Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
+            status=Report.FAILED, error=QUEUE_FAILED_MESSAGE, last_updated=timezone.now()
+        )
+
+
+def reports_recover_stale(*, now: datetime | None = None) -> int:
+    """Mark reports stuck generating past the stale limit as failed; return how many."""
+    now = now or timezone.now()
+    count = Report.objects.filter(status=Report.GENERATING, last_updated__lt=now - stale_after()).update(
+        status=Report.FAILED, error=INTERRUPTED_MESSAGE, last_updated=now
+    )
+    if count:
+        logger.warning("Marked %d abandoned report generation(s) as failed", count)
+    return count
+
+
+def report_generate(*, chat_id: int) -> str:
+    """Claim a pending report, grade its interview and store the outcome; return the final status (or "skipped")."""
+    claimed_at = timezone.now()
+    claimed = Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
+        status=Report.GENERATING, error="", last_updated=claimed_at
+    )
+    if not claimed:
+        return "skipped"  # deleted, or already taken by another run
+    chat = Chat.objects.get(pk=chat_id)
+    try:
+        grade, model = report_grade(chat)
+    except ReportFailed as exc:
+        return _fail(chat_id, claimed_at, str(exc))
+    except BaseException:
+        logger.exception("Generating the report of chat %s failed", chat_id)
+        _fail(chat_id, claimed_at, UNEXPECTED_MESSAGE)
+        raise
+    return _store(chat, claimed_at, grade, model)
+
+
+def grading_input(chat: Chat) -> grading.GradingInput:
+    """What grading reads from a chat: its description, key questions with answers, and transcript."""
+    return grading.GradingInput(
+        title=chat.title,
+        interview_type=chat.get_type_display(),
+        difficulty=chat.difficulty,
+        questions=grading.collect_answers(chat.key_questions, chat.messages),
+        transcript=grading.collect_transcript(chat.messages),
+    )
+
+
+def report_grade(chat: Chat) -> tuple[grading.Grade, str]:
+    """Grade with the configured model (one retry on invalid output), or with the offline rubric; return the model."""
+    data = grading_input(chat)
+    weights = report_weights()
+    provider = get_provider()
+    if chat.is_offline or provider.is_offline:
+        return grading.grade_offline(data, weights), grading.OFFLINE_MODEL
+    messages = grading.build_grading_messages(data)
+    problem = ""
+    for _attempt in range(2):
+        text, model = _complete(provider, messages, chat)
+        try:
+            grade = grading.grade_from_json(text, data, weights)
+        except grading.InvalidGrade as exc:
+            problem = str(exc)
+            logger.info("Report of chat %s: invalid grading output (%s)", chat.pk, problem)
+            messages = grading.build_retry_messages(messages, text, problem)
+            continue
+        if grade.adjustments:
+            logger.info("Report of chat %s adjusted: %s", chat.pk, "; ".join(grade.adjustments))
+        return grade, model
+    raise ReportFailed(
+        f"The AI grader's answer was not valid twice in a row ({problem}). Press Regenerate to try again."
+    )
+
+
+def _complete(provider: LLMProvider, messages: list[dict[str, str]], chat: Chat) -> tuple[str, str]:
+    """One JSON completion, its usage recorded; an upstream failure becomes ReportFailed."""
+    try:
+        text, usage, model = async_to_sync(provider.complete_json)(
+            messages, schema=grading.GRADING_SCHEMA, purpose=REQUEST_TYPE
+        )
+    except LLMError as exc:
+        # The upstream's own words (str(exc)) go to the log only: the report's readers get a plain reason.
+        logger.warning("Report grading LLM call for chat %s failed: %s", chat.pk, exc)
+        raise ReportFailed(f"The AI service failed ({exc.reason}). Press Regenerate to try again.") from exc
+    _record_usage(chat, model, usage)
+    return text, model
+
+
+def _record_usage(chat: Chat, model: str, usage: Usage) -> None:
+    usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=REQUEST_TYPE)
+
+
+def report_totals(chat: Chat) -> dict[str, Any]:
+    """Questions asked, answers given and the duration in minutes, from the chat's stored state and timestamps."""
+    questions = chat.key_questions
+    if questions:
+        asked = sum(1 for q in questions if q.get("status") in (s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED))
+        given = sum(1 for qa in grading.collect_answers(questions, chat.messages) if qa.answered)
+    else:
+        transcript = grading.collect_transcript(chat.messages)
+        asked = sum(1 for role, _ in transcript if role == "assistant")
+        given = sum(1 for role, _ in transcript if role == "user")
+    end = chat.completed_at or max(
+        (t for m in chat.messages if (t := s.parse_iso(m.get("created_at"))) is not None), default=None
+    )
+    minutes = None
+    if chat.started_at and end:
+        minutes = max(0, round((end - chat.started_at).total_seconds() / 60))
+    return {"total_questions_asked": asked, "total_responses_given": given, "interview_duration_minutes": minutes}
+
+
+def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -> str:
+    """Save the grade as the report's next version if our claim still holds, keeping the previous scores."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(chat_id=chat.pk)
+        if report.status != Report.GENERATING or report.last_updated != claimed_at:
+            return "skipped"
+        if report.version >= 1:
+            _keep_version(report)
+        old_pdf = report.pdf_file.name
+        for name, value in grade.scores().items():
+            setattr(report, f"{name}_score", value)
+        report.feedback_text = grade.feedback
+        report.question_responses = [q.as_dict() for q in grade.questions]
+        for name, value in report_totals(chat).items():
+            setattr(report, name, value)
+        report.is_offline = grade.is_offline
+        report.model_name = model[:100]
+        report.version += 1
+        report.generated_at = timezone.now()
+        report.status, report.error = Report.READY, ""
+        report.pdf_generated, report.pdf_file = False, ""
+        report.save()
+        if old_pdf:
+            storage = report.pdf_file.storage
+            transaction.on_commit(lambda: storage.delete(old_pdf))
+    return Report.READY
+
+
+def _keep_version(report: ExportableReport) -> None:
+    ReportVersion.objects.update_or_create(
+        report=report,
+        version=report.version,
+        defaults={
+            "professionalism_score": report.professionalism_score,
+            "subject_knowledge_score": report.subject_knowledge_score,
+            "clarity_score": report.clarity_score,
+            "overall_score": report.overall_score,
+            "question_scores": [q.get("score") for q in report.question_responses],
+            "feedback_text": report.feedback_text,
+            "is_offline": report.is_offline,
+            "model_name": report.model_name,
+            "generated_at": report.generated_at,
+        },
+    )
+
+
+def _fail(chat_id: int, claimed_at: datetime, reason: str) -> str:
+    """Store the failure only if our claim still holds."""
+    updated = Report.objects.filter(chat_id=chat_id, status=Report.GENERATING, last_updated=claimed_at).update(
+        status=Report.FAILED, error=reason, last_updated=timezone.now()
+    )
+    return Report.FAILED if updated else "skipped"
+
+
+@receiver(chat_completed, dispatch_uid="interview.reports.services.on_chat_completed")
+def on_chat_completed(sender: Any, chat_id: int, reason: str = "", **kwargs: Any) -> None:
+    """Runs after the commit that completes an interview: request its report (a busy one is left alone)."""
+    chat = Chat.objects.filter(pk=chat_id).first()
+    if chat is None:
+        return
+    try:
+        report_request(chat=chat)
+    except ServiceError as exc:
+        logger.info("Report of chat %s not requested on completion (%s): %s", chat_id, reason, exc.message)
