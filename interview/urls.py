@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("interview.documents.urls")),
     path("", include("interview.setup.urls")),
     path("", include("interview.reports.urls")),
+    path("", include("interview.usage.urls")),
     path("", include("interview.hiring.urls")),
 ]

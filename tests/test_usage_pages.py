@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from interview.models import TokenUsage
-from interview.reports.selectors import usage_summary
+from interview.usage.selectors import usage_summary
 from tests.factories import MergeTokenStatsFactory, TokenUsageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

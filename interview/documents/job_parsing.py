@@ -30,7 +30,7 @@ from interview.documents.recommend import TemplateCandidate, recommend_template
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.models import InterviewTemplate, UploadedJobListing
-from interview.services.usage import usage_record
+from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from interview.core.errors import ServiceError
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
-from interview.services.usage import usage_record
 from interview.setup.assembly import (
     KEY_QUESTIONS_SCHEMA,
     MAX_PROPOSED,
@@ -31,6 +30,7 @@ from interview.setup.assembly import (
 from interview.setup.interview_templates import template_key_questions
 from interview.setup.key_questions import key_questions_from_banks
 from interview.setup.selectors import job_listings_for, resumes_for
+from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
 

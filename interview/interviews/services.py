@@ -22,9 +22,9 @@ from interview.interviews import transcript as s
 from interview.interviews.selectors import Prompt, chat_prompt_build
 from interview.llm.base import Usage
 from interview.models import Chat
-from interview.services.usage import usage_record
 from interview.setup.key_questions import key_questions_default
 from interview.signals import chat_completed
+from interview.usage.services import usage_record
 
 TURN_REQUEST_TYPE = "interview_turn"
 INTERRUPTED = "The reply was interrupted (the server stopped). Retry to continue; the time lost was given back."

@@ -36,8 +36,8 @@ from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.models import Chat, ExportableReport, ReportVersion
 from interview.reports import grading
-from interview.services.usage import usage_record
 from interview.signals import chat_completed
+from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Pages for interview reports and token usage."""
+"""Pages for interview reports."""
 
 from django.urls import path
 
@@ -9,6 +9,4 @@ urlpatterns = [
     path("interviews/<int:chat_id>/report.pdf", v.report_pdf, name="report_pdf"),
     path("interviews/<int:chat_id>/report.csv", v.report_csv, name="report_csv"),
     path("interviews/<int:chat_id>/report/regenerate/", v.report_regenerate, name="report_regenerate"),
-    path("usage/", v.usage_mine, name="usage_mine"),
-    path("usage/all/", v.usage_all, name="usage_all"),
 ]

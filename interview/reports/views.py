@@ -1,4 +1,4 @@
-"""Report pages and exports (PDF, CSV), regeneration, and the token-usage pages."""
+"""Report pages and exports (PDF, CSV) and regeneration."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from interview.accounts.permissions import ADMIN, is_interviewer, role_required
+from interview.accounts.permissions import is_interviewer
 from interview.core.errors import ServiceError
-from interview.models import Chat, ExportableReport, MergeTokenStats, TokenUsage
+from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
 from interview.reports.pdf import render_report_pdf, report_pdf_bytes
 from interview.reports.services import report_regenerate as report_regenerate_service
@@ -110,28 +110,3 @@ def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
     else:
         messages.success(request, "The report is being generated. This page updates by itself.")
     return redirect("report_detail", chat_id=chat.pk)
-
-
-@login_required
-def usage_mine(request: HttpRequest) -> HttpResponse:
-    """The user's own token usage and estimated cost, by month and by purpose."""
-    context = {
-        "summary": sel.usage_summary(sel.usage_for_user(request.user)),
-        "all_users": False,
-        "can_manage_setup": is_interviewer(request.user),
-    }
-    return render(request, "reports/usage.html", context)
-
-
-@role_required(ADMIN)
-def usage_all(request: HttpRequest) -> HttpResponse:
-    """Token usage and estimated cost across all users, with the merge history."""
-    context = {
-        "summary": sel.usage_summary(TokenUsage.objects.all(), by_user=True),
-        "all_users": True,
-        "merges": sel.merge_history(),
-        "cumulative_tokens": MergeTokenStats.get_total_cumulative_tokens(),
-        "cumulative_cost": MergeTokenStats.get_total_cumulative_cost(),
-        "can_manage_setup": True,
-    }
-    return render(request, "reports/usage.html", context)
