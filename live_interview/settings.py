@@ -316,7 +316,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Admin exports (django-import-export) -----------------------------------------------------
-# Text a spreadsheet would run as a formula is escaped in every format by interview/resources.py (an
+# Text a spreadsheet would run as a formula is escaped in every format by interview/admin/resources.py (an
 # apostrophe before =, +, -, @, tab, CR): this option of import-export's only strips a leading "=" and
 # turns every cell (numbers, blanks) into text, so it stays off.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

@@ -24,7 +24,7 @@ from import_export.results import Result
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from interview import models as m
-from interview.resources import QuestionResource
+from interview.admin.resources import QuestionResource
 from tests import factories as f
 
 User = get_user_model()

@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 
-from interview import demo_data
+from interview.management import demo_data
 from interview.models import InterviewTemplate, Question, QuestionBank, Tag, UserProfile
 from tests.factories import TagFactory, UserFactory
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from interview import demo_data
+from interview.management import demo_data
 from interview.models import InterviewTemplate, Question, QuestionBank, Tag, UserProfile
 
 PASSWORD_ENV = "DEMO_PASSWORD"

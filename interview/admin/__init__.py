@@ -16,8 +16,8 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from interview import models as m
-from interview import resources as r
 from interview.accounts.roles import role_request_decide
+from interview.admin import resources as r
 
 User = get_user_model()
 FORMATS = [CSV, XLSX]
