@@ -30,7 +30,8 @@ def verification_on_sign_up(sender: Any, request: HttpRequest | None, user: Any,
     if request is None or match is None or match.url_name != "register" or not user.email:
         return
     from interview.accounts.email_verification import email_verification_send
-    from interview.hiring.views import safe_next_url, verify_link_builder
+    from interview.accounts.views import verify_link_builder
+    from interview.core.pages import safe_next_url
 
     email_verification_send(
         user=user, link_for=verify_link_builder(request, safe_next_url(request)), now=timezone.now(), force=True
