@@ -94,7 +94,7 @@ def test_check_deploy_fails_without_site_url():
 @pytest.mark.parametrize("uid", ["interview.reports.services.on_chat_completed", "hiring.invitation_on_chat_completed"])
 def test_chat_completed_receivers_connected_after_setup(uid):
     code = (
-        "import django; django.setup(); from interview.signals import chat_completed; "
+        "import django; django.setup(); from interview.interviews.signals import chat_completed; "
         f"print(chat_completed.disconnect(dispatch_uid={uid!r}))"
     )
     result = _python(code, DJANGO_DEBUG="1")

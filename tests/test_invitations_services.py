@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from interview.core.errors import ServiceError
 from interview.hiring import services as inv
 from interview.hiring.selectors import token_hash
+from interview.interviews.signals import chat_completed
 from interview.models import Chat, InvitedInterview
-from interview.signals import chat_completed
 from tests.factories import TemplateFactory, UserFactory
 from tests.test_hiring_helpers import NOW, fillable_template, invitation_with_token, verified_user
 

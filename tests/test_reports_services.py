@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from interview.core.errors import ServiceError
+from interview.interviews.signals import chat_completed
 from interview.interviews.transcript import iso
 from interview.models import Chat, ExportableReport, ReportVersion, TokenUsage
 from interview.reports import services as svc
-from interview.signals import chat_completed
 from tests.factories import ChatFactory
 
 pytestmark = pytest.mark.django_db

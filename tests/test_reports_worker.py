@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from interview.interviews.signals import chat_completed
 from interview.models import Chat, ExportableReport, TokenUsage
-from interview.signals import chat_completed
 from tests.fakes.openai_server import FakeResponse
 from tests.test_reports_llm import valid
 from tests.test_reports_services import make_chat

@@ -108,7 +108,7 @@ def test_expired_last_question_plans_closing():
 
 
 def test_closing_turn_completes_and_signals(django_capture_on_commit_callbacks):
-    from interview.signals import chat_completed
+    from interview.interviews.signals import chat_completed
 
     received = []
     chat_completed.connect(lambda **kw: received.append(kw["reason"]), weak=False, dispatch_uid="test-closing")

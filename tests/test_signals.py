@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
 
+from interview.accounts.receivers import AVERAGE_ROLE_GROUP
 from interview.models import UserProfile
-from interview.signals import AVERAGE_ROLE_GROUP
 from tests.factories import UserFactory
 
 User = get_user_model()

@@ -1,21 +1,37 @@
-"""API endpoints of the base: obtain and revoke a token, and who am I."""
+"""API endpoints of accounts: obtain and revoke a token, who am I, and role requests.
+
+Role requests: a candidate requests the interviewer role; admins decide each request once. A
+request already decided is a 409.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from interview.accounts.api_tokens import api_token_issue, api_tokens_revoke
-from interview.accounts.permissions import role_of
-from interview.models import UserProfile
+from interview.accounts.permissions import IsAdminRole, is_admin, role_of
+from interview.accounts.roles import role_request_create, role_request_decide_one
+from interview.core.api_fields import as_drf_error, raise_for_service_error
+from interview.core.errors import ServiceError
+from interview.core.ids import ID_PATH_REGEX
+from interview.models import RoleChangeRequest, UserProfile
+
+# --- Tokens and identity ----------------------------------------------------------------------------
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -84,3 +100,100 @@ class MeView(APIView):
     @extend_schema(operation_id="me_retrieve", responses=MeSerializer, tags=["auth"])
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+# --- Role requests ----------------------------------------------------------------------------------
+
+
+class RoleRequestSerializer(serializers.ModelSerializer):
+    """A role request and its decision."""
+
+    user = serializers.CharField(source="user.username", read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = RoleChangeRequest
+        fields = [
+            "id", "user", "requested_role", "reason", "status", "admin_notes", "reviewed_by", "reviewed_at",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "user", "status", "admin_notes", "reviewed_by", "reviewed_at", "created_at"]
+
+
+class RoleRequestCreateSerializer(serializers.Serializer):
+    requested_role = serializers.CharField(default="interviewer")
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class RoleDecisionSerializer(serializers.Serializer):
+    admin_notes = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your role requests (admins: all)", tags=["roles"]),
+    retrieve=extend_schema(summary="One role request", tags=["roles"]),
+)
+class RoleRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Candidates request the interviewer role; admins approve or reject each request once."""
+
+    serializer_class = RoleRequestSerializer
+    lookup_value_regex = ID_PATH_REGEX
+    queryset = RoleChangeRequest.objects.none()  # for the schema; get_queryset is per user
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.action in {"approve", "reject"}:
+            return [IsAdminRole()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[RoleChangeRequest]:
+        rows = RoleChangeRequest.objects.select_related("user", "reviewed_by")
+        if not is_admin(self.request.user):
+            rows = rows.filter(user=self.request.user)
+        wanted = self.request.query_params.get("status", "")
+        if wanted in {code for code, _ in RoleChangeRequest.STATUS_CHOICES}:
+            rows = rows.filter(status=wanted)
+        return rows.order_by("-created_at", "-id")
+
+    @extend_schema(request=RoleRequestCreateSerializer, responses={201: RoleRequestSerializer}, tags=["roles"])
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Request the interviewer role (candidates only; one pending request at a time)."""
+        incoming = RoleRequestCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            created = role_request_create(user=request.user, **incoming.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except ServiceError as exc:
+            raise_for_service_error(exc, forbidden=("not_candidate",))
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoleDecisionSerializer, responses={200: RoleRequestSerializer}, tags=["roles"])
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve a pending request: the user's role changes in the same transaction."""
+        return self._decide(request, pk, RoleChangeRequest.APPROVED)
+
+    @extend_schema(request=RoleDecisionSerializer, responses={200: RoleRequestSerializer}, tags=["roles"])
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        """Reject a pending request; the user's role stays."""
+        return self._decide(request, pk, RoleChangeRequest.REJECTED)
+
+    def _decide(self, request: Request, pk: str | None, decision: str) -> Response:
+        incoming = RoleDecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            decided = role_request_decide_one(
+                request_id=int(pk or 0),
+                decision=decision,
+                reviewer=request.user,
+                notes=incoming.validated_data["admin_notes"],
+                now=timezone.now(),
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except ServiceError as exc:
+            raise_for_service_error(exc)
+        return Response(self.get_serializer(decided).data)

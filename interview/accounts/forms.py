@@ -1,4 +1,4 @@
-"""Forms of the server-rendered pages, grouped by area (accounts first; add new areas below)."""
+"""Forms of the account pages: sign-up, login, and role requests with their decisions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-# --- Accounts ---------------------------------------------------------------------------------
+from interview.accounts.roles import NOTES_MAX_CHARS, REASON_MAX_CHARS
+from interview.models import RoleChangeRequest
 
 EMAIL_IN_USE = "An account with this email already exists."
 
@@ -84,3 +85,28 @@ class LoginForm(AuthenticationForm):
         # The username's own limit (150) would cut off longer email addresses.
         identifier.max_length = 254
         identifier.widget.attrs["maxlength"] = 254
+
+
+class RoleRequestForm(forms.Form):
+    """A candidate's request for the interviewer role."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Tell the admins why you need it, e.g. the team you hire for.",
+    )
+
+
+class RoleDecisionForm(forms.Form):
+    """An admin's decision on one request, with notes for the record."""
+
+    decision = forms.ChoiceField(
+        choices=[(RoleChangeRequest.APPROVED, "Approve"), (RoleChangeRequest.REJECTED, "Reject")],
+    )  # sent by the submit button pressed
+    admin_notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,4 +1,4 @@
-"""Account pages: sign-up, login, logout and password change."""
+"""Account pages: sign-up, login, logout, password change, role requests and email verification."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -15,4 +15,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/verify-email/", views.email_verify, name="email_verify"),
+    path("accounts/verify-email/<str:token>/", views.email_verify_confirm, name="email_verify_confirm"),
+    path("roles/request/", views.role_request, name="role_request"),
+    path("roles/requests/", views.role_request_admin, name="role_request_admin"),
+    path("roles/requests/<int:request_id>/decide/", views.role_request_decision, name="role_request_decision"),
 ]

@@ -1,29 +1,35 @@
-"""Accounts: register, log in and change password (log out is Django's POST-only LogoutView)."""
+"""Account pages: register, log in, change password (log out is Django's POST-only LogoutView), role
+requests and email verification."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from interview.accounts.forms import LoginForm, RegisterForm
+from interview.accounts import selectors as sel
+from interview.accounts.email_verification import email_verification_confirm, email_verification_send
+from interview.accounts.forms import LoginForm, RegisterForm, RoleDecisionForm, RoleRequestForm
+from interview.accounts.permissions import ADMIN, INTERVIEWER, is_candidate, role_required
+from interview.accounts.roles import role_request_create, role_request_decide_one
+from interview.core.errors import ServiceError
+from interview.core.pages import add_service_errors, render_page, safe_next_url
 
-
-def _safe_next_url(request: HttpRequest) -> str:
-    """Return the requested ``next`` URL when it stays on this site, else an empty string."""
-    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if allowed else ""
+# --- Sign-up, login, password -----------------------------------------------------------------------
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -31,7 +37,7 @@ def _safe_next_url(request: HttpRequest) -> str:
 @never_cache
 def register(request: HttpRequest) -> HttpResponse:
     """Show the sign-up form; on success log the new user in and send them on."""
-    next_url = _safe_next_url(request)
+    next_url = safe_next_url(request)
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = RegisterForm(request.POST) if request.method == "POST" else RegisterForm()
@@ -55,3 +61,107 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the password of the logged-in user, keeping them logged in."""
+
+
+# --- Roles ------------------------------------------------------------------------------------------
+
+
+@login_required
+def role_request(request: HttpRequest) -> HttpResponse:
+    """A candidate asks for the interviewer role and sees their earlier requests."""
+    if not is_candidate(request.user):
+        return render(request, "registration/role_denied.html", {"required_roles": ("candidate",)}, status=403)
+    form = RoleRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_request_create(user=request.user, requested_role=INTERVIEWER, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your request has been sent to the admins.")
+            return redirect("role_request")
+    requests = list(sel.role_requests_for_user(request.user))
+    context = {"form": form, "requests": requests, "has_pending": any(r.status == "pending" for r in requests)}
+    return render_page(request, "hiring/role_request.html", context, status=400 if form.errors else 200)
+
+
+@role_required(ADMIN)
+def role_request_admin(request: HttpRequest) -> HttpResponse:
+    """Admins: pending role requests to decide, and the recent decisions."""
+    context = {"pending": sel.role_requests_pending(), "recent": sel.role_requests_recent(), "form": RoleDecisionForm()}
+    return render_page(request, "hiring/role_requests.html", context)
+
+
+@require_POST
+@role_required(ADMIN)
+def role_request_decision(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Approve or reject one pending request with notes; a decided request stays as it is."""
+    form = RoleDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or reject; notes are at most 2000 characters.")
+        return redirect("role_request_admin")
+    try:
+        decided = role_request_decide_one(
+            request_id=request_id,
+            decision=form.cleaned_data["decision"],
+            reviewer=request.user,
+            notes=form.cleaned_data["admin_notes"],
+            now=timezone.now(),
+        )
+    except ServiceError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{decided.get_status_display()}: {decided.user.username}'s request.")
+    return redirect("role_request_admin")
+
+
+# --- Email verification -----------------------------------------------------------------------------
+
+
+def verify_link_builder(request: HttpRequest, next_url: str = "") -> Callable[[str], str]:
+    """A function turning a verification token into the absolute link emailed to the user."""
+
+    def build(token: str) -> str:
+        path = reverse("email_verify_confirm", kwargs={"token": token})
+        if next_url:
+            path += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+        return request.build_absolute_uri(path)
+
+    return build
+
+
+@login_required
+def email_verify(request: HttpRequest) -> HttpResponse:
+    """Whether the user's email is verified, and a button that emails a new verification link."""
+    next_url = safe_next_url(request)
+    if request.method == "POST":
+        try:
+            sent = email_verification_send(
+                user=request.user, link_for=verify_link_builder(request, next_url), now=timezone.now()
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            if sent:
+                messages.success(request, f"We sent a verification link to {request.user.email}.")
+            else:
+                messages.error(request, "A link was sent moments ago (or could not be sent); try again in a minute.")
+        target = reverse("email_verify")
+        return redirect(f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else target)
+    return render_page(request, "hiring/verify_email.html", {"next": next_url})
+
+
+@login_required
+def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: verify the user's current address, then continue where they were going."""
+    try:
+        email_verification_confirm(user=request.user, token=token, now=timezone.now())
+    except ServiceError as exc:
+        context = {"error": exc.message, "next": safe_next_url(request)}
+        return render_page(request, "hiring/verify_email.html", context, status=400)
+    messages.success(request, f"Thank you: {request.user.email} is verified.")
+    return redirect(safe_next_url(request) or "email_verify")

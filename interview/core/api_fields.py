@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
+from interview.core.errors import ServiceError
 from interview.core.ids import ID_MAX, ID_MIN
 
 
@@ -34,3 +36,20 @@ def as_drf_error(exc: DjangoValidationError) -> DRFValidationError:
             {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
         )
     return DRFValidationError({"non_field_errors": exc.messages})
+
+
+class Conflict(APIException):
+    """A refusal of state (already decided, window closed): 409."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This cannot be done in the current state."
+    default_code = "conflict"
+
+
+def raise_for_service_error(exc: ServiceError, *, forbidden: tuple[str, ...] = ()) -> NoReturn:
+    """Turn a service refusal into the matching API error: 404 not found, 403 forbidden codes, else 409."""
+    if exc.code == "not_found":
+        raise NotFound(exc.message) from exc
+    if exc.code in forbidden:
+        raise PermissionDenied(exc.message, code=exc.code) from exc
+    raise Conflict(exc.message, code=exc.code) from exc

@@ -1,13 +1,13 @@
-"""REST API for invitations and role requests: the same rules as the pages, the same services.
+"""REST API for invitations: the same rules as the pages, the same services.
 
-Invitations: interviewers see and manage those they sent (admins: all); a candidate sees those they
-started, while their verified email still matches. Role requests: a candidate requests the
-interviewer role; admins decide. Refusals of state (already decided, window closed) are 409s.
+Interviewers see and manage the invitations they sent (admins: all); a candidate sees those they
+started, while their verified email still matches. Refusals of state (already reviewed, window
+closed) are 409s.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
@@ -15,39 +15,20 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.accounts.permissions import IsAdminRole, IsInterviewerOrAdmin, is_admin
-from interview.accounts.roles import role_request_create, role_request_decide_one
-from interview.core.api_fields import IdField, as_drf_error
+from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin
+from interview.core.api_fields import IdField, as_drf_error, raise_for_service_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
 from interview.hiring.views import join_link_builder
-from interview.models import InvitedInterview, RoleChangeRequest
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This cannot be done in the current state."
-    default_code = "conflict"
-
-
-def _raise_for(exc: ServiceError, *, forbidden: tuple[str, ...] = ()) -> NoReturn:
-    """Turn a service refusal into the matching API error: 404 not found, 403 forbidden codes, else 409."""
-    if exc.code == "not_found":
-        raise NotFound(exc.message) from exc
-    if exc.code in forbidden:
-        raise PermissionDenied(exc.message, code=exc.code) from exc
-    raise Conflict(exc.message, code=exc.code) from exc
-
-
-# --- Invitations ------------------------------------------------------------------------------------
+from interview.models import InvitedInterview
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -188,7 +169,7 @@ class InvitationViewSet(
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         except ServiceError as exc:
-            _raise_for(exc)
+            raise_for_service_error(exc)
         return Response(self.get_serializer(invitation).data)
 
     @extend_schema(request=None, responses={200: InvitationSerializer}, tags=["invitations"])
@@ -203,7 +184,7 @@ class InvitationViewSet(
                 link_for=join_link_builder(request._request),
             )
         except ServiceError as exc:
-            _raise_for(exc)
+            raise_for_service_error(exc)
         return Response({**self.get_serializer(sent.invitation).data, "emailed": sent.emailed})
 
     @extend_schema(
@@ -219,102 +200,5 @@ class InvitationViewSet(
                 token=incoming.validated_data["token"], user=request.user, now=timezone.now()
             )
         except ServiceError as exc:
-            _raise_for(exc, forbidden=("taken", "wrong_email", "unverified"))
+            raise_for_service_error(exc, forbidden=("taken", "wrong_email", "unverified"))
         return Response({"invitation": self.get_serializer(invitation).data, "chat_id": invitation.chat_id})
-
-
-# --- Role requests ----------------------------------------------------------------------------------
-
-
-class RoleRequestSerializer(serializers.ModelSerializer):
-    """A role request and its decision."""
-
-    user = serializers.CharField(source="user.username", read_only=True)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
-
-    class Meta:
-        model = RoleChangeRequest
-        fields = [
-            "id", "user", "requested_role", "reason", "status", "admin_notes", "reviewed_by", "reviewed_at",
-            "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["id", "user", "status", "admin_notes", "reviewed_by", "reviewed_at", "created_at"]
-
-
-class RoleRequestCreateSerializer(serializers.Serializer):
-    requested_role = serializers.CharField(default="interviewer")
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
-
-
-class RoleDecisionSerializer(serializers.Serializer):
-    admin_notes = serializers.CharField(allow_blank=True, required=False, default="")
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Your role requests (admins: all)", tags=["roles"]),
-    retrieve=extend_schema(summary="One role request", tags=["roles"]),
-)
-class RoleRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
-    """Candidates request the interviewer role; admins approve or reject each request once."""
-
-    serializer_class = RoleRequestSerializer
-    lookup_value_regex = ID_PATH_REGEX
-    queryset = RoleChangeRequest.objects.none()  # for the schema; get_queryset is per user
-
-    def get_permissions(self) -> list[BasePermission]:
-        if self.action in {"approve", "reject"}:
-            return [IsAdminRole()]
-        return [IsAuthenticated()]
-
-    def get_queryset(self) -> QuerySet[RoleChangeRequest]:
-        rows = RoleChangeRequest.objects.select_related("user", "reviewed_by")
-        if not is_admin(self.request.user):
-            rows = rows.filter(user=self.request.user)
-        wanted = self.request.query_params.get("status", "")
-        if wanted in {code for code, _ in RoleChangeRequest.STATUS_CHOICES}:
-            rows = rows.filter(status=wanted)
-        return rows.order_by("-created_at", "-id")
-
-    @extend_schema(request=RoleRequestCreateSerializer, responses={201: RoleRequestSerializer}, tags=["roles"])
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Request the interviewer role (candidates only; one pending request at a time)."""
-        incoming = RoleRequestCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        try:
-            created = role_request_create(user=request.user, **incoming.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except ServiceError as exc:
-            _raise_for(exc, forbidden=("not_candidate",))
-        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=RoleDecisionSerializer, responses={200: RoleRequestSerializer}, tags=["roles"])
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        """Approve a pending request: the user's role changes in the same transaction."""
-        return self._decide(request, pk, RoleChangeRequest.APPROVED)
-
-    @extend_schema(request=RoleDecisionSerializer, responses={200: RoleRequestSerializer}, tags=["roles"])
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str | None = None) -> Response:
-        """Reject a pending request; the user's role stays."""
-        return self._decide(request, pk, RoleChangeRequest.REJECTED)
-
-    def _decide(self, request: Request, pk: str | None, decision: str) -> Response:
-        incoming = RoleDecisionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        try:
-            decided = role_request_decide_one(
-                request_id=int(pk or 0),
-                decision=decision,
-                reviewer=request.user,
-                notes=incoming.validated_data["admin_notes"],
-                now=timezone.now(),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except ServiceError as exc:
-            _raise_for(exc)
-        return Response(self.get_serializer(decided).data)

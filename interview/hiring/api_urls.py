@@ -1,11 +1,10 @@
-"""API routes for invitations and role requests."""
+"""API routes for invitations."""
 
 from rest_framework.routers import SimpleRouter
 
-from interview.hiring.api import InvitationViewSet, RoleRequestViewSet
+from interview.hiring.api import InvitationViewSet
 
 router = SimpleRouter()
 router.register("invitations", InvitationViewSet, basename="api-invitation")
-router.register("role-requests", RoleRequestViewSet, basename="api-role-request")
 
 urlpatterns = router.urls

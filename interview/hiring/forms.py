@@ -1,4 +1,4 @@
-"""Forms of the hiring pages: invite, review feedback, role requests and decisions, candidate search."""
+"""Forms of the hiring pages: invite, review feedback, candidate search."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 
-from interview.accounts.roles import NOTES_MAX_CHARS, REASON_MAX_CHARS
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.services import FEEDBACK_MAX_CHARS
-from interview.models import InvitedInterview, RoleChangeRequest
+from interview.models import InvitedInterview
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -71,31 +70,6 @@ class FeedbackForm(forms.Form):
     def initial_for(invitation: InvitedInterview) -> dict[str, Any]:
         """The form's initial values for an invitation."""
         return {"feedback": invitation.interviewer_feedback, "action": FeedbackForm.SAVE}
-
-
-class RoleRequestForm(forms.Form):
-    """A candidate's request for the interviewer role."""
-
-    reason = forms.CharField(
-        required=False,
-        max_length=REASON_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Tell the admins why you need it, e.g. the team you hire for.",
-    )
-
-
-class RoleDecisionForm(forms.Form):
-    """An admin's decision on one request, with notes for the record."""
-
-    decision = forms.ChoiceField(
-        choices=[(RoleChangeRequest.APPROVED, "Approve"), (RoleChangeRequest.REJECTED, "Reject")],
-    )  # sent by the submit button pressed
-    admin_notes = forms.CharField(
-        label="Notes",
-        required=False,
-        max_length=NOTES_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 class CandidateSearchForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Reads for hiring: invitations by interviewer and candidate, role requests, candidate search and profiles."""
+"""Reads for hiring: invitations by interviewer and candidate, candidate search and profiles."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from interview.models import (
     ExportableReport,
     InvitedInterview,
     ObserverNote,
-    RoleChangeRequest,
     UploadedJobListing,
     UploadedResume,
     UserProfile,
@@ -23,7 +22,6 @@ from interview.models import (
 
 STATUSES = [code for code, _ in InvitedInterview.STATUS_CHOICES]
 SEARCH_LIMIT = 50
-RECENT_DECISIONS = 20
 
 # --- Invitations -------------------------------------------------------------------------------------
 
@@ -136,29 +134,6 @@ def invitation_review_data(invitation: InvitedInterview) -> ReviewData:
     report = ExportableReport.objects.filter(chat=chat).first()
     notes = list(ObserverNote.objects.filter(chat=chat).select_related("author"))
     return ReviewData(messages=messages, report=report, notes=notes)
-
-
-# --- Role requests ----------------------------------------------------------------------------------
-
-
-def role_requests_for_user(user: Any) -> QuerySet[RoleChangeRequest]:
-    """The user's own role requests, newest first."""
-    return RoleChangeRequest.objects.filter(user=user).select_related("reviewed_by").order_by("-created_at", "-id")
-
-
-def role_requests_pending() -> QuerySet[RoleChangeRequest]:
-    """Every pending role request, oldest first (first come, first decided)."""
-    return (
-        RoleChangeRequest.objects.filter(status=RoleChangeRequest.PENDING)
-        .select_related("user")
-        .order_by("created_at", "id")
-    )
-
-
-def role_requests_recent(limit: int = RECENT_DECISIONS) -> list[RoleChangeRequest]:
-    """The most recently decided role requests."""
-    rows = RoleChangeRequest.objects.exclude(status=RoleChangeRequest.PENDING).select_related("user", "reviewed_by")
-    return list(rows.order_by("-reviewed_at", "-id")[:limit])
 
 
 # --- Candidates -------------------------------------------------------------------------------------

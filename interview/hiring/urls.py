@@ -1,4 +1,4 @@
-"""Hiring pages: invitations, the join link, role requests, candidates and email verification."""
+"""Hiring pages: invitations, the join link and candidates."""
 
 from django.urls import path
 
@@ -12,11 +12,6 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/", hiring.invitation_result, name="invitation_result"),
     path("invite/<str:token>/", hiring.invitation_join, name="invitation_join"),
     path("invite/<str:token>/start/", hiring.invitation_start, name="invitation_start"),
-    path("roles/request/", hiring.role_request, name="role_request"),
-    path("roles/requests/", hiring.role_request_admin, name="role_request_admin"),
-    path("roles/requests/<int:request_id>/decide/", hiring.role_request_decision, name="role_request_decision"),
     path("candidates/", hiring.candidate_search, name="candidate_search"),
     path("candidates/<int:user_id>/", hiring.candidate_profile, name="candidate_profile"),
-    path("accounts/verify-email/", hiring.email_verify, name="email_verify"),
-    path("accounts/verify-email/<str:token>/", hiring.email_verify_confirm, name="email_verify_confirm"),
 ]

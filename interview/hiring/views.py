@@ -1,56 +1,36 @@
-"""Hiring pages: invitations (dashboard, invite, join, start, review), role requests, candidates, email checks."""
+"""Hiring pages: invitations (dashboard, invite, join, start, review) and candidates."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from interview.accounts.email_verification import email_verification_confirm, email_verification_send
-from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, is_candidate, is_interviewer, role_required
-from interview.accounts.roles import role_request_create, role_request_decide_one
+from interview.accounts.permissions import INTERVIEWER, role_required
 from interview.core.errors import ServiceError
+from interview.core.pages import add_service_errors, render_page
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
-from interview.hiring.forms import CandidateSearchForm, FeedbackForm, InvitationForm, RoleDecisionForm, RoleRequestForm
+from interview.hiring.forms import CandidateSearchForm, FeedbackForm, InvitationForm
 from interview.models import InvitedInterview
-from interview.setup.forms import add_service_errors
-
-
-def nav_context(user: Any) -> dict[str, bool]:
-    """What the navigation shows this user."""
-    return {
-        "can_manage_setup": is_interviewer(user),
-        "is_admin_role": is_admin(user),
-        "is_candidate_role": is_candidate(user),
-    }
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, f"hiring/{template}", {**nav_context(request.user), **context}, status=status)
+    return render_page(request, f"hiring/{template}", context, status=status)
 
 
 def join_link_builder(request: HttpRequest) -> inv.LinkFor:
     """A function turning a join token into the absolute URL the candidate is emailed."""
     return lambda token: request.build_absolute_uri(reverse("invitation_join", kwargs={"token": token}))
-
-
-def safe_next_url(request: HttpRequest) -> str:
-    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    ok = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return url if ok else ""
 
 
 def _report_url(chat_id: int) -> str | None:
@@ -219,62 +199,6 @@ def invitation_result(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return _page(request, "invitation_result.html", {"invitation": invitation})
 
 
-# --- Roles ------------------------------------------------------------------------------------------
-
-
-@login_required
-def role_request(request: HttpRequest) -> HttpResponse:
-    """A candidate asks for the interviewer role and sees their earlier requests."""
-    if not is_candidate(request.user):
-        return render(request, "registration/role_denied.html", {"required_roles": ("candidate",)}, status=403)
-    form = RoleRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            role_request_create(user=request.user, requested_role=INTERVIEWER, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Your request has been sent to the admins.")
-            return redirect("role_request")
-    requests = list(sel.role_requests_for_user(request.user))
-    context = {"form": form, "requests": requests, "has_pending": any(r.status == "pending" for r in requests)}
-    return _page(request, "role_request.html", context, status=400 if form.errors else 200)
-
-
-@role_required(ADMIN)
-def role_request_admin(request: HttpRequest) -> HttpResponse:
-    """Admins: pending role requests to decide, and the recent decisions."""
-    context = {"pending": sel.role_requests_pending(), "recent": sel.role_requests_recent(), "form": RoleDecisionForm()}
-    return _page(request, "role_requests.html", context)
-
-
-@require_POST
-@role_required(ADMIN)
-def role_request_decision(request: HttpRequest, request_id: int) -> HttpResponse:
-    """Approve or reject one pending request with notes; a decided request stays as it is."""
-    form = RoleDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose approve or reject; notes are at most 2000 characters.")
-        return redirect("role_request_admin")
-    try:
-        decided = role_request_decide_one(
-            request_id=request_id,
-            decision=form.cleaned_data["decision"],
-            reviewer=request.user,
-            notes=form.cleaned_data["admin_notes"],
-            now=timezone.now(),
-        )
-    except ServiceError as exc:
-        if exc.code == "not_found":
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{decided.get_status_display()}: {decided.user.username}'s request.")
-    return redirect("role_request_admin")
-
-
 # --- Candidates -------------------------------------------------------------------------------------
 
 
@@ -294,50 +218,3 @@ def candidate_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     if profile is None:
         raise Http404("No such candidate.")
     return _page(request, "candidate_profile.html", {"profile": profile})
-
-
-# --- Email verification -----------------------------------------------------------------------------
-
-
-def verify_link_builder(request: HttpRequest, next_url: str = "") -> inv.LinkFor:
-    """A function turning a verification token into the absolute link emailed to the user."""
-
-    def build(token: str) -> str:
-        path = reverse("email_verify_confirm", kwargs={"token": token})
-        if next_url:
-            path += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
-        return request.build_absolute_uri(path)
-
-    return build
-
-
-@login_required
-def email_verify(request: HttpRequest) -> HttpResponse:
-    """Whether the user's email is verified, and a button that emails a new verification link."""
-    next_url = safe_next_url(request)
-    if request.method == "POST":
-        try:
-            sent = email_verification_send(
-                user=request.user, link_for=verify_link_builder(request, next_url), now=timezone.now()
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            if sent:
-                messages.success(request, f"We sent a verification link to {request.user.email}.")
-            else:
-                messages.error(request, "A link was sent moments ago (or could not be sent); try again in a minute.")
-        target = reverse("email_verify")
-        return redirect(f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else target)
-    return _page(request, "verify_email.html", {"next": next_url})
-
-
-@login_required
-def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: verify the user's current address, then continue where they were going."""
-    try:
-        email_verification_confirm(user=request.user, token=token, now=timezone.now())
-    except ServiceError as exc:
-        return _page(request, "verify_email.html", {"error": exc.message, "next": safe_next_url(request)}, status=400)
-    messages.success(request, f"Thank you: {request.user.email} is verified.")
-    return redirect(safe_next_url(request) or "email_verify")

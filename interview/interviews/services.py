@@ -20,10 +20,10 @@ from django.db import transaction
 from interview.core.errors import ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.selectors import Prompt, chat_prompt_build
+from interview.interviews.signals import chat_completed
 from interview.llm.base import Usage
 from interview.models import Chat
 from interview.setup.key_questions import key_questions_default
-from interview.signals import chat_completed
 from interview.usage.services import usage_record
 
 TURN_REQUEST_TYPE = "interview_turn"

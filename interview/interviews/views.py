@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 
 from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.core.ids import parse_id
+from interview.core.pages import add_service_errors, nav_context
 from interview.hiring.selectors import invitation_list_for_candidate
-from interview.hiring.views import nav_context
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
-from interview.setup.forms import ChatCreateForm, add_service_errors
+from interview.setup.forms import ChatCreateForm
 from interview.setup.selectors import chat_list_for_user, job_listings_for, resumes_for
 
 

@@ -32,11 +32,11 @@ from django_tasks import task
 from interview.accounts.permissions import UserLike, can_regenerate_report
 from interview.core.errors import ServiceError
 from interview.interviews import transcript as s
+from interview.interviews.signals import chat_completed
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.models import Chat, ExportableReport, ReportVersion
 from interview.reports import grading
-from interview.signals import chat_completed
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)

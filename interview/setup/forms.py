@@ -14,16 +14,6 @@ from interview.setup.interview_templates import TemplateData
 from interview.setup.selectors import job_listings_for, resumes_for, template_list_for_user
 from interview.setup.tags import split_tag_names
 
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 TAGS_HELP = "Separate tags with commas, e.g. python, system-design. Case does not matter; a leading # is dropped."
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_admin, role_required
 from interview.core.errors import ServiceError
+from interview.core.pages import add_service_errors
 from interview.models import InterviewTemplate, Question, QuestionBank, Tag
 from interview.setup import banks as bank_services
 from interview.setup import interview_templates as template_services
@@ -26,7 +27,6 @@ from interview.setup.forms import (
     TagMergeForm,
     TagRenameForm,
     TemplateForm,
-    add_service_errors,
 )
 from interview.setup.selectors import (
     bank_is_editable,

@@ -1,4 +1,5 @@
-"""Model signal receivers: profiles for new users, API tokens revoked with changed credentials, files removed with their rows."""
+"""Accounts' signal receivers: a profile and group for every new user, API tokens revoked with changed
+credentials, and a verification email for a new sign-up."""
 
 from __future__ import annotations
 
@@ -6,21 +7,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.db.models.fields.files import FieldFile
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import Signal, receiver
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
 
 from interview.accounts.api_tokens import api_tokens_revoke
-from interview.models import ExportableReport, UploadedJobListing, UploadedResume, UserProfile
+from interview.accounts.email_verification import email_verification_send
+from interview.accounts.views import verify_link_builder
+from interview.core.pages import safe_next_url
+from interview.models import UserProfile
 
 AVERAGE_ROLE_GROUP = "average_role"
 
-# Sent once, after the commit that completes an interview (args: chat_id, reason).
-chat_completed = Signal()
 
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.create_user_profile")
 def create_user_profile(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """Give every new user a candidate profile and the average_role group."""
     if created and not raw:
@@ -29,7 +31,7 @@ def create_user_profile(sender: Any, instance: Any, created: bool, raw: bool = F
         instance.groups.add(group)
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.save_user_profile")
 def save_user_profile(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """Save the profile along with its user, creating it for users that predate profiles."""
     if raw:
@@ -41,7 +43,7 @@ def save_user_profile(sender: Any, instance: Any, raw: bool = False, **kwargs: A
         profile.save()
 
 
-@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.revoke_api_tokens_on_credentials_change")
 def revoke_api_tokens_on_credentials_change(
     sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
 ) -> None:
@@ -56,27 +58,13 @@ def revoke_api_tokens_on_credentials_change(
         api_tokens_revoke(user_id=instance.pk)
 
 
-def _delete_file_after_commit(field_file: FieldFile) -> None:
-    """Remove a stored file once the transaction that deleted its row has committed."""
-    if not field_file or not field_file.name:
+# The uid predates the move from hiring; kept so that code disconnecting by it still finds the receiver.
+@receiver(user_logged_in, dispatch_uid="hiring.verification_on_sign_up")
+def verification_on_sign_up(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """When sign-up logs a new account in, email it a verification link (keeping where it was going)."""
+    match = getattr(request, "resolver_match", None)
+    if request is None or match is None or match.url_name != "register" or not user.email:
         return
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
-
-
-@receiver(post_delete, sender=UploadedResume)
-def delete_resume_file(sender: Any, instance: UploadedResume, **kwargs: Any) -> None:
-    """Delete a resume's file from storage with its row."""
-    _delete_file_after_commit(instance.file)
-
-
-@receiver(post_delete, sender=UploadedJobListing)
-def delete_job_listing_file(sender: Any, instance: UploadedJobListing, **kwargs: Any) -> None:
-    """Delete a job listing's file from storage with its row."""
-    _delete_file_after_commit(instance.file)
-
-
-@receiver(post_delete, sender=ExportableReport)
-def delete_report_pdf(sender: Any, instance: ExportableReport, **kwargs: Any) -> None:
-    """Delete a report's cached PDF from storage with its row."""
-    _delete_file_after_commit(instance.pdf_file)
+    email_verification_send(
+        user=user, link_for=verify_link_builder(request, safe_next_url(request)), now=timezone.now(), force=True
+    )

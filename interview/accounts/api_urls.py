@@ -1,0 +1,16 @@
+"""API routes for accounts: tokens, who am I, role requests."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from interview.accounts import api
+
+router = SimpleRouter()
+router.register("role-requests", api.RoleRequestViewSet, basename="api-role-request")
+
+urlpatterns = [
+    path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", api.RevokeTokenView.as_view(), name="api-token-revoke"),
+    path("me/", api.MeView.as_view(), name="api-me"),
+    *router.urls,
+]
