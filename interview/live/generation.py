@@ -4,7 +4,7 @@ A Generation runs as its own task in the server process that started it. Sockets
 without affecting it; `generation.stop` and resync requests reach it through the control group
 `chatctl.<id>`, from this process or any other. It holds the chat's generation lease, renewed by
 its partial saves (or, when none happened lately, by a renewal of its own), so another process can
-tell a dead generation from a live one (services/timers.py).
+tell a dead generation from a live one (interview/live/clock.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from interview.interviews.services import (
     generation_save_partial,
 )
 from interview.live import protocol as p
-from interview.live.groups import chat_broadcast, chat_event, control_group
+from interview.live.clock import WATCHER, window_settle
+from interview.live.groups import chat_broadcast, chat_event, control_group, control_send
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
 
@@ -205,8 +206,6 @@ class Generation:
             if result.completed:
                 frames.append(p.interview_completed("finished", now))
             await chat_broadcast(self.chat_id, *frames)
-            from interview.live.clock import WATCHER, window_settle
-
             if result.question_started:
                 WATCHER.poke(result.question_started["deadline"])
             if result.window_closed:
@@ -333,6 +332,4 @@ async def generation_stop(chat_id: int, message_id: str | None = None) -> None:
     if local is not None and message_id in (None, local.message_id):
         local.stop()
         return
-    from interview.live.groups import control_send
-
     await control_send(chat_id, {"type": "generation.stop", "message_id": message_id})
