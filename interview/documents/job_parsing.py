@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.documents import job_rules
 from interview.documents.recommend import TemplateCandidate, recommend_template
 from interview.llm import LLMError, get_provider
@@ -80,7 +80,7 @@ def job_listing_reparse(*, listing: UploadedJobListing) -> None:
             parsing_status=Listing.PENDING, parsing_error="", parsed_at=None
         )
         if not updated:
-            raise ServiceError("parsing_busy", "This job listing is already waiting to be parsed.")
+            raise ServiceError(ErrorCode.PARSING_BUSY, "This job listing is already waiting to be parsed.")
         transaction.on_commit(lambda: job_listing_enqueue(listing_id=listing.pk))
     listing.refresh_from_db()
 

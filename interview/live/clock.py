@@ -22,6 +22,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from interview.core.errors import ErrorCode
 from interview.interviews.services import (
     Recovery,
     TurnStart,
@@ -62,7 +63,7 @@ def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
         frames.append(
             p.assistant_done(recovery.message_id, "error", None, content_length=recovery.length, message=recovery.error)
         )
-        frames.append(p.error(p.E_INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
+        frames.append(p.error(ErrorCode.INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
     if recovery.question is not None:
         seconds = round(recovery.lost_seconds)
         frames.append(p.question_extended(recovery.question["index"], recovery.question["deadline"], seconds, now))

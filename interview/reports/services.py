@@ -30,7 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from interview.accounts.permissions import UserLike, can_regenerate_report
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
@@ -82,13 +82,15 @@ def report_generate_task(chat_id: int) -> str:
 def report_request(*, chat: Chat, now: datetime | None = None) -> ExportableReport:
     """Create the chat's report, or send a finished one back, as pending and queue it once committed."""
     if chat.status == Chat.NOT_STARTED:
-        raise ServiceError("not_started", "This interview has not started, so there is nothing to report on yet.")
+        raise ServiceError(
+            ErrorCode.NOT_STARTED, "This interview has not started, so there is nothing to report on yet."
+        )
     now = now or timezone.now()
     with transaction.atomic():
         report, created = Report.objects.select_for_update().get_or_create(chat=chat)
         if not created:
             if report.status in BUSY and report.last_updated > now - stale_after():
-                raise ServiceError("report_busy", "This report is already being generated.")
+                raise ServiceError(ErrorCode.REPORT_BUSY, "This report is already being generated.")
             Report.objects.filter(pk=report.pk).update(status=Report.PENDING, error="", last_updated=now)
         chat_id = chat.pk
         transaction.on_commit(lambda: report_enqueue(chat_id=chat_id))
@@ -102,7 +104,7 @@ class ReportCooldown(ServiceError):
     def __init__(self, retry_after: int) -> None:
         wait = f"{math.ceil(retry_after / 60)} minute(s)" if retry_after > 90 else f"{retry_after} second(s)"
         super().__init__(
-            "report_cooldown", f"This report was regenerated recently. You can regenerate it again in {wait}."
+            ErrorCode.REPORT_COOLDOWN, f"This report was regenerated recently. You can regenerate it again in {wait}."
         )
         self.retry_after = retry_after
 
@@ -120,7 +122,7 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
     and report_request's refusals; a refused request changes nothing.
     """
     if not can_regenerate_report(user, chat):
-        raise ServiceError("forbidden", REGENERATE_FORBIDDEN_MESSAGE)
+        raise ServiceError(ErrorCode.FORBIDDEN, REGENERATE_FORBIDDEN_MESSAGE)
     now = now or timezone.now()
     cooldown = timedelta(seconds=settings.REPORT_REGENERATE_COOLDOWN_SECONDS)
     with transaction.atomic():
