@@ -39,7 +39,6 @@ from interview.models import UploadedJobListing, UploadedResume
 logger = logging.getLogger(__name__)
 
 Document = UploadedResume | UploadedJobListing
-UPLOAD_DIR = "uploads"
 UPLOAD_WINDOW = timedelta(hours=1)
 
 
@@ -91,11 +90,6 @@ def upload_quota_check(*, user: Any) -> None:
     # Once this one leaves the window, fewer than `limit` remain.
     frees_at = recent[len(recent) - limit] + UPLOAD_WINDOW
     raise UploadRateLimited(limit=limit, retry_after=max(1, math.ceil((frees_at - now).total_seconds())))
-
-
-def document_extract(*, upload: UploadedFile) -> ExtractedDocument:
-    """Read an upload (never more than the size limit) and return its text, or raise ServiceError why not."""
-    return _extract(upload)[0]
 
 
 def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
