@@ -8,6 +8,7 @@ with a new `version` (the previous version's scores saved as a ReportVersion fir
 the reader can act on; a failed regeneration keeps the previous version's content. A worker that dies
 mid-task leaves the row `generating`: every enqueue and task run marks such rows older than
 `REPORT_STALE_MINUTES` (15) as failed, and a request for a report stuck that long is accepted again.
+The claim, the lease and the recovery are interview/core/jobs.py's.
 
 Grading: one JSON call to the configured model (one retry on invalid output, each call's usage recorded as
 a TokenUsage row with request_type "report"), or the offline rubric when the interview was conducted
@@ -31,6 +32,7 @@ from django_tasks import task
 
 from interview.accounts.permissions import UserLike, can_regenerate_report
 from interview.core.errors import ErrorCode, ServiceError
+from interview.core.jobs import RowJob
 from interview.interviews import transcript as s
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
@@ -62,6 +64,22 @@ class ReportFailed(Exception):
 def stale_after() -> timedelta:
     """How long a report may stay pending or generating before it counts as abandoned."""
     return timedelta(minutes=float(settings.REPORT_STALE_MINUTES))
+
+
+JOB = RowJob(
+    model=Report,
+    key="chat_id",
+    status_field="status",
+    lease_field="last_updated",
+    error_field="error",
+    pending=Report.PENDING,
+    running=Report.GENERATING,
+    failed=Report.FAILED,
+    stale_after=stale_after,
+    interrupted_message=INTERRUPTED_MESSAGE,
+    queue_failed_message=QUEUE_FAILED_MESSAGE,
+    label="report generation",
+)
 
 
 def report_weights() -> dict[str, float]:
@@ -137,34 +155,18 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
 
 def report_enqueue(*, chat_id: int) -> None:
     """Queue generation of a chat's report (call after commit); a queue failure marks the report failed."""
-    reports_recover_stale()
-    try:
-        report_generate_task.enqueue(chat_id)
-    except Exception:
-        logger.exception("Could not enqueue the report of chat %s", chat_id)
-        Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
-            status=Report.FAILED, error=QUEUE_FAILED_MESSAGE, last_updated=timezone.now()
-        )
+    JOB.enqueue(report_generate_task, chat_id)
 
 
 def reports_recover_stale(*, now: datetime | None = None) -> int:
     """Mark reports stuck generating past the stale limit as failed; return how many."""
-    now = now or timezone.now()
-    count = Report.objects.filter(status=Report.GENERATING, last_updated__lt=now - stale_after()).update(
-        status=Report.FAILED, error=INTERRUPTED_MESSAGE, last_updated=now
-    )
-    if count:
-        logger.warning("Marked %d abandoned report generation(s) as failed", count)
-    return count
+    return JOB.recover_stale(now=now)
 
 
 def report_generate(*, chat_id: int) -> str:
     """Claim a pending report, grade its interview and store the outcome; return the final status (or "skipped")."""
-    claimed_at = timezone.now()
-    claimed = Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
-        status=Report.GENERATING, error="", last_updated=claimed_at
-    )
-    if not claimed:
+    claimed_at = JOB.claim(chat_id)
+    if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run
     chat = Chat.objects.get(pk=chat_id)
     try:
@@ -256,7 +258,7 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
     """Save the grade as the report's next version if our claim still holds, keeping the previous scores."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(chat_id=chat.pk)
-        if report.status != Report.GENERATING or report.last_updated != claimed_at:
+        if not JOB.holds(report, claimed_at):
             return "skipped"
         if report.version >= 1:
             _keep_version(report)
@@ -300,10 +302,7 @@ def _keep_version(report: ExportableReport) -> None:
 
 def _fail(chat_id: int, claimed_at: datetime, reason: str) -> str:
     """Store the failure only if our claim still holds."""
-    updated = Report.objects.filter(chat_id=chat_id, status=Report.GENERATING, last_updated=claimed_at).update(
-        status=Report.FAILED, error=reason, last_updated=timezone.now()
-    )
-    return Report.FAILED if updated else "skipped"
+    return Report.FAILED if JOB.fail(chat_id, claimed_at, reason) else "skipped"
 
 
 @receiver(chat_completed, dispatch_uid="interview.reports.services.on_chat_completed")
