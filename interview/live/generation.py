@@ -4,7 +4,7 @@ A Generation runs as its own task in the server process that started it. Sockets
 without affecting it; `generation.stop` and resync requests reach it through the control group
 `chatctl.<id>`, from this process or any other. It holds the chat's generation lease, renewed by
 its partial saves (or, when none happened lately, by a renewal of its own), so another process can
-tell a dead generation from a live one (interview/live/clock.py).
+tell a dead generation from a live one (interview/live/deadlines.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from interview.interviews.services import (
     generation_save_partial,
 )
 from interview.live import protocol as p
-from interview.live.clock import WATCHER, window_settle
+from interview.live.deadlines import WATCHER, window_settle
 from interview.live.groups import (
     CHAT_FRAME,
     CHAT_GONE,

@@ -13,7 +13,7 @@ from interview.interviews import services as svc
 from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.live import protocol as p
 from interview.live.access import OK, chat_access
-from interview.live.clock import WATCHER
+from interview.live.deadlines import WATCHER
 from interview.live.generation import generation_stop
 from interview.live.groups import (
     PRESENCE_HERE,

@@ -238,7 +238,7 @@ def session_snapshot(
     observers: list[dict[str, Any]] | None = None,
     notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The whole session as one frame: sent on connect and whenever a client must resync."""
+    """The whole chat as one frame: sent on connect and whenever a client must resync."""
     frame = {
         "type": SESSION_SNAPSHOT,
         "chat": chat,

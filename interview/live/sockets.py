@@ -17,7 +17,7 @@ from interview.interviews import transcript as s
 from interview.interviews.selectors import chat_state
 from interview.live import access
 from interview.live import protocol as p
-from interview.live.clock import WATCHER, chat_settle
+from interview.live.deadlines import WATCHER, chat_settle
 from interview.live.generation import REGISTRY
 from interview.live.groups import GENERATION_SYNC, PRESENCE_QUERY, chat_event, chat_group, control_send
 from interview.live.guard import GUARD
@@ -130,7 +130,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         await self.send(text_data=p.encode(frame))
 
     async def send_snapshot(self) -> None:
-        """Send the whole session, generation text included, and reset delta bookkeeping."""
+        """Send the whole chat, generation text included, and reset delta bookkeeping."""
         data = await database_sync_to_async(self.snapshot_data)()
         generation = data.pop("generation")
         if generation is not None:

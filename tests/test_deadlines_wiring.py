@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interview.live.clock import WATCHER, DeadlineWatcher
+from interview.live.deadlines import WATCHER, DeadlineWatcher
 from interview.live.generation import REGISTRY, generation_launch
 
 

@@ -1,4 +1,4 @@
-"""Server-side key-question clocks: expire overdue questions and move the interview on.
+"""Server-side key-question deadlines and time windows: expire what is overdue and move the interview on.
 
 Each server process runs one watcher on its event loop. It sleeps until the earliest stored
 deadline (plus grace), or a short sweep interval, whichever comes first, so it also settles
@@ -136,7 +136,7 @@ class DeadlineWatcher:
     """The process's loop that expires overdue key questions.
 
     It is handed what it calls of this process's generations (`configure`) rather than importing
-    them: generation.py imports the clock to wake it, so the reverse import would be a cycle.
+    them: generation.py imports this module to wake the watcher, so the reverse import would be a cycle.
     """
 
     def __init__(self) -> None:
