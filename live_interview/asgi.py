@@ -16,7 +16,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from consumers.routing import websocket_urlpatterns  # noqa: E402
-from interview.live.clock import WATCHER  # noqa: E402
+from interview.live.deadlines import WATCHER  # noqa: E402
 from live_interview.origins import OriginValidator  # noqa: E402
 from live_interview.proxies import ProxyHeadersMiddleware  # noqa: E402
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from interview.core.errors import ServiceError
 from interview.interviews import services as svc
 from interview.interviews import transcript as s
-from interview.live.clock import WATCHER
+from interview.live.deadlines import WATCHER
 from interview.models import Chat
 from tests.consumers.helpers import connect, frames_until, of_type
 from tests.factories import ChatFactory

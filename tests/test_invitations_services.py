@@ -282,8 +282,6 @@ def test_invitation_complete_emails_the_interviewer(started, interviewer, django
 
 
 def test_invitation_complete_receiver_runs_on_chat_completed(started):
-    import interview.hiring.receivers  # noqa: F401  (connected in InterviewConfig.ready)
-
     chat_completed.send(sender=Chat, chat_id=started.chat_id, reason="finished")
     started.refresh_from_db()
     assert started.status == "completed"

@@ -32,8 +32,6 @@ def run_worker():
 
 
 def complete(chat: Chat) -> None:
-    import interview.reports.services  # noqa: F401  (connects the receiver, as the URLconf does)
-
     chat_completed.send(sender=Chat, chat_id=chat.pk, reason="finished")
 
 

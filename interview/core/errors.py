@@ -1,8 +1,67 @@
-"""The one exception services raise for refusals a user should read."""
+"""The one exception services raise for refusals a user should read, and every code it carries."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every refusal's code, declared once: clients branch on these values (docs/protocol.md, the API).
+
+    A member is a `str` equal to its value, so it is sent, compared and stored as the plain code.
+    """
+
+    # Shared
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    # The live interview (error frames, docs/protocol.md)
+    BUSY = "busy"
+    NOT_STARTED = "not_started"
+    TIME_EXPIRED = "time_expired"
+    COMPLETED = "completed"
+    NOTHING_TO_RETRY = "nothing_to_retry"
+    INTERRUPTED = "interrupted"
+    UPSTREAM = "upstream"
+    RATE_LIMITED = "rate_limited"
+    # Interviews
+    INVITED_INTERVIEW = "invited_interview"
+    # Documents (extraction failures carry the codes of interview/extraction/errors.py)
+    CONTENT_REQUIRED = "content_required"
+    TITLE_REQUIRED = "title_required"
+    TITLE_TOO_LONG = "title_too_long"
+    TOO_MUCH_TEXT = "too_much_text"
+    UPLOAD_RATE_LIMITED = "upload_rate_limited"
+    PARSING_BUSY = "parsing_busy"
+    # Setup
+    SAME_TAG = "same_tag"
+    TAG_EXISTS = "tag_exists"
+    # Hiring
+    NOT_PENDING = "not_pending"
+    WINDOW_CLOSED = "window_closed"
+    ALREADY_USED = "already_used"
+    TOO_EARLY = "too_early"
+    TEMPLATE_UNAVAILABLE = "template_unavailable"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_COMPLETED = "not_completed"
+    LOGIN = "login"
+    TAKEN = "taken"
+    WRONG_EMAIL = "wrong_email"
+    UNVERIFIED = "unverified"
+    # Reports
+    REPORT_BUSY = "report_busy"
+    REPORT_COOLDOWN = "report_cooldown"
+    # Accounts
+    NO_EMAIL = "no_email"
+    INVALID_LINK = "invalid_link"
+    EXPIRED_LINK = "expired_link"
+    NOT_CANDIDATE = "not_candidate"
+    PENDING_EXISTS = "pending_exists"
+    ALREADY_DECIDED = "already_decided"
 
 
 class ServiceError(Exception):
-    """A refused operation, with a protocol error code and a plain-language message."""
+    """A refused operation, with an error code and a plain-language message."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

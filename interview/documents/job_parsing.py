@@ -8,8 +8,7 @@ lets a finishing task tell its own claim from a later one.
 Recovery: a worker that dies mid-task (killed, out of memory, machine lost) leaves the row
 `in_progress`. Every task run, every new enqueue and `manage.py job_listings_recover` (cron-able)
 mark such rows older than `JOB_PARSE_STALE_MINUTES` (15) as `error` with a message; the owner can
-then press Retry (`job_listing_reparse`). Marking rather than re-enqueueing avoids retrying a file
-that kills the worker in a loop.
+then press Retry (`job_listing_reparse`). The claim, the lease and the recovery are interview/core/jobs.py's.
 """
 
 from __future__ import annotations
@@ -21,10 +20,10 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
+from interview.core.jobs import RowJob
 from interview.documents import job_rules
 from interview.documents.recommend import TemplateCandidate, recommend_template
 from interview.llm import LLMError, get_provider
@@ -54,6 +53,22 @@ def stale_after() -> timedelta:
     return timedelta(minutes=float(settings.JOB_PARSE_STALE_MINUTES))
 
 
+JOB = RowJob(
+    model=Listing,
+    key="pk",
+    status_field="parsing_status",
+    lease_field="parsed_at",
+    error_field="parsing_error",
+    pending=Listing.PENDING,
+    running=Listing.IN_PROGRESS,
+    failed=Listing.ERROR,
+    stale_after=stale_after,
+    interrupted_message=INTERRUPTED_MESSAGE,
+    queue_failed_message=QUEUE_FAILED_MESSAGE,
+    label="job listing parse",
+)
+
+
 @task()
 def job_listing_parse_task(listing_id: int) -> str:
     """Run in the worker for each enqueued listing: recover abandoned claims, then parse this one."""
@@ -63,14 +78,7 @@ def job_listing_parse_task(listing_id: int) -> str:
 
 def job_listing_enqueue(*, listing_id: int) -> None:
     """Queue parsing of a listing (call after commit); a queue failure marks the listing as errored."""
-    job_listings_recover_stale()
-    try:
-        job_listing_parse_task.enqueue(listing_id)
-    except Exception:
-        logger.exception("Could not enqueue parsing of job listing %s", listing_id)
-        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
-            parsing_status=Listing.ERROR, parsing_error=QUEUE_FAILED_MESSAGE, parsed_at=timezone.now()
-        )
+    JOB.enqueue(job_listing_parse_task, listing_id)
 
 
 def job_listing_reparse(*, listing: UploadedJobListing) -> None:
@@ -80,29 +88,20 @@ def job_listing_reparse(*, listing: UploadedJobListing) -> None:
             parsing_status=Listing.PENDING, parsing_error="", parsed_at=None
         )
         if not updated:
-            raise ServiceError("parsing_busy", "This job listing is already waiting to be parsed.")
+            raise ServiceError(ErrorCode.PARSING_BUSY, "This job listing is already waiting to be parsed.")
         transaction.on_commit(lambda: job_listing_enqueue(listing_id=listing.pk))
     listing.refresh_from_db()
 
 
 def job_listings_recover_stale(*, now: datetime | None = None) -> int:
     """Mark listings stuck in progress past the stale limit as errored; return how many."""
-    now = now or timezone.now()
-    count = Listing.objects.filter(parsing_status=Listing.IN_PROGRESS, parsed_at__lt=now - stale_after()).update(
-        parsing_status=Listing.ERROR, parsing_error=INTERRUPTED_MESSAGE, parsed_at=now
-    )
-    if count:
-        logger.warning("Marked %d abandoned job listing parse(s) as errored", count)
-    return count
+    return JOB.recover_stale(now=now)
 
 
 def job_listing_parse(*, listing_id: int) -> str:
     """Claim a pending listing, parse it and store the outcome; return the final status (or "skipped")."""
-    claimed_at = timezone.now()
-    claimed = Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
-        parsing_status=Listing.IN_PROGRESS, parsing_error="", parsed_at=claimed_at
-    )
-    if not claimed:
+    claimed_at = JOB.claim(listing_id)
+    if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run
     listing = Listing.objects.select_related("user").filter(pk=listing_id).first()
     if listing is None:
@@ -111,15 +110,15 @@ def job_listing_parse(*, listing_id: int) -> str:
         parsed = parse_listing(listing)
         template_id = template_recommend(user=listing.user, parsed=parsed)
     except JobParseFailed as exc:
-        return _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=str(exc))
+        return Listing.ERROR if JOB.fail(listing_id, claimed_at, str(exc)) else "skipped"
     except (KeyboardInterrupt, SystemExit):  # the worker is being stopped mid-task
-        _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=INTERRUPTED_MESSAGE)
+        JOB.fail(listing_id, claimed_at, INTERRUPTED_MESSAGE)
         raise
     except BaseException:
         logger.exception("Parsing job listing %s failed", listing_id)
-        _finish(listing_id, claimed_at, status=Listing.ERROR, parsing_error=UNEXPECTED_MESSAGE)
+        JOB.fail(listing_id, claimed_at, UNEXPECTED_MESSAGE)
         raise
-    return _finish(
+    stored = JOB.finish(
         listing_id,
         claimed_at,
         status=Listing.SUCCESS,
@@ -128,6 +127,7 @@ def job_listing_parse(*, listing_id: int) -> str:
         requirements=parsed.requirements,
         recommended_template_id=template_id,
     )
+    return Listing.SUCCESS if stored else "skipped"
 
 
 def parse_listing(listing: UploadedJobListing) -> job_rules.ParsedJob:
@@ -174,11 +174,3 @@ def _complete(provider: LLMProvider, messages: list[dict[str, str]], *, owner_id
 
 def _record_usage(owner_id: int, model: str, usage: Usage) -> None:
     usage_record(user_id=owner_id, usage=usage, model=model, request_type=REQUEST_TYPE)
-
-
-def _finish(listing_id: int, claimed_at: datetime, *, status: str, **fields: Any) -> str:
-    """Store the outcome only if our claim still holds (not recovered as stale and re-claimed meanwhile)."""
-    updated = Listing.objects.filter(pk=listing_id, parsing_status=Listing.IN_PROGRESS, parsed_at=claimed_at).update(
-        parsing_status=status, parsed_at=timezone.now(), **fields
-    )
-    return status if updated else "skipped"

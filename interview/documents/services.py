@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.documents.job_parsing import job_listing_enqueue
 from interview.extraction import (
     ExtractedDocument,
@@ -39,8 +39,6 @@ from interview.models import UploadedJobListing, UploadedResume
 logger = logging.getLogger(__name__)
 
 Document = UploadedResume | UploadedJobListing
-UPLOAD_DIR = "uploads"
-UPLOAD_RATE_LIMITED = "upload_rate_limited"
 UPLOAD_WINDOW = timedelta(hours=1)
 
 
@@ -54,7 +52,7 @@ class UploadRateLimited(ServiceError):
             f"You have added {limit} resumes and job listings in the last hour, the most allowed. "
             f"Please try again in {wait}."
         )
-        super().__init__(UPLOAD_RATE_LIMITED, message)
+        super().__init__(ErrorCode.UPLOAD_RATE_LIMITED, message)
         self.retry_after = retry_after
 
 
@@ -94,11 +92,6 @@ def upload_quota_check(*, user: Any) -> None:
     raise UploadRateLimited(limit=limit, retry_after=max(1, math.ceil((frees_at - now).total_seconds())))
 
 
-def document_extract(*, upload: UploadedFile) -> ExtractedDocument:
-    """Read an upload (never more than the size limit) and return its text, or raise ServiceError why not."""
-    return _extract(upload)[0]
-
-
 def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
     """Extract an uploaded resume and store it with its text; nothing is stored when the file or the quota refuses."""
     resume = UploadedResume(user=user, title=_clean_title(title, UploadedResume))
@@ -114,7 +107,7 @@ def job_listing_create(
 ) -> UploadedJobListing:
     """Create a job listing from an upload or pasted text, pending; parsing is queued when the row commits."""
     if (upload is None) == (not content.strip()):
-        raise ServiceError("content_required", "Upload a file or paste the job description (one of the two).")
+        raise ServiceError(ErrorCode.CONTENT_REQUIRED, "Upload a file or paste the job description (one of the two).")
     upload_quota_check(user=user)
     listing = UploadedJobListing(user=user, parsing_status=UploadedJobListing.PENDING)
     if upload is not None:
@@ -165,7 +158,7 @@ def _store(
     try:
         instance.full_clean(exclude=["file", "user"])
     except ValidationError as exc:
-        raise ServiceError("invalid", " ".join(exc.messages)) from exc
+        raise ServiceError(ErrorCode.INVALID, " ".join(exc.messages)) from exc
     try:
         with transaction.atomic(durable=True):
             _quota_recheck(instance.user)
@@ -210,9 +203,9 @@ def _clean_title(title: str, model: type[Document]) -> str:
     cleaned = " ".join((title or "").split())
     limit = model._meta.get_field("title").max_length or 255
     if not cleaned and model is UploadedResume:
-        raise ServiceError("title_required", "Give the resume a title.")
+        raise ServiceError(ErrorCode.TITLE_REQUIRED, "Give the resume a title.")
     if len(cleaned) > limit:
-        raise ServiceError("title_too_long", f"The title can be at most {limit} characters.")
+        raise ServiceError(ErrorCode.TITLE_TOO_LONG, f"The title can be at most {limit} characters.")
     return cleaned
 
 
@@ -220,7 +213,7 @@ def _clean_pasted(content: str) -> str:
     text = content.replace("\r\n", "\n").strip()
     limit = extraction_limits().max_text_chars
     if len(text) > limit:
-        raise ServiceError("too_much_text", f"The text has {len(text):,} characters; the limit is {limit:,}.")
+        raise ServiceError(ErrorCode.TOO_MUCH_TEXT, f"The text has {len(text):,} characters; the limit is {limit:,}.")
     return text
 
 

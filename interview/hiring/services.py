@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from interview.accounts.forms import normalise_email
 from interview.accounts.permissions import is_admin, is_interviewer
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.hiring import clock
 from interview.hiring.ics import CalendarEvent, event_calendar
 from interview.hiring.selectors import VERDICT_MESSAGES, join_verdict, token_hash
@@ -80,7 +80,7 @@ def invitation_create(
 ) -> InvitationSent:
     """Save a pending invitation from one of the interviewer's templates and email the join link with an .ics."""
     if not is_interviewer(interviewer):
-        raise ServiceError("forbidden", "Only interviewers and admins can invite candidates.")
+        raise ServiceError(ErrorCode.FORBIDDEN, "Only interviewers and admins can invite candidates.")
     errors = clock.schedule_errors(scheduled_time=scheduled_time, duration_minutes=duration_minutes, now=now)
     email = normalise_email(candidate_email)
     try:
@@ -114,14 +114,16 @@ def invitation_resend(*, invitation_id: int, user: Any, now: datetime, link_for:
     with transaction.atomic():
         invitation = _for_reviewer(invitation_id, user, lock=True)
         if invitation.status != InvitedInterview.PENDING:
-            raise ServiceError("not_pending", "Only a pending invitation can be sent again.")
+            raise ServiceError(ErrorCode.NOT_PENDING, "Only a pending invitation can be sent again.")
         if (
             clock.start_window_state(
                 now=now, scheduled_time=invitation.scheduled_time, duration_minutes=invitation.duration_minutes
             )
             == clock.CLOSED
         ):
-            raise ServiceError("window_closed", "This invitation's time window has closed; invite the candidate again.")
+            raise ServiceError(
+                ErrorCode.WINDOW_CLOSED, "This invitation's time window has closed; invite the candidate again."
+            )
         token = secrets.token_urlsafe(32)
         invitation.token_hash = token_hash(token)
         invitation.save(update_fields=["token_hash"])
@@ -150,21 +152,23 @@ def invitation_start(*, token: str, user: Any, now: datetime) -> InvitedIntervie
             .first()
         )
         if invitation is None:
-            raise ServiceError("not_found", "This invitation link is not valid.")
+            raise ServiceError(ErrorCode.NOT_FOUND, "This invitation link is not valid.")
         verdict = join_verdict(user, invitation)
         if verdict != "ok":
             raise ServiceError(verdict, VERDICT_MESSAGES[verdict])
         if invitation.status == InvitedInterview.IN_PROGRESS and invitation.chat_id is not None:
             return invitation  # a second click on Start goes back to the same interview
         if invitation.status != InvitedInterview.PENDING:
-            raise ServiceError("already_used", f"This invitation is {invitation.get_status_display().lower()}.")
+            raise ServiceError(ErrorCode.ALREADY_USED, f"This invitation is {invitation.get_status_display().lower()}.")
         state = clock.start_window_state(
             now=now, scheduled_time=invitation.scheduled_time, duration_minutes=invitation.duration_minutes
         )
         if state == clock.EARLY:
-            raise ServiceError("too_early", "This interview has not opened yet; come back at the scheduled time.")
+            raise ServiceError(
+                ErrorCode.TOO_EARLY, "This interview has not opened yet; come back at the scheduled time."
+            )
         if state == clock.CLOSED:
-            raise ServiceError("window_closed", "This interview's time window has closed.")
+            raise ServiceError(ErrorCode.WINDOW_CLOSED, "This interview's time window has closed.")
         chat = _invited_chat(invitation, user)
         chat.ends_at = clock.interview_ends_at(started_at=now, duration_minutes=invitation.duration_minutes)
         chat.save(update_fields=["ends_at", "updated_at"])
@@ -191,7 +195,8 @@ def _invited_chat(invitation: InvitedInterview, user: Any) -> Chat:
     except (NotFoundError, ValidationError) as exc:
         logger.warning("Invitation %s could not start: %s", invitation.pk, exc)
         raise ServiceError(
-            "template_unavailable", "The interview's template cannot be used right now; contact your interviewer."
+            ErrorCode.TEMPLATE_UNAVAILABLE,
+            "The interview's template cannot be used right now; contact your interviewer.",
         ) from exc
 
 
@@ -232,9 +237,11 @@ def invitation_review(
     with transaction.atomic():
         invitation = _for_reviewer(invitation_id, user, lock=True)
         if invitation.status == InvitedInterview.REVIEWED:
-            raise ServiceError("already_reviewed", "This interview has already been reviewed; its feedback is final.")
+            raise ServiceError(
+                ErrorCode.ALREADY_REVIEWED, "This interview has already been reviewed; its feedback is final."
+            )
         if invitation.status != InvitedInterview.COMPLETED:
-            raise ServiceError("not_completed", "Feedback can be given once the interview is completed.")
+            raise ServiceError(ErrorCode.NOT_COMPLETED, "Feedback can be given once the interview is completed.")
         invitation.interviewer_feedback = feedback
         fields = ["interviewer_feedback"]
         if publish:
@@ -252,7 +259,7 @@ def _for_reviewer(invitation_id: int, user: Any, *, lock: bool = False) -> Invit
     rows = InvitedInterview.objects.select_for_update() if lock else InvitedInterview.objects.all()
     invitation = rows.filter(pk=invitation_id).first()
     if invitation is None or not (invitation.interviewer_id == user.pk or is_admin(user)):
-        raise ServiceError("not_found", "No such invitation.")
+        raise ServiceError(ErrorCode.NOT_FOUND, "No such invitation.")
     return invitation
 
 

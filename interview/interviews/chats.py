@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
@@ -44,7 +44,7 @@ class NotFoundError(ServiceError):
     """An id that names nothing the user may use (someone else's document or template): a 404 to the caller."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__("not_found", message)
+        super().__init__(ErrorCode.NOT_FOUND, message)
         self.field = field
 
 
@@ -52,7 +52,7 @@ class ChatDeleteRefused(ServiceError):
     """An interview that must outlive the candidate's wish to delete it (it belongs to an invitation): a 403."""
 
     def __init__(self, message: str) -> None:
-        super().__init__("invited_interview", message)
+        super().__init__(ErrorCode.INVITED_INTERVIEW, message)
 
 
 INVITED_DELETE_MESSAGE = (

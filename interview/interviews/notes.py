@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.models import Chat, ObserverNote
 
@@ -17,7 +17,7 @@ def observer_note_add(*, chat_id: int, author_id: int, text: str, now: datetime)
     with transaction.atomic():
         chat = Chat.objects.filter(pk=chat_id).only("started_at", "current_question_index", "question_deadline").first()
         if chat is None:
-            raise ServiceError("not_found", "This interview no longer exists.")
+            raise ServiceError(ErrorCode.NOT_FOUND, "This interview no longer exists.")
         elapsed = round((now - chat.started_at).total_seconds(), 1) if chat.started_at else None
         question_index = chat.current_question_index if chat.question_deadline is not None else None
         note = ObserverNote.objects.create(

@@ -40,11 +40,6 @@ def key_questions_visible_to(user: UserLike | None, chat: Chat) -> list[dict[str
     ]
 
 
-def chat_get(chat_id: int) -> Chat | None:
-    """The chat with its owner and invitation loaded, or None."""
-    return Chat.objects.select_related("user", "invitation").filter(pk=chat_id).first()
-
-
 Prompt = tuple[list[dict[str, str]], Turn, str]
 
 

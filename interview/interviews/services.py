@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.selectors import Prompt, chat_prompt_build
 from interview.interviews.signals import chat_completed
@@ -57,7 +57,7 @@ def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
     try:
         return chats.get(pk=chat_id)
     except Chat.DoesNotExist:
-        raise ServiceError("not_found", "This interview no longer exists.") from None
+        raise ServiceError(ErrorCode.NOT_FOUND, "This interview no longer exists.") from None
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
 
 def _ensure_not_busy(chat: Chat) -> None:
     if s.streaming_message(chat.messages) is not None:
-        raise ServiceError("busy", "The interviewer is still replying. Wait for it to finish, or stop it.")
+        raise ServiceError(ErrorCode.BUSY, "The interviewer is still replying. Wait for it to finish, or stop it.")
 
 
 def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStart | None:
@@ -138,7 +138,7 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
     with transaction.atomic():
         chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
-            raise ServiceError("completed", "This interview has finished.")
+            raise ServiceError(ErrorCode.COMPLETED, "This interview has finished.")
         if chat.status == Chat.IN_PROGRESS:
             return None
         if not chat.key_questions:
@@ -161,11 +161,13 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         if existing is not None:
             return SubmitResult(user_message=existing, duplicate=True, turn=None)
         if chat.status == Chat.NOT_STARTED:
-            raise ServiceError("not_started", "Start the interview before answering.")
+            raise ServiceError(ErrorCode.NOT_STARTED, "Start the interview before answering.")
         if chat.status == Chat.COMPLETED:
-            raise ServiceError("completed", "This interview has finished; no more answers are accepted.")
+            raise ServiceError(ErrorCode.COMPLETED, "This interview has finished; no more answers are accepted.")
         if _window_closed(chat, now):
-            raise ServiceError("time_expired", "The interview's time window has closed; your answer was not recorded.")
+            raise ServiceError(
+                ErrorCode.TIME_EXPIRED, "The interview's time window has closed; your answer was not recorded."
+            )
         _ensure_not_busy(chat)
 
         index = chat.current_question_index
@@ -174,11 +176,13 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         if question is not None and question.get("status") == s.Q_ASKED:
             window = s.answer_window(chat.question_deadline, now, _grace())
             if window == "closed":
-                raise ServiceError("time_expired", "Time ran out for this question; your answer was not recorded.")
+                raise ServiceError(
+                    ErrorCode.TIME_EXPIRED, "Time ran out for this question; your answer was not recorded."
+                )
             started = chat.question_started_at or now
             answer_seconds = round((now - started).total_seconds(), 1)
         elif chat.key_questions:
-            raise ServiceError("invalid", "There is no open question to answer right now.")
+            raise ServiceError(ErrorCode.INVALID, "There is no open question to answer right now.")
 
         message = s.user_message(
             message_id=new_message_id(),
@@ -311,12 +315,12 @@ def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
     with transaction.atomic():
         chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
-            raise ServiceError("completed", "This interview has finished.")
+            raise ServiceError(ErrorCode.COMPLETED, "This interview has finished.")
         recovered = _orphan_recover(chat, now)  # a reply whose process died is failed, not busy
         _ensure_not_busy(chat)
         failed = s.last_failed_turn(chat.messages)
         if failed is None:
-            raise ServiceError("nothing_to_retry", "There is no failed reply to retry.")
+            raise ServiceError(ErrorCode.NOTHING_TO_RETRY, "There is no failed reply to retry.")
         turn = _add_turn(chat, s.TurnPlan.from_dict(failed.get("turn", {})), now)
         turn.recovered = recovered
         chat.save()
@@ -347,9 +351,9 @@ def question_extend(*, chat_id: int, seconds: int, now: datetime) -> dict[str, A
     with transaction.atomic():
         chat = _locked_chat(chat_id)
         if chat.status != Chat.IN_PROGRESS or chat.question_deadline is None or chat.current_question_index is None:
-            raise ServiceError("invalid", "No question is running, so there is no time to extend.")
+            raise ServiceError(ErrorCode.INVALID, "No question is running, so there is no time to extend.")
         if s.is_overdue(chat.question_deadline, now, _grace()):
-            raise ServiceError("time_expired", "This question's time has already run out.")
+            raise ServiceError(ErrorCode.TIME_EXPIRED, "This question's time has already run out.")
         chat.question_deadline = chat.question_deadline + timedelta(seconds=seconds)
         question = chat.key_questions[chat.current_question_index]
         question["deadline"] = s.iso(chat.question_deadline)

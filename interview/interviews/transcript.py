@@ -17,7 +17,6 @@ STREAMING = "streaming"
 COMPLETE = "complete"
 STOPPED = "stopped"
 ERROR = "error"
-ENDED_STATUSES = frozenset({COMPLETE, STOPPED, ERROR})
 
 Q_PENDING = "pending"
 Q_ASKED = "asked"

@@ -2,7 +2,7 @@
 
 Access is decided once per connection by the consumer; this module decides it again, for many
 open sockets at once, after a logout, a password change, a deactivation, a role change or a
-reassigned invitation (services/broadcast.py `access_changed` tells every process), and on a
+reassigned invitation (interview/live/groups.py `access_changed` tells every process), and on a
 periodic pass that catches changes no signal announces (an expired session, a direct update).
 A pass costs three queries however many sockets it checks.
 """

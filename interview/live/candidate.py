@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from interview.interviews import services as svc
 from interview.live import protocol as p
-from interview.live.clock import recovery_frames
+from interview.live.deadlines import recovery_frames
 from interview.live.generation import generation_launch, generation_stop
 from interview.live.groups import chat_broadcast
 from interview.live.sockets import ChatSocket

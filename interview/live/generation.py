@@ -4,7 +4,7 @@ A Generation runs as its own task in the server process that started it. Sockets
 without affecting it; `generation.stop` and resync requests reach it through the control group
 `chatctl.<id>`, from this process or any other. It holds the chat's generation lease, renewed by
 its partial saves (or, when none happened lately, by a renewal of its own), so another process can
-tell a dead generation from a live one (services/timers.py).
+tell a dead generation from a live one (interview/live/deadlines.py).
 """
 
 from __future__ import annotations
@@ -28,14 +28,22 @@ from interview.interviews.services import (
     generation_save_partial,
 )
 from interview.live import protocol as p
-from interview.live.groups import chat_broadcast, chat_event, control_group
+from interview.live.deadlines import WATCHER, window_settle
+from interview.live.groups import (
+    CHAT_FRAME,
+    CHAT_GONE,
+    GENERATION_CONTROL_END,
+    GENERATION_STOP,
+    GENERATION_SYNC,
+    chat_broadcast,
+    chat_event,
+    control_group,
+    control_send,
+)
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
 
 logger = logging.getLogger(__name__)
-
-# Ends a generation's control loop (sent to its own channel when the turn is over).
-CONTROL_END = "generation.control.end"
 
 # The generations running in this process, by chat id.
 REGISTRY: dict[int, Generation] = {}
@@ -182,7 +190,7 @@ class Generation:
                     self.message_id, s.STOPPED, usage_frame, content_length=self.length, message=DELETED
                 )
                 await chat_broadcast(self.chat_id, done)
-                await chat_event(self.chat_id, {"type": "chat.gone"})
+                await chat_event(self.chat_id, {"type": CHAT_GONE})
                 return
             if result.superseded:
                 return  # whoever took the reply over has told everyone
@@ -205,8 +213,6 @@ class Generation:
             if result.completed:
                 frames.append(p.interview_completed("finished", now))
             await chat_broadcast(self.chat_id, *frames)
-            from interview.live.clock import WATCHER, window_settle
-
             if result.question_started:
                 WATCHER.poke(result.question_started["deadline"])
             if result.window_closed:
@@ -280,14 +286,14 @@ class Generation:
         try:
             while True:
                 message = await layer.receive(channel)
-                if message.get("type") == CONTROL_END:
+                if message.get("type") == GENERATION_CONTROL_END:
                     return
-                if message.get("type") == "generation.stop" and message.get("message_id") in (None, self.message_id):
+                if message.get("type") == GENERATION_STOP and message.get("message_id") in (None, self.message_id):
                     self.stop()
-                elif message.get("type") == "generation.sync" and message.get("message_id") == self.message_id:
+                elif message.get("type") == GENERATION_SYNC and message.get("message_id") == self.message_id:
                     await layer.send(
                         message["reply_channel"],
-                        {"type": "chat.frame", "frame": self.catch_up(int(message.get("offset", 0)))},
+                        {"type": CHAT_FRAME, "frame": self.catch_up(int(message.get("offset", 0)))},
                     )
         finally:
             with contextlib.suppress(Exception):
@@ -302,7 +308,7 @@ class Generation:
         """
         if self._control_channel is not None and not control.done():
             with contextlib.suppress(Exception):
-                await get_channel_layer().send(self._control_channel, {"type": CONTROL_END})
+                await get_channel_layer().send(self._control_channel, {"type": GENERATION_CONTROL_END})
                 await asyncio.wait_for(asyncio.shield(control), timeout=2)
         if not control.done():
             control.cancel()
@@ -333,6 +339,4 @@ async def generation_stop(chat_id: int, message_id: str | None = None) -> None:
     if local is not None and message_id in (None, local.message_id):
         local.stop()
         return
-    from interview.live.groups import control_send
-
-    await control_send(chat_id, {"type": "generation.stop", "message_id": message_id})
+    await control_send(chat_id, {"type": GENERATION_STOP, "message_id": message_id})

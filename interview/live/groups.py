@@ -10,10 +10,26 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from interview.live import protocol as p
+
 logger = logging.getLogger(__name__)
 
 # One member per server process (its socket guard, interview/live/guard.py), not one per socket.
 ACCESS_GROUP = "sockets.access"
+
+# Channel-layer event types, declared once. Channels calls the receiver's method named after the type
+# ("presence.join" → `presence_join`); the protocol's frames travel inside CHAT_FRAME events.
+CHAT_FRAME = "chat.frame"  # a protocol frame, to every socket of the chat
+CHAT_GONE = "chat.gone"  # the chat was deleted: its sockets close (4404)
+PRESENCE_JOIN = "presence.join"  # an observer joined
+PRESENCE_LEAVE = "presence.leave"  # an observer left
+PRESENCE_QUERY = "presence.query"  # a newcomer asks who is watching
+PRESENCE_HERE = "presence.here"  # an observer's answer, to the newcomer's channel
+GENERATION_STOP = p.GENERATION_STOP  # the client's stop frame, forwarded to the reply's owner
+GENERATION_SYNC = "generation.sync"  # to the control group: resend the reply from an offset
+GENERATION_CONTROL_END = "generation.control.end"  # a generation ends its own control loop
+ACCESS_CHANGED = "access.changed"  # to every guard: check these users', chats' and sessions' sockets
+ACCESS_REVOKE = "access.revoke"  # from the guard to one socket: close for lost access
 
 
 def chat_group(chat_id: int) -> str:
@@ -34,7 +50,7 @@ async def chat_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames, in order, to every socket (candidate and observers) of the chat."""
     layer = get_channel_layer()
     for frame in frames:
-        await layer.group_send(chat_group(chat_id), {"type": "chat.frame", "frame": frame})
+        await layer.group_send(chat_group(chat_id), {"type": CHAT_FRAME, "frame": frame})
 
 
 async def control_send(chat_id: int, message: dict[str, Any]) -> None:
@@ -46,7 +62,7 @@ async def observers_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames to the chat's observers only."""
     layer = get_channel_layer()
     for frame in frames:
-        await layer.group_send(observer_group(chat_id), {"type": "chat.frame", "frame": frame})
+        await layer.group_send(observer_group(chat_id), {"type": CHAT_FRAME, "frame": frame})
 
 
 async def chat_event(chat_id: int, event: dict[str, Any]) -> None:
@@ -64,7 +80,7 @@ def access_changed(
     A failure to notify is logged and never breaks the write; the guards' periodic pass still runs.
     """
     message = {
-        "type": "access.changed",
+        "type": ACCESS_CHANGED,
         "users": sorted(set(users)),
         "chats": sorted(set(chats)),
         "sessions": sorted(set(sessions)),
@@ -85,4 +101,4 @@ async def _send_access_changed(message: dict[str, Any], stop: bool) -> None:
     await layer.group_send(ACCESS_GROUP, message)
     if stop:
         for chat_id in message["chats"]:
-            await layer.group_send(control_group(chat_id), {"type": "generation.stop", "message_id": None})
+            await layer.group_send(control_group(chat_id), {"type": GENERATION_STOP, "message_id": None})

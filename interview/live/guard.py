@@ -3,7 +3,7 @@
 Access is checked on connect; a logout, a password change, a deactivation, a lost role or a
 reassigned invitation must also close sockets that are already open. Every process runs one guard:
 it joins the channel-layer group `sockets.access` once (one member per process, not per socket),
-where such changes are announced (`access_changed` in services/broadcast.py), and it checks every
+where such changes are announced (`access_changed` in interview/live/groups.py), and it checks every
 open socket again each SOCKET_RECHECK_SECONDS in one batched read, which catches what no signal
 announces (an expired session, a direct database update). A socket that lost access is told to
 close through its own channel, so the close is ordered after the frames it has already queued.
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from interview.live import access
-from interview.live.groups import ACCESS_GROUP
+from interview.live.groups import ACCESS_GROUP, ACCESS_REVOKE
 
 if TYPE_CHECKING:
     from interview.live.sockets import ChatSocket
@@ -141,7 +141,7 @@ class SocketGuard:
     async def _revoke(self, socket: ChatSocket, verdict: str) -> None:
         self._sockets.discard(socket)
         try:
-            await get_channel_layer().send(socket.channel_name, {"type": "access.revoke", "verdict": verdict})
+            await get_channel_layer().send(socket.channel_name, {"type": ACCESS_REVOKE, "verdict": verdict})
         except Exception:  # a full channel: close it from here
             logger.warning("Socket guard: could not queue the close of %s; closing now", socket.channel_name)
             await socket.revoke(verdict)

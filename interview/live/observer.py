@@ -8,13 +8,22 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from interview.accounts.permissions import role_of
+from interview.core.errors import ErrorCode
 from interview.interviews import services as svc
 from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.live import protocol as p
 from interview.live.access import OK, chat_access
-from interview.live.clock import WATCHER
+from interview.live.deadlines import WATCHER
 from interview.live.generation import generation_stop
-from interview.live.groups import chat_broadcast, chat_event, observer_group, observers_broadcast
+from interview.live.groups import (
+    PRESENCE_HERE,
+    PRESENCE_JOIN,
+    PRESENCE_LEAVE,
+    chat_broadcast,
+    chat_event,
+    observer_group,
+    observers_broadcast,
+)
 from interview.live.sockets import ChatSocket
 from interview.models import Chat
 
@@ -37,15 +46,13 @@ class ObserverConsumer(ChatSocket):
         """Join the chat's group and the observers-only group, and tell everyone we are here."""
         await super().join()
         await self.channel_layer.group_add(observer_group(self.chat_id), self.channel_name)
-        await chat_event(
-            self.chat_id, {"type": "presence.join", "channel": self.channel_name, "name": self.display_name}
-        )
+        await chat_event(self.chat_id, {"type": PRESENCE_JOIN, "channel": self.channel_name, "name": self.display_name})
 
     async def disconnect(self, code: int) -> None:
         """Leave both groups and tell everyone we left."""
         if self.joined:
             await self.channel_layer.group_discard(observer_group(self.chat_id), self.channel_name)
-            await chat_event(self.chat_id, {"type": "presence.leave", "channel": self.channel_name})
+            await chat_event(self.chat_id, {"type": PRESENCE_LEAVE, "channel": self.channel_name})
         await super().disconnect(code)
 
     def snapshot_data(self) -> dict[str, Any]:
@@ -56,7 +63,7 @@ class ObserverConsumer(ChatSocket):
     async def presence_query(self, event: dict[str, Any]) -> None:
         """Answer a newcomer's question: we are watching."""
         await self.channel_layer.send(
-            event["reply_channel"], {"type": "presence.here", "channel": self.channel_name, "name": self.display_name}
+            event["reply_channel"], {"type": PRESENCE_HERE, "channel": self.channel_name, "name": self.display_name}
         )
 
     async def on_observer_note(self, frame: p.ClientFrame) -> None:
@@ -79,4 +86,4 @@ class ObserverConsumer(ChatSocket):
             await generation_stop(self.chat_id)
             await chat_broadcast(self.chat_id, p.interview_completed("ended_by_interviewer", now))
         else:
-            await self.send_frame(p.error(p.E_COMPLETED, "This interview has already ended."))
+            await self.send_frame(p.error(ErrorCode.COMPLETED, "This interview has already ended."))

@@ -12,6 +12,8 @@ from typing import Any
 
 import orjson
 
+from interview.core.errors import ErrorCode
+
 # Client → server
 INTERVIEW_START = "interview.start"
 ANSWER_SUBMIT = "answer.submit"
@@ -38,18 +40,6 @@ OBSERVER_JOINED = "observer.presence"
 NOTE_CREATED = "note.created"
 ERROR = "error"
 PONG = "pong"
-
-# Error codes
-E_INVALID = "invalid"
-E_BUSY = "busy"
-E_TIME_EXPIRED = "time_expired"
-E_UPSTREAM = "upstream"
-E_RATE_LIMITED = "rate_limited"
-E_COMPLETED = "completed"
-E_FORBIDDEN = "forbidden"
-E_NOT_STARTED = "not_started"
-E_NOTHING_TO_RETRY = "nothing_to_retry"
-E_INTERRUPTED = "interrupted"
 
 # Close codes
 CLOSE_UNAUTHENTICATED = 4401
@@ -84,51 +74,53 @@ class ClientFrame:
 def _require_str(data: dict[str, Any], key: str, *, max_len: int, label: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
-        raise ProtocolError(E_INVALID, f"`{key}` must be a string.")
+        raise ProtocolError(ErrorCode.INVALID, f"`{key}` must be a string.")
     if len(value) > max_len:
-        raise ProtocolError(E_INVALID, f"{label} is too long ({len(value)} characters; the limit is {max_len}).")
+        raise ProtocolError(
+            ErrorCode.INVALID, f"{label} is too long ({len(value)} characters; the limit is {max_len})."
+        )
     return value
 
 
 def parse_client_frame(text: str | None, *, allowed: frozenset[str], max_content: int) -> ClientFrame:
     """Parse one text frame from a client, raising ProtocolError with a plain message if it is bad."""
     if text is None:
-        raise ProtocolError(E_INVALID, "Frames must be JSON text, not binary.")
+        raise ProtocolError(ErrorCode.INVALID, "Frames must be JSON text, not binary.")
     if len(text) > MAX_FRAME_BYTES + max_content:
-        raise ProtocolError(E_INVALID, "Frame is too large.")
+        raise ProtocolError(ErrorCode.INVALID, "Frame is too large.")
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
-        raise ProtocolError(E_INVALID, "Frames must be JSON objects.") from None
+        raise ProtocolError(ErrorCode.INVALID, "Frames must be JSON objects.") from None
     if not isinstance(data, dict):
-        raise ProtocolError(E_INVALID, "Frames must be JSON objects.")
+        raise ProtocolError(ErrorCode.INVALID, "Frames must be JSON objects.")
     frame_type = data.get("type")
     if not isinstance(frame_type, str) or not frame_type:
-        raise ProtocolError(E_INVALID, "Every frame needs a `type`.")
+        raise ProtocolError(ErrorCode.INVALID, "Every frame needs a `type`.")
     if frame_type not in allowed:
         if frame_type in OBSERVER_TYPES | CANDIDATE_TYPES:
-            raise ProtocolError(E_FORBIDDEN, f"`{frame_type}` is not allowed on this connection.")
-        raise ProtocolError(E_INVALID, f"Unknown frame type `{frame_type[:40]}`.")
+            raise ProtocolError(ErrorCode.FORBIDDEN, f"`{frame_type}` is not allowed on this connection.")
+        raise ProtocolError(ErrorCode.INVALID, f"Unknown frame type `{frame_type[:40]}`.")
 
     if frame_type == ANSWER_SUBMIT:
         client_id = _require_str(data, "id", max_len=MAX_CLIENT_ID, label="`id`").strip()
         if not client_id:
-            raise ProtocolError(E_INVALID, "`answer.submit` needs a non-empty `id`.")
+            raise ProtocolError(ErrorCode.INVALID, "`answer.submit` needs a non-empty `id`.")
         content = _require_str(data, "content", max_len=max_content, label="Your answer")
         if not content.strip():
-            raise ProtocolError(E_INVALID, "Your answer is empty.")
+            raise ProtocolError(ErrorCode.INVALID, "Your answer is empty.")
         return ClientFrame(type=frame_type, id=client_id, content=content)
     if frame_type == OBSERVER_NOTE:
         content = _require_str(data, "content", max_len=MAX_NOTE_CHARS, label="The note")
         if not content.strip():
-            raise ProtocolError(E_INVALID, "The note is empty.")
+            raise ProtocolError(ErrorCode.INVALID, "The note is empty.")
         return ClientFrame(type=frame_type, content=content.strip())
     if frame_type == QUESTION_EXTEND:
         seconds = data.get("seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int):
-            raise ProtocolError(E_INVALID, "`seconds` must be a whole number.")
+            raise ProtocolError(ErrorCode.INVALID, "`seconds` must be a whole number.")
         if not 1 <= seconds <= MAX_EXTEND_SECONDS:
-            raise ProtocolError(E_INVALID, f"`seconds` must be between 1 and {MAX_EXTEND_SECONDS}.")
+            raise ProtocolError(ErrorCode.INVALID, f"`seconds` must be between 1 and {MAX_EXTEND_SECONDS}.")
         return ClientFrame(type=frame_type, seconds=seconds)
     return ClientFrame(type=frame_type)
 
@@ -246,7 +238,7 @@ def session_snapshot(
     observers: list[dict[str, Any]] | None = None,
     notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The whole session as one frame: sent on connect and whenever a client must resync."""
+    """The whole chat as one frame: sent on connect and whenever a client must resync."""
     frame = {
         "type": SESSION_SNAPSHOT,
         "chat": chat,

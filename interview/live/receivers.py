@@ -1,7 +1,7 @@
 """Live sockets' signal receivers: changes that may take access away from an open socket.
 
 Each tells every server process, after the commit, to check the affected sockets again
-(services/broadcast.py `access_changed`, interview/live/guard.py); the guards' periodic pass catches
+(interview/live/groups.py `access_changed`, interview/live/guard.py); the guards' periodic pass catches
 what no signal announces.
 """
 

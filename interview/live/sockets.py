@@ -17,9 +17,9 @@ from interview.interviews import transcript as s
 from interview.interviews.selectors import chat_state
 from interview.live import access
 from interview.live import protocol as p
-from interview.live.clock import WATCHER, chat_settle
+from interview.live.deadlines import WATCHER, chat_settle
 from interview.live.generation import REGISTRY
-from interview.live.groups import chat_event, chat_group, control_send
+from interview.live.groups import GENERATION_SYNC, PRESENCE_QUERY, chat_event, chat_group, control_send
 from interview.live.guard import GUARD
 from interview.llm import get_provider
 from interview.models import Chat
@@ -65,7 +65,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         GUARD.add(self)  # checked again on logout, password or role changes, and periodically
         await chat_settle(self.chat_id)
         await self.send_snapshot()
-        await chat_event(self.chat_id, {"type": "presence.query", "reply_channel": self.channel_name})
+        await chat_event(self.chat_id, {"type": PRESENCE_QUERY, "reply_channel": self.channel_name})
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Route one socket or channel-layer message to its handler, without a thread hop per message.
@@ -130,7 +130,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         await self.send(text_data=p.encode(frame))
 
     async def send_snapshot(self) -> None:
-        """Send the whole session, generation text included, and reset delta bookkeeping."""
+        """Send the whole chat, generation text included, and reset delta bookkeeping."""
         data = await database_sync_to_async(self.snapshot_data)()
         generation = data.pop("generation")
         if generation is not None:
@@ -232,7 +232,7 @@ class ChatSocket(AsyncWebsocketConsumer):
                 await control_send(
                     self.chat_id,
                     {
-                        "type": "generation.sync",
+                        "type": GENERATION_SYNC,
                         "message_id": message_id,
                         "offset": have,
                         "reply_channel": self.channel_name,

@@ -6,6 +6,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from interview.core.errors import ErrorCode
+
 TurnKind = Literal["opening", "reply", "next_question", "closing"]
 
 
@@ -48,7 +50,7 @@ class LLMError(Exception):
     failed (<reason>)").
     """
 
-    code = "upstream"
+    code: ErrorCode = ErrorCode.UPSTREAM
     user_message = "The AI interviewer is not reachable right now. Your answer is saved; try again."
     reason = "it failed unexpectedly"
 
@@ -64,7 +66,7 @@ class LLMConnectionError(LLMError):
 
 
 class LLMRateLimited(LLMError):
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
     user_message = "The AI interviewer is busy (rate limited). Your answer is saved; try again in a moment."
     reason = "it is busy (rate limited)"
 

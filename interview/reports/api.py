@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 from interview.reports import selectors as sel
 from interview.reports.services import ReportCooldown, report_regenerate
@@ -106,7 +106,7 @@ class ReportRegenerateView(_ReportAPIView):
                 body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(exc.retry_after)}
             )
         except ServiceError as exc:
-            code = status.HTTP_403_FORBIDDEN if exc.code == "forbidden" else status.HTTP_409_CONFLICT
+            code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.FORBIDDEN else status.HTTP_409_CONFLICT
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)
 

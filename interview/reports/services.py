@@ -8,6 +8,7 @@ with a new `version` (the previous version's scores saved as a ReportVersion fir
 the reader can act on; a failed regeneration keeps the previous version's content. A worker that dies
 mid-task leaves the row `generating`: every enqueue and task run marks such rows older than
 `REPORT_STALE_MINUTES` (15) as failed, and a request for a report stuck that long is accepted again.
+The claim, the lease and the recovery are interview/core/jobs.py's.
 
 Grading: one JSON call to the configured model (one retry on invalid output, each call's usage recorded as
 a TokenUsage row with request_type "report"), or the offline rubric when the interview was conducted
@@ -30,7 +31,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from interview.accounts.permissions import UserLike, can_regenerate_report
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
+from interview.core.jobs import RowJob
 from interview.interviews import transcript as s
 from interview.interviews.signals import chat_completed
 from interview.llm import LLMError, get_provider
@@ -64,6 +66,22 @@ def stale_after() -> timedelta:
     return timedelta(minutes=float(settings.REPORT_STALE_MINUTES))
 
 
+JOB = RowJob(
+    model=Report,
+    key="chat_id",
+    status_field="status",
+    lease_field="last_updated",
+    error_field="error",
+    pending=Report.PENDING,
+    running=Report.GENERATING,
+    failed=Report.FAILED,
+    stale_after=stale_after,
+    interrupted_message=INTERRUPTED_MESSAGE,
+    queue_failed_message=QUEUE_FAILED_MESSAGE,
+    label="report generation",
+)
+
+
 def report_weights() -> dict[str, float]:
     """The category weights of the overall score (settings.REPORT_WEIGHTS), failing fast when they are unusable."""
     try:
@@ -82,13 +100,15 @@ def report_generate_task(chat_id: int) -> str:
 def report_request(*, chat: Chat, now: datetime | None = None) -> ExportableReport:
     """Create the chat's report, or send a finished one back, as pending and queue it once committed."""
     if chat.status == Chat.NOT_STARTED:
-        raise ServiceError("not_started", "This interview has not started, so there is nothing to report on yet.")
+        raise ServiceError(
+            ErrorCode.NOT_STARTED, "This interview has not started, so there is nothing to report on yet."
+        )
     now = now or timezone.now()
     with transaction.atomic():
         report, created = Report.objects.select_for_update().get_or_create(chat=chat)
         if not created:
             if report.status in BUSY and report.last_updated > now - stale_after():
-                raise ServiceError("report_busy", "This report is already being generated.")
+                raise ServiceError(ErrorCode.REPORT_BUSY, "This report is already being generated.")
             Report.objects.filter(pk=report.pk).update(status=Report.PENDING, error="", last_updated=now)
         chat_id = chat.pk
         transaction.on_commit(lambda: report_enqueue(chat_id=chat_id))
@@ -102,7 +122,7 @@ class ReportCooldown(ServiceError):
     def __init__(self, retry_after: int) -> None:
         wait = f"{math.ceil(retry_after / 60)} minute(s)" if retry_after > 90 else f"{retry_after} second(s)"
         super().__init__(
-            "report_cooldown", f"This report was regenerated recently. You can regenerate it again in {wait}."
+            ErrorCode.REPORT_COOLDOWN, f"This report was regenerated recently. You can regenerate it again in {wait}."
         )
         self.retry_after = retry_after
 
@@ -120,7 +140,7 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
     and report_request's refusals; a refused request changes nothing.
     """
     if not can_regenerate_report(user, chat):
-        raise ServiceError("forbidden", REGENERATE_FORBIDDEN_MESSAGE)
+        raise ServiceError(ErrorCode.FORBIDDEN, REGENERATE_FORBIDDEN_MESSAGE)
     now = now or timezone.now()
     cooldown = timedelta(seconds=settings.REPORT_REGENERATE_COOLDOWN_SECONDS)
     with transaction.atomic():
@@ -135,34 +155,18 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
 
 def report_enqueue(*, chat_id: int) -> None:
     """Queue generation of a chat's report (call after commit); a queue failure marks the report failed."""
-    reports_recover_stale()
-    try:
-        report_generate_task.enqueue(chat_id)
-    except Exception:
-        logger.exception("Could not enqueue the report of chat %s", chat_id)
-        Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
-            status=Report.FAILED, error=QUEUE_FAILED_MESSAGE, last_updated=timezone.now()
-        )
+    JOB.enqueue(report_generate_task, chat_id)
 
 
 def reports_recover_stale(*, now: datetime | None = None) -> int:
     """Mark reports stuck generating past the stale limit as failed; return how many."""
-    now = now or timezone.now()
-    count = Report.objects.filter(status=Report.GENERATING, last_updated__lt=now - stale_after()).update(
-        status=Report.FAILED, error=INTERRUPTED_MESSAGE, last_updated=now
-    )
-    if count:
-        logger.warning("Marked %d abandoned report generation(s) as failed", count)
-    return count
+    return JOB.recover_stale(now=now)
 
 
 def report_generate(*, chat_id: int) -> str:
     """Claim a pending report, grade its interview and store the outcome; return the final status (or "skipped")."""
-    claimed_at = timezone.now()
-    claimed = Report.objects.filter(chat_id=chat_id, status=Report.PENDING).update(
-        status=Report.GENERATING, error="", last_updated=claimed_at
-    )
-    if not claimed:
+    claimed_at = JOB.claim(chat_id)
+    if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run
     chat = Chat.objects.get(pk=chat_id)
     try:
@@ -254,7 +258,7 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
     """Save the grade as the report's next version if our claim still holds, keeping the previous scores."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(chat_id=chat.pk)
-        if report.status != Report.GENERATING or report.last_updated != claimed_at:
+        if not JOB.holds(report, claimed_at):
             return "skipped"
         if report.version >= 1:
             _keep_version(report)
@@ -298,10 +302,7 @@ def _keep_version(report: ExportableReport) -> None:
 
 def _fail(chat_id: int, claimed_at: datetime, reason: str) -> str:
     """Store the failure only if our claim still holds."""
-    updated = Report.objects.filter(chat_id=chat_id, status=Report.GENERATING, last_updated=claimed_at).update(
-        status=Report.FAILED, error=reason, last_updated=timezone.now()
-    )
-    return Report.FAILED if updated else "skipped"
+    return Report.FAILED if JOB.fail(chat_id, claimed_at, reason) else "skipped"
 
 
 @receiver(chat_completed, dispatch_uid="interview.reports.services.on_chat_completed")

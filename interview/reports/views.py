@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import is_interviewer
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
 from interview.reports.pdf import render_report_pdf, report_pdf_bytes
@@ -105,7 +105,7 @@ def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
         report_regenerate_service(chat=chat, user=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
-        if exc.code == "forbidden":
+        if exc.code == ErrorCode.FORBIDDEN:
             return render(request, "403.html", status=403)
     else:
         messages.success(request, "The report is being generated. This page updates by itself.")

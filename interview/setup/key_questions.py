@@ -21,15 +21,6 @@ FALLBACK_QUESTIONS = [
 ]
 
 
-def difficulty_for(chat_difficulty: int) -> str:
-    """Map a chat's 1-10 difficulty to a question difficulty."""
-    if chat_difficulty <= 3:
-        return Question.EASY
-    if chat_difficulty <= 7:
-        return Question.MEDIUM
-    return Question.HARD
-
-
 def key_questions_from_banks(*, user_id: int, interview_type: str, difficulty: int, seed: int) -> list[dict[str, Any]]:
     """Pick the configured number of questions of the chat's type from shared and own banks, mixed by its difficulty."""
     count = settings.DEFAULT_KEY_QUESTION_COUNT

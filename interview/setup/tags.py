@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.models import InterviewTemplate, Question, Tag, normalise_tag_name
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -20,7 +20,7 @@ class TagExistsError(ServiceError):
 
     def __init__(self, tag: Tag, existing: Tag) -> None:
         super().__init__(
-            "tag_exists",
+            ErrorCode.TAG_EXISTS,
             f'A tag named "{existing.name}" already exists. Merge "{tag.name}" into "{existing.name}" instead.',
         )
         self.tag = tag
@@ -69,12 +69,12 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
 def tag_merge(*, source: Tag, target: Tag) -> Tag:
     """Move every question's and template's link from `source` to `target`, then delete `source`, in one transaction."""
     if source.pk == target.pk:
-        raise ServiceError("same_tag", "A tag cannot be merged into itself.")
+        raise ServiceError(ErrorCode.SAME_TAG, "A tag cannot be merged into itself.")
     with transaction.atomic():
         # Lock both rows so a concurrent merge or rename of either waits for this one.
         locked = {t.pk: t for t in Tag.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
         if len(locked) != 2:
-            raise ServiceError("not_found", "One of the tags no longer exists.")
+            raise ServiceError(ErrorCode.NOT_FOUND, "One of the tags no longer exists.")
         _move_links(Question.tags.through, "question_id", source, target)
         _move_links(InterviewTemplate.tags.through, "interviewtemplate_id", source, target)
         locked[source.pk].delete()

@@ -1,4 +1,4 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: the interviewer in use and the user's role (for the nav)."""
 
 from django.conf import settings
 from django.http import HttpRequest

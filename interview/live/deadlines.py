@@ -1,4 +1,4 @@
-"""Server-side key-question clocks: expire overdue questions and move the interview on.
+"""Server-side key-question deadlines and time windows: expire what is overdue and move the interview on.
 
 Each server process runs one watcher on its event loop. It sleeps until the earliest stored
 deadline (plus grace), or a short sweep interval, whichever comes first, so it also settles
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,14 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from interview.interviews.services import Recovery, generation_orphan_recover, question_expire
+from interview.core.errors import ErrorCode
+from interview.interviews.services import (
+    Recovery,
+    TurnStart,
+    generation_orphan_recover,
+    interview_window_close,
+    question_expire,
+)
 from interview.live import protocol as p
 from interview.live.groups import chat_broadcast
 from interview.models import Chat
@@ -55,7 +63,7 @@ def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
         frames.append(
             p.assistant_done(recovery.message_id, "error", None, content_length=recovery.length, message=recovery.error)
         )
-        frames.append(p.error(p.E_INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
+        frames.append(p.error(ErrorCode.INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
     if recovery.question is not None:
         seconds = round(recovery.lost_seconds)
         frames.append(p.question_extended(recovery.question["index"], recovery.question["deadline"], seconds, now))
@@ -64,9 +72,7 @@ def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
 
 async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
     """Fail the chat's reply if its generation's lease expired and tell everyone; never one running here."""
-    from interview.live.generation import REGISTRY
-
-    if chat_id in REGISTRY:
+    if WATCHER.running(chat_id):
         return False  # alive in this process (a late renewal): it renews or finishes on its own
     now = now or timezone.now()
     recovery = await database_sync_to_async(generation_orphan_recover)(chat_id=chat_id, now=now)
@@ -81,8 +87,6 @@ async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
 
 async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
     """Close an interview whose time window has passed and tell everyone."""
-    from interview.interviews.services import interview_window_close
-
     now = now or timezone.now()
     if not await database_sync_to_async(interview_window_close)(chat_id=chat_id, now=now):
         return False
@@ -92,8 +96,6 @@ async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
 
 async def question_settle(chat_id: int, index: int, now: datetime | None = None) -> bool:
     """Expire key question `index` if it is overdue, tell everyone and start the next turn."""
-    from interview.live.generation import generation_launch
-
     now = now or timezone.now()
     result = await database_sync_to_async(question_expire)(chat_id=chat_id, index=index, now=now)
     if result is None:
@@ -103,7 +105,7 @@ async def question_settle(chat_id: int, index: int, now: datetime | None = None)
         frames.extend(p.message_created(message, "") for message in result.turn.created)
     await chat_broadcast(chat_id, *frames)
     if result.turn is not None:
-        generation_launch(result.turn)
+        WATCHER.launch(result.turn)
     return True
 
 
@@ -126,14 +128,30 @@ async def chat_settle(chat_id: int) -> None:
         await window_settle(chat_id, now)
 
 
+def _unwired(*args: Any) -> Any:
+    raise RuntimeError("The deadline watcher was not handed the generations (interview/live/__init__.py does).")
+
+
 class DeadlineWatcher:
-    """The process's loop that expires overdue key questions."""
+    """The process's loop that expires overdue key questions.
+
+    It is handed what it calls of this process's generations (`configure`) rather than importing
+    them: generation.py imports this module to wake the watcher, so the reverse import would be a cycle.
+    """
 
     def __init__(self) -> None:
+        # Start a stored turn's generation; whether a chat's generation runs in this process.
+        self.launch: Callable[[TurnStart], object] = _unwired
+        self.running: Callable[[int], bool] = _unwired
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         # When the sleeping watcher looks next; None while a pass runs (a poke then always wakes it).
         self._next_look: datetime | None = None
+
+    def configure(self, *, launch: Callable[[TurnStart], object], running: Callable[[int], bool]) -> None:
+        """Hand the watcher what it calls of the generations; done once, when interview.live is imported."""
+        self.launch = launch
+        self.running = running
 
     def ensure_started(self) -> None:
         """Start the watcher on the running event loop, once per loop."""
