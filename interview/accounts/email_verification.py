@@ -19,7 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.models import UserProfile
 
 logger = logging.getLogger(__name__)
@@ -40,25 +40,26 @@ def _salt(email: str) -> str:
 def email_verification_token(*, user: Any, now: datetime) -> str:
     """Return a token proving, until it expires, that whoever holds it reads mail sent to the user's address."""
     if not user.email:
-        raise ServiceError("no_email", "Your account has no email address to verify.")
+        raise ServiceError(ErrorCode.NO_EMAIL, "Your account has no email address to verify.")
     return signing.dumps({"u": user.pk, "t": int(now.timestamp())}, salt=_salt(user.email), compress=False)
 
 
 def email_verification_confirm(*, user: Any, token: str, now: datetime) -> UserProfile:
     """Mark the user's current email as verified if the token is theirs, intact, unexpired and for this address."""
     if not user.email:
-        raise ServiceError("no_email", "Your account has no email address to verify.")
+        raise ServiceError(ErrorCode.NO_EMAIL, "Your account has no email address to verify.")
     try:
         payload = signing.loads(token, salt=_salt(user.email))
     except signing.BadSignature as exc:
         raise ServiceError(
-            "invalid_link", "This verification link is not valid for your current email address. Ask for a new one."
+            ErrorCode.INVALID_LINK,
+            "This verification link is not valid for your current email address. Ask for a new one.",
         ) from exc
     if not isinstance(payload, dict) or payload.get("u") != user.pk:
-        raise ServiceError("invalid_link", "This verification link belongs to another account.")
+        raise ServiceError(ErrorCode.INVALID_LINK, "This verification link belongs to another account.")
     issued = payload.get("t")
     if not isinstance(issued, int) or now.timestamp() - issued > _max_age_seconds():
-        raise ServiceError("expired_link", "This verification link has expired. Ask for a new one.")
+        raise ServiceError(ErrorCode.EXPIRED_LINK, "This verification link has expired. Ask for a new one.")
     with transaction.atomic():
         profile, _ = UserProfile.objects.select_for_update().get_or_create(user=user)
         profile.verified_email = user.email

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from interview.accounts.permissions import is_candidate
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.models import RoleChangeRequest, UserProfile
 
 # Roles a user may ask for themselves; admin is granted by another admin directly, never requested.
@@ -25,19 +25,19 @@ PENDING_EXISTS = "You already have a pending request; wait for an admin to decid
 def role_request_create(*, user: Any, requested_role: str, reason: str = "") -> RoleChangeRequest:
     """Record a candidate's request for the interviewer role; refused while another request is pending."""
     if not is_candidate(user):
-        raise ServiceError("not_candidate", "Only candidates can request another role.")
+        raise ServiceError(ErrorCode.NOT_CANDIDATE, "Only candidates can request another role.")
     if requested_role not in REQUESTABLE_ROLES:
         raise ValidationError({"requested_role": "You can request the interviewer role only."})
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_CHARS:
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_CHARS} characters."})
     if RoleChangeRequest.objects.filter(user=user, status=RoleChangeRequest.PENDING).exists():
-        raise ServiceError("pending_exists", PENDING_EXISTS)
+        raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS)
     try:
         with transaction.atomic():
             return RoleChangeRequest.objects.create(user=user, requested_role=requested_role, reason=reason)
     except IntegrityError as exc:  # a concurrent request won the race for the one pending slot
-        raise ServiceError("pending_exists", PENDING_EXISTS) from exc
+        raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS) from exc
 
 
 def role_request_decide(
@@ -90,9 +90,10 @@ def role_request_decide_one(
         return decided[0]
     existing = RoleChangeRequest.objects.filter(pk=request_id).first()
     if existing is None:
-        raise ServiceError("not_found", "No such role request.")
+        raise ServiceError(ErrorCode.NOT_FOUND, "No such role request.")
     raise ServiceError(
-        "already_decided", f"This request was already {existing.get_status_display().lower()}; it cannot change."
+        ErrorCode.ALREADY_DECIDED,
+        f"This request was already {existing.get_status_display().lower()}; it cannot change.",
     )
 
 

@@ -27,7 +27,7 @@ from interview.accounts.forms import LoginForm, RegisterForm, RoleDecisionForm, 
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_candidate, role_required
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.core.errors import ServiceError
-from interview.core.pages import add_service_errors, render_page, safe_next_url
+from interview.core.pages import add_service_errors, safe_next_url
 
 # --- Sign-up, login, password -----------------------------------------------------------------------
 
@@ -84,14 +84,14 @@ def role_request(request: HttpRequest) -> HttpResponse:
             return redirect("role_request")
     requests = list(sel.role_requests_for_user(request.user))
     context = {"form": form, "requests": requests, "has_pending": any(r.status == "pending" for r in requests)}
-    return render_page(request, "hiring/role_request.html", context, status=400 if form.errors else 200)
+    return render(request, "hiring/role_request.html", context, status=400 if form.errors else 200)
 
 
 @role_required(ADMIN)
 def role_request_admin(request: HttpRequest) -> HttpResponse:
     """Admins: pending role requests to decide, and the recent decisions."""
     context = {"pending": sel.role_requests_pending(), "recent": sel.role_requests_recent(), "form": RoleDecisionForm()}
-    return render_page(request, "hiring/role_requests.html", context)
+    return render(request, "hiring/role_requests.html", context)
 
 
 @require_POST
@@ -152,7 +152,7 @@ def email_verify(request: HttpRequest) -> HttpResponse:
                 messages.error(request, "A link was sent moments ago (or could not be sent); try again in a minute.")
         target = reverse("email_verify")
         return redirect(f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else target)
-    return render_page(request, "hiring/verify_email.html", {"next": next_url})
+    return render(request, "hiring/verify_email.html", {"next": next_url})
 
 
 @login_required
@@ -162,6 +162,6 @@ def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
         email_verification_confirm(user=request.user, token=token, now=timezone.now())
     except ServiceError as exc:
         context = {"error": exc.message, "next": safe_next_url(request)}
-        return render_page(request, "hiring/verify_email.html", context, status=400)
+        return render(request, "hiring/verify_email.html", context, status=400)
     messages.success(request, f"Thank you: {request.user.email} is verified.")
     return redirect(safe_next_url(request) or "email_verify")

@@ -127,7 +127,7 @@ class InvitationViewSet(
         if invitation is None:
             raise NotFound("No such invitation.")
         reviewer = invitation.interviewer_id == self.request.user.pk or is_admin(self.request.user)
-        if not reviewer and sel.join_verdict(self.request.user, invitation) != "ok":
+        if not reviewer and sel.join_verdict(self.request.user, invitation) is not None:
             raise NotFound("No such invitation.")  # the candidate's email changed or is no longer verified
         return invitation
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from interview.accounts.permissions import can_view_chat, is_admin
+from interview.core.errors import ErrorCode
 from interview.models import (
     Chat,
     ExportableReport,
@@ -31,25 +32,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def join_verdict(user: Any, invitation: InvitedInterview) -> str:
-    """Return "ok", or why the user may not use the invitation: login, taken, wrong_email or unverified."""
+def join_verdict(user: Any, invitation: InvitedInterview) -> ErrorCode | None:
+    """Return None when the user may use the invitation, else why not: login, taken, wrong_email or unverified."""
     if user is None or not user.is_authenticated:
-        return "login"
+        return ErrorCode.LOGIN
     if invitation.candidate_id is not None and invitation.candidate_id != user.pk:
-        return "taken"
+        return ErrorCode.TAKEN
     if (user.email or "").lower() != invitation.candidate_email.lower():
-        return "wrong_email"
+        return ErrorCode.WRONG_EMAIL
     profile = getattr(user, "profile", None)
     if profile is None or not profile.email_verified:
-        return "unverified"
-    return "ok"
+        return ErrorCode.UNVERIFIED
+    return None
 
 
 VERDICT_MESSAGES = {
-    "login": "Log in to open this invitation.",
-    "taken": "This invitation has already been used by another account.",
-    "wrong_email": "This invitation was sent to a different email address than your account's.",
-    "unverified": "Verify your email address before you open this invitation.",
+    ErrorCode.LOGIN: "Log in to open this invitation.",
+    ErrorCode.TAKEN: "This invitation has already been used by another account.",
+    ErrorCode.WRONG_EMAIL: "This invitation was sent to a different email address than your account's.",
+    ErrorCode.UNVERIFIED: "Verify your email address before you open this invitation.",
 }
 
 

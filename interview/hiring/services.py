@@ -154,7 +154,7 @@ def invitation_start(*, token: str, user: Any, now: datetime) -> InvitedIntervie
         if invitation is None:
             raise ServiceError(ErrorCode.NOT_FOUND, "This invitation link is not valid.")
         verdict = join_verdict(user, invitation)
-        if verdict != "ok":
+        if verdict is not None:
             raise ServiceError(verdict, VERDICT_MESSAGES[verdict])
         if invitation.status == InvitedInterview.IN_PROGRESS and invitation.chat_id is not None:
             return invitation  # a second click on Start goes back to the same interview

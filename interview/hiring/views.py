@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import INTERVIEWER, role_required
-from interview.core.errors import ServiceError
-from interview.core.pages import add_service_errors, render_page
+from interview.core.errors import ErrorCode, ServiceError
+from interview.core.pages import add_service_errors
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
@@ -25,7 +25,7 @@ from interview.models import InvitedInterview
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render_page(request, f"hiring/{template}", context, status=status)
+    return render(request, f"hiring/{template}", context, status=status)
 
 
 def join_link_builder(request: HttpRequest) -> inv.LinkFor:
@@ -128,7 +128,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
             invitation_id=invitation_id, user=request.user, now=timezone.now(), link_for=join_link_builder(request)
         )
     except ServiceError as exc:
-        if exc.code == "not_found":
+        if exc.code == ErrorCode.NOT_FOUND:
             raise Http404(exc.message) from exc
         messages.error(request, exc.message)
     else:
@@ -148,9 +148,9 @@ def _joinable(request: HttpRequest, token: str) -> tuple[InvitedInterview | None
     if invitation is None:
         raise Http404("This invitation link is not valid.")
     verdict = sel.join_verdict(request.user, invitation)
-    if verdict == "login":
+    if verdict == ErrorCode.LOGIN:
         return None, redirect_to_login(reverse("invitation_join", kwargs={"token": token}))
-    if verdict != "ok":
+    if verdict is not None:
         context = {"verdict": verdict, "message": sel.VERDICT_MESSAGES[verdict], "next": request.path}
         return None, _page(request, "join_blocked.html", context, status=403)
     return invitation, None
@@ -194,7 +194,7 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
 def invitation_result(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """The candidate's view of an invited interview they took: its state, and the feedback once published."""
     invitation = sel.invitation_get_for_candidate(request.user, invitation_id)
-    if invitation is None or sel.join_verdict(request.user, invitation) != "ok":
+    if invitation is None or sel.join_verdict(request.user, invitation) is not None:
         raise Http404("No such invitation.")
     return _page(request, "invitation_result.html", {"invitation": invitation})
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.core.ids import parse_id
-from interview.core.pages import add_service_errors, nav_context
+from interview.core.pages import add_service_errors
 from interview.hiring.selectors import invitation_list_for_candidate
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
@@ -25,7 +25,6 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": chat_list_for_user(request.user),
         "invitations": invitation_list_for_candidate(request.user),
-        **nav_context(request.user),
     }
     return render(request, "interview/list.html", context)
 
