@@ -7,8 +7,9 @@ interviewer role; admins decide. Refusals of state (already decided, window clos
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -271,7 +272,7 @@ class RoleRequestViewSet(
     def get_queryset(self) -> QuerySet[RoleChangeRequest]:
         rows = RoleChangeRequest.objects.select_related("user", "reviewed_by")
         if not is_admin(self.request.user):
-            rows = rows.filter(user=self.request.user)
+            rows = rows.filter(user=cast(User, self.request.user))  # IsAuthenticated
         wanted = self.request.query_params.get("status", "")
         if wanted in {code for code, _ in RoleChangeRequest.STATUS_CHOICES}:
             rows = rows.filter(status=wanted)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -324,7 +325,7 @@ def email_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             if sent:
-                messages.success(request, f"We sent a verification link to {request.user.email}.")
+                messages.success(request, f"We sent a verification link to {cast(User, request.user).email}.")
             else:
                 messages.error(request, "A link was sent moments ago (or could not be sent); try again in a minute.")
         target = reverse("email_verify")
@@ -339,5 +340,5 @@ def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
         email_verification_confirm(user=request.user, token=token, now=timezone.now())
     except ServiceError as exc:
         return _page(request, "verify_email.html", {"error": exc.message, "next": safe_next_url(request)}, status=400)
-    messages.success(request, f"Thank you: {request.user.email} is verified.")
+    messages.success(request, f"Thank you: {cast(User, request.user).email} is verified.")
     return redirect(safe_next_url(request) or "email_verify")
