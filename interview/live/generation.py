@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from interview.interviews.services import (
     generation_save_partial,
 )
 from interview.live import protocol as p
-from interview.live.groups import chat_broadcast, chat_event, control_group
+from interview.live.groups import channel_layer, chat_broadcast, chat_event, control_group
 from interview.llm import get_provider
 from interview.llm.base import LLMError, LLMStream
 
@@ -273,7 +272,7 @@ class Generation:
 
     async def _control(self) -> None:
         """Answer stop and resync requests sent to the chat's control group."""
-        layer = get_channel_layer()
+        layer = channel_layer()
         channel = self._control_channel = await layer.new_channel()
         group = control_group(self.chat_id)
         await layer.group_add(group, channel)
@@ -302,7 +301,7 @@ class Generation:
         """
         if self._control_channel is not None and not control.done():
             with contextlib.suppress(Exception):
-                await get_channel_layer().send(self._control_channel, {"type": CONTROL_END})
+                await channel_layer().send(self._control_channel, {"type": CONTROL_END})
                 await asyncio.wait_for(asyncio.shield(control), timeout=2)
         if not control.done():
             control.cancel()

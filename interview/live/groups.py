@@ -7,13 +7,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 # One member per server process (its socket guard, interview/live/guard.py), not one per socket.
 ACCESS_GROUP = "sockets.access"
+
+
+def channel_layer() -> BaseChannelLayer:
+    """The process's channel layer (settings always configure one)."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer")
+    return layer
 
 
 def chat_group(chat_id: int) -> str:
@@ -32,26 +41,26 @@ def control_group(chat_id: int) -> str:
 
 async def chat_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames, in order, to every socket (candidate and observers) of the chat."""
-    layer = get_channel_layer()
+    layer = channel_layer()
     for frame in frames:
         await layer.group_send(chat_group(chat_id), {"type": "chat.frame", "frame": frame})
 
 
 async def control_send(chat_id: int, message: dict[str, Any]) -> None:
     """Send a control message (stop, resync) to whichever process runs the chat's generation."""
-    await get_channel_layer().group_send(control_group(chat_id), message)
+    await channel_layer().group_send(control_group(chat_id), message)
 
 
 async def observers_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames to the chat's observers only."""
-    layer = get_channel_layer()
+    layer = channel_layer()
     for frame in frames:
         await layer.group_send(observer_group(chat_id), {"type": "chat.frame", "frame": frame})
 
 
 async def chat_event(chat_id: int, event: dict[str, Any]) -> None:
     """Send a non-frame event (presence bookkeeping) to every socket of the chat."""
-    await get_channel_layer().group_send(chat_group(chat_id), event)
+    await channel_layer().group_send(chat_group(chat_id), event)
 
 
 def access_changed(
@@ -81,7 +90,7 @@ def _publish(message: dict[str, Any], stop: bool) -> None:
 
 
 async def _send_access_changed(message: dict[str, Any], stop: bool) -> None:
-    layer = get_channel_layer()
+    layer = channel_layer()
     await layer.group_send(ACCESS_GROUP, message)
     if stop:
         for chat_id in message["chats"]:
