@@ -10,7 +10,7 @@ PORT ?= 8000
 DJANGO_DEBUG ?= 1
 export HOST PORT DJANGO_DEBUG
 
-.PHONY: install chromium nodejs run serve migrate seed test test-js test-llm lint format bench clean
+.PHONY: install chromium nodejs run serve migrate seed test test-js test-llm lint types format bench clean
 
 # Re-installs only when a requirements file changed since the last install.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -66,6 +66,11 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs and djangorestframework-stubs (configuration in pyproject.toml). The plugin
+# loads the settings, so it runs in development mode (no secret key needed).
+types: install
+	@DJANGO_DEBUG=1 $(VENV)/bin/mypy
+
 format: install
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
@@ -74,4 +79,4 @@ bench: install
 	@$(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

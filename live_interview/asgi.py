@@ -3,6 +3,7 @@
 import gc
 import os
 
+from asgiref.typing import ASGI3Application, ASGIReceiveCallable, ASGISendCallable, Scope
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live_interview.settings")
@@ -24,10 +25,10 @@ from live_interview.proxies import ProxyHeadersMiddleware  # noqa: E402
 class StartWatcher:
     """Start this process's key-question deadline watcher on the first connection of any kind."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGI3Application) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         WATCHER.ensure_started()
         return await self.app(scope, receive, send)
 
@@ -40,7 +41,7 @@ application = StartWatcher(
         ProtocolTypeRouter(
             {
                 "http": http_app,
-                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]  # see consumers/routing.py
             }
         ),
         trusted=settings.TRUSTED_PROXIES,

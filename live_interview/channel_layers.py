@@ -41,7 +41,7 @@ class LocalChannelLayer(InMemoryChannelLayer):
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + SWEEP_INTERVAL
-            self._clean_expired()
+            self._clean_expired()  # type: ignore[attr-defined]  # private in channels, absent from its stubs
 
     def _queue(self, channel: str) -> asyncio.Queue[tuple[float, dict[str, Any]]]:
         queue = self.channels.get(channel)
@@ -131,7 +131,7 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.origin = ORIGIN_MARKER + uuid.uuid4().bytes
-        self._shards = [_DirectShard(shard.host, self) for shard in self._shards]
+        self._shards: list[_DirectShard] = [_DirectShard(shard.host, self) for shard in self._shards]
 
     def _deliver(self, channel: str, data: bytes) -> None:
         queue = self.channels.get(channel)

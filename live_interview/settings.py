@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -138,8 +139,9 @@ ASGI_APPLICATION = "live_interview.asgi.application"
 
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+_db: dict[str, Any]  # dj_database_url's DBConfig has no key for the SQLite pool size
 if DATABASE_URL:
-    _db = dj_database_url.parse(DATABASE_URL)
+    _db = dict(dj_database_url.parse(DATABASE_URL))
 else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 

@@ -1,7 +1,10 @@
 """Log in with a username or an email address (case-insensitive)."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 
@@ -9,8 +12,8 @@ class UsernameOrEmailBackend(ModelBackend):
     """Authenticate by username, or by email when the identifier contains an @."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
-    ):  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if username and "@" in username:
             user_model = get_user_model()
             user = user_model._default_manager.filter(email__iexact=username).order_by("id").first()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import BaseUserManager, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -45,7 +45,7 @@ class RegisterForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = "Up to 150 characters: letters, digits and . + - _ only."
 
-    def clean_username(self) -> str | None:
+    def clean_username(self) -> str:
         username = super().clean_username()
         # The login form treats an identifier with an "@" as an email address.
         if username and "@" in username:
@@ -58,7 +58,7 @@ class RegisterForm(UserCreationForm):
             raise ValidationError(EMAIL_IN_USE, code="email_in_use")
         return email
 
-    def save(self, commit: bool = True) -> AbstractBaseUser:
+    def save(self, commit: bool = True) -> User:
         """Create the user (and, through signals, its profile and group) in one transaction."""
         user = super().save(commit=False)  # hashes the password before the write lock is taken
         if commit:
@@ -80,7 +80,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        identifier = self.fields["username"]
+        identifier = cast(forms.CharField, self.fields["username"])
         identifier.label = "Username or email"
         # The username's own limit (150) would cut off longer email addresses.
         identifier.max_length = 254

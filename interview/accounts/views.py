@@ -4,6 +4,7 @@ requests and email verification."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -147,7 +149,7 @@ def email_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             if sent:
-                messages.success(request, f"We sent a verification link to {request.user.email}.")
+                messages.success(request, f"We sent a verification link to {cast(User, request.user).email}.")
             else:
                 messages.error(request, "A link was sent moments ago (or could not be sent); try again in a minute.")
         target = reverse("email_verify")
@@ -163,5 +165,5 @@ def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ServiceError as exc:
         context = {"error": exc.message, "next": safe_next_url(request)}
         return render(request, "hiring/verify_email.html", context, status=400)
-    messages.success(request, f"Thank you: {request.user.email} is verified.")
+    messages.success(request, f"Thank you: {cast(User, request.user).email} is verified.")
     return redirect(safe_next_url(request) or "email_verify")

@@ -13,17 +13,18 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, XLSX, Format
 
 from interview import models as m
 from interview.accounts.roles import role_request_decide
 from interview.admin import resources as r
 
 User = get_user_model()
-FORMATS = [CSV, XLSX]
+FORMATS: list[type[Format]] = [CSV, XLSX]
 
 
-class ExportAdmin(ExportMixin, admin.ModelAdmin):
+# The import-export stubs type `model` and `change_list_template` unlike Django's ModelAdmin stubs.
+class ExportAdmin(ExportMixin, admin.ModelAdmin):  # type: ignore[misc]
     """CSV and XLSX export, offered to whoever may view the rows."""
 
     # Class attributes shadow the mixin's settings-driven properties, so these formats hold
@@ -35,7 +36,7 @@ class ExportAdmin(ExportMixin, admin.ModelAdmin):
         return self.has_view_permission(request)
 
 
-class ImportExportAdmin(ImportExportMixin, ExportAdmin):
+class ImportExportAdmin(ImportExportMixin, ExportAdmin):  # type: ignore[misc]  # as ExportAdmin
     """CSV and XLSX export and import; importing needs add and change permission."""
 
     import_formats = FORMATS
@@ -62,7 +63,8 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = (UserProfileInline,)
-    list_display = (*DjangoUserAdmin.list_display, "role")
+    # The stubs make list_display generic in the model; Django's UserAdmin sets it on the class.
+    list_display = (*DjangoUserAdmin.list_display, "role")  # type: ignore[misc]
     list_filter = (*DjangoUserAdmin.list_filter, "profile__role")
     list_select_related = ("profile",)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
 
@@ -67,7 +67,8 @@ class ModelResource(resources.ModelResource):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        model_fields = {f.name: f for f in self._meta.model._meta.get_fields()}
+        model = cast("type[Model]", self._meta.model)  # every Meta below names a model class
+        model_fields = {f.name: f for f in model._meta.get_fields()}
         for name, field in self.fields.items():
             model_field = model_fields.get(name)
             if model_field is not None and not getattr(model_field, "editable", True):
@@ -86,7 +87,7 @@ class ModelResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.attribute and field.column_name in row:
                 try:
                     field.clean(row)
                 except ValueError as error:

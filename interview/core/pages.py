@@ -20,7 +20,7 @@ def safe_next_url(request: HttpRequest) -> str:
     return url if ok else ""
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, on the field it names when the form has that field."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():

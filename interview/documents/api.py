@@ -42,7 +42,7 @@ class _DocumentFields(serializers.ModelSerializer):
     def get_file_type(self, document: Document) -> str | None:
         if not document.file:
             return None
-        return EXTENSIONS.get("." + document.file.name.rsplit(".", 1)[-1].lower())
+        return EXTENSIONS.get("." + (document.file.name or "").rsplit(".", 1)[-1].lower())
 
     def get_download_url(self, document: Document) -> str | None:
         if not document.file:

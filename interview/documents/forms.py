@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
@@ -93,7 +93,7 @@ class JobListingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _fill_size(self)
-        self.fields["content"].max_length = extraction_limits().max_text_chars
+        cast(forms.CharField, self.fields["content"]).max_length = extraction_limits().max_text_chars
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -262,7 +262,7 @@ def parse_job_json(text: str, *, parsed_by: str) -> ParsedJob:
     """Validate the model's reply against the schema and return it normalised, or raise InvalidJobParse."""
     try:
         data = json.loads(_FENCE.sub("", text or ""))
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise InvalidJobParse(f"it is not JSON ({exc.msg})") from None
     if not isinstance(data, dict):
         raise InvalidJobParse("it is not a JSON object")

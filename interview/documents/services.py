@@ -154,7 +154,7 @@ def _store(
     instance: Document, document: ExtractedDocument, data: bytes, *, after_commit: Callable[[], None] | None = None
 ) -> None:
     """Write the file under a random name and the row in one durable transaction; undo the file on failure."""
-    stored = ""
+    stored: str | None = ""
     try:
         instance.full_clean(exclude=["file", "user"])
     except ValidationError as exc:

@@ -106,7 +106,7 @@ def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
 
 
 @login_required
-def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
+def resume_download(request: HttpRequest, resume_id: int) -> FileResponse:
     """The uploaded file, as an attachment."""
     resume = _found(sel.resume_get_for_user(request.user, resume_id))
     return _download(resume, resume.title or "resume")
@@ -202,7 +202,7 @@ def job_delete(request: HttpRequest, listing_id: int) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, listing_id: int) -> HttpResponse:
+def job_download(request: HttpRequest, listing_id: int) -> FileResponse:
     """The uploaded file of a job listing, as an attachment (404 for pasted listings)."""
     listing = _found(sel.job_listing_get_for_user(request.user, listing_id))
     return _download(listing, listing.filename.rsplit(".", 1)[0] or listing.title or "job-listing")
@@ -268,7 +268,7 @@ def _retitle(request: HttpRequest, document: Any, model: Any, detail: str, kwarg
             form.add_error("title", exc.message)
         else:
             messages.success(request, "The title was changed.")
-            return redirect(detail, **kwargs)
+            return redirect(reverse(detail, kwargs=kwargs))
     context = {"form": form, "document": document, "cancel_url": reverse(detail, kwargs=kwargs)}
     return render(request, "documents/retitle.html", context, status=400 if form.errors else 200)
 

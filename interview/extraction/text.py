@@ -31,7 +31,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 raise ExtractionError(e.DAMAGED) from None
-    candidates = _FALLBACKS
+    candidates: tuple[str, ...] = _FALLBACKS
     if b"\x00" in data[:65536]:
         odd_nuls = data[1::2].count(0) > data[0::2].count(0)
         candidates = ("utf-16-le",) if odd_nuls else ("utf-16-be",)

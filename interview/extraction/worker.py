@@ -62,7 +62,7 @@ def extract_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     if pages > limits.max_pages:
         raise ExtractionError(e.TOO_MANY_PAGES, pages=pages, limit=limits.max_pages)
     try:
-        layer = sum(len("".join(page.get_text("text").split())) for page in document)
+        layer = sum(len("".join(page.get_text("text").split())) for page in document.pages())
     except Exception:
         raise ExtractionError(e.DAMAGED) from None
     if layer < MIN_TEXT_LAYER_CHARS:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.services import FEEDBACK_MAX_CHARS
-from interview.models import InvitedInterview
+from interview.models import InterviewTemplate, InvitedInterview
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -22,7 +22,9 @@ class InvitationForm(forms.Form):
         max_length=254,
         help_text="They must sign in with this address, verified, to open the invitation.",
     )
-    template = forms.ModelChoiceField(queryset=None, empty_label="Choose a template")
+    template: forms.ModelChoiceField[InterviewTemplate] = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose a template"
+    )
     scheduled_time = forms.DateTimeField(
         label="Scheduled time (UTC)",
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
@@ -38,7 +40,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = template_list_for_user(user)
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = template_list_for_user(user)
 
     def service_kwargs(self) -> dict[str, Any]:
         """The cleaned values as invitation_create's keyword arguments (the service checks the rules)."""

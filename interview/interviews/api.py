@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -18,6 +18,9 @@ from interview.core.ids import ID_PATH_REGEX
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.interviews.selectors import key_questions_visible_to
 from interview.models import Chat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class ChatSerializer(serializers.ModelSerializer):
@@ -81,7 +84,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     lookup_value_regex = ID_PATH_REGEX
 
     def get_queryset(self) -> QuerySet[Chat]:
-        return Chat.objects.filter(user=self.request.user).select_related("invitation").defer("messages")
+        return Chat.objects.filter(user=cast("User", self.request.user)).select_related("invitation").defer("messages")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return ChatDetailSerializer if self.action == "retrieve" else ChatSerializer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 KEY_QUESTIONS_REQUEST_TYPE = "key_questions"
 LLM_ATTEMPTS = 2  # the first answer, and one retry after invalid JSON
-TITLE_MAX_LENGTH = Chat._meta.get_field("title").max_length
+TITLE_MAX_LENGTH = cast(int, Chat._meta.get_field("title").max_length)
 TYPES = {code for code, _ in Chat.INTERVIEW_TYPE_CHOICES}
 
 

@@ -33,7 +33,7 @@ def note_public(note: ObserverNote, *, author_name: str | None) -> dict[str, Any
         "text": note.text,
         "author": author_name
         if author_name is not None
-        else (note.author.username if note.author_id else "deleted user"),
+        else (note.author.username if note.author is not None else "deleted user"),
         "elapsed_seconds": note.elapsed_seconds,
         "question_index": note.question_index,
         "created_at": s.iso(note.created_at),

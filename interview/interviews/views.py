@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +17,9 @@ from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
 from interview.setup.forms import ChatCreateForm
 from interview.setup.selectors import chat_list_for_user, job_listings_for, resumes_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @login_required
@@ -60,7 +63,7 @@ def _initial_from_link(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def interview_live(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The live interview page; the socket does the rest."""
-    chat = Chat.objects.filter(pk=chat_id, user=request.user).first()
+    chat = Chat.objects.filter(pk=chat_id, user=cast("User", request.user)).first()  # login_required
     if chat is None:
         raise Http404("No such interview.")
     return render(request, "interview/live.html", {"chat": chat})

@@ -37,7 +37,7 @@ from interview.models import Chat
 logger = logging.getLogger(__name__)
 
 
-def _overdue_and_next(now: datetime) -> tuple[list[int], list[tuple[int, int]], list[int], datetime | None]:
+def _overdue_and_next(now: datetime) -> tuple[list[int], list[tuple[int, int | None]], list[int], datetime | None]:
     """Chats whose generation lease expired, overdue key questions, closed windows, and the next moment anything falls due."""
     orphaned = list(Chat.objects.filter(generation_lease_until__lt=now).values_list("pk", flat=True))
     grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)

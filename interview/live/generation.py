@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from interview.live.groups import (
     GENERATION_CONTROL_END,
     GENERATION_STOP,
     GENERATION_SYNC,
+    channel_layer,
     chat_broadcast,
     chat_event,
     control_group,
@@ -279,7 +279,7 @@ class Generation:
 
     async def _control(self) -> None:
         """Answer stop and resync requests sent to the chat's control group."""
-        layer = get_channel_layer()
+        layer = channel_layer()
         channel = self._control_channel = await layer.new_channel()
         group = control_group(self.chat_id)
         await layer.group_add(group, channel)
@@ -308,7 +308,7 @@ class Generation:
         """
         if self._control_channel is not None and not control.done():
             with contextlib.suppress(Exception):
-                await get_channel_layer().send(self._control_channel, {"type": GENERATION_CONTROL_END})
+                await channel_layer().send(self._control_channel, {"type": GENERATION_CONTROL_END})
                 await asyncio.wait_for(asyncio.shield(control), timeout=2)
         if not control.done():
             control.cancel()

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from interview.live import protocol as p
@@ -32,6 +33,14 @@ ACCESS_CHANGED = "access.changed"  # to every guard: check these users', chats' 
 ACCESS_REVOKE = "access.revoke"  # from the guard to one socket: close for lost access
 
 
+def channel_layer() -> BaseChannelLayer:
+    """The process's channel layer (settings always configure one)."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer")
+    return layer
+
+
 def chat_group(chat_id: int) -> str:
     return f"chat.{chat_id}"
 
@@ -48,26 +57,26 @@ def control_group(chat_id: int) -> str:
 
 async def chat_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames, in order, to every socket (candidate and observers) of the chat."""
-    layer = get_channel_layer()
+    layer = channel_layer()
     for frame in frames:
         await layer.group_send(chat_group(chat_id), {"type": CHAT_FRAME, "frame": frame})
 
 
 async def control_send(chat_id: int, message: dict[str, Any]) -> None:
     """Send a control message (stop, resync) to whichever process runs the chat's generation."""
-    await get_channel_layer().group_send(control_group(chat_id), message)
+    await channel_layer().group_send(control_group(chat_id), message)
 
 
 async def observers_broadcast(chat_id: int, *frames: dict[str, Any]) -> None:
     """Send frames to the chat's observers only."""
-    layer = get_channel_layer()
+    layer = channel_layer()
     for frame in frames:
         await layer.group_send(observer_group(chat_id), {"type": CHAT_FRAME, "frame": frame})
 
 
 async def chat_event(chat_id: int, event: dict[str, Any]) -> None:
     """Send a non-frame event (presence bookkeeping) to every socket of the chat."""
-    await get_channel_layer().group_send(chat_group(chat_id), event)
+    await channel_layer().group_send(chat_group(chat_id), event)
 
 
 def access_changed(
@@ -97,7 +106,7 @@ def _publish(message: dict[str, Any], stop: bool) -> None:
 
 
 async def _send_access_changed(message: dict[str, Any], stop: bool) -> None:
-    layer = get_channel_layer()
+    layer = channel_layer()
     await layer.group_send(ACCESS_GROUP, message)
     if stop:
         for chat_id in message["chats"]:

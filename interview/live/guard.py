@@ -18,12 +18,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from interview.live import access
-from interview.live.groups import ACCESS_GROUP, ACCESS_REVOKE
+from interview.live.groups import ACCESS_GROUP, ACCESS_REVOKE, channel_layer
 
 if TYPE_CHECKING:
     from interview.live.sockets import ChatSocket
@@ -68,7 +67,7 @@ class SocketGuard:
 
     async def _listen(self) -> None:
         """Receive access announcements for this process and wake the checking loop."""
-        layer = get_channel_layer()
+        layer = channel_layer()
         if self._channel is not None:  # the channel of an earlier event loop (tests)
             with contextlib.suppress(Exception):
                 await layer.group_discard(ACCESS_GROUP, self._channel)
@@ -91,7 +90,7 @@ class SocketGuard:
         """Join the group again now and then: memberships expire on some layers (channels-redis core: a day)."""
         if self._channel is not None and time.monotonic() - self._joined > REJOIN_SECONDS:
             self._joined = time.monotonic()
-            await get_channel_layer().group_add(ACCESS_GROUP, self._channel)
+            await channel_layer().group_add(ACCESS_GROUP, self._channel)
 
     async def _announced(self, message: dict[str, Any]) -> None:
         sessions = set(message.get("sessions") or ())
@@ -141,7 +140,7 @@ class SocketGuard:
     async def _revoke(self, socket: ChatSocket, verdict: str) -> None:
         self._sockets.discard(socket)
         try:
-            await get_channel_layer().send(socket.channel_name, {"type": ACCESS_REVOKE, "verdict": verdict})
+            await channel_layer().send(socket.channel_name, {"type": ACCESS_REVOKE, "verdict": verdict})
         except Exception:  # a full channel: close it from here
             logger.warning("Socket guard: could not queue the close of %s; closing now", socket.channel_name)
             await socket.revoke(verdict)

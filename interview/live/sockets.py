@@ -94,7 +94,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             chat_id=self.chat_id,
             observer=self.role == "observer",
             session_key=key,
-            session_hash=session.get(HASH_SESSION_KEY) if key else None,
+            session_hash=session.get(HASH_SESSION_KEY) if session is not None and key else None,
         )
         return self.access(user)
 

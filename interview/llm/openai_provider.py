@@ -256,7 +256,7 @@ class OpenAIProvider:
 
     def _retry_delay(self, exc: openai.OpenAIError, attempt: int) -> float | None:
         """Seconds to wait before retrying `exc`, or None when it is not worth retrying."""
-        backoff = min(self.retry_backoff * 2**attempt, BACKOFF_CAP)
+        backoff = min(self.retry_backoff * 2.0**attempt, BACKOFF_CAP)
         if isinstance(exc, openai.APITimeoutError) and not isinstance(exc.__cause__, httpx2.ConnectTimeout):
             return None  # the server took the request and went quiet; a retry would only double the wait
         if isinstance(exc, openai.APIConnectionError):

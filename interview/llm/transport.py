@@ -34,7 +34,7 @@ def http_transport(**kwargs: Any) -> httpx2.AsyncHTTPTransport:
     transport = httpx2.AsyncHTTPTransport(**kwargs)
     # httpx creates its httpcore pool without a network_backend argument; the pool has no connections
     # yet, and every connection it makes takes the backend from this attribute.
-    transport._pool._network_backend = AsyncioBackend()  # type: ignore[union-attr]
+    transport._pool._network_backend = AsyncioBackend()
     return transport
 
 

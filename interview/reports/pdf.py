@@ -287,7 +287,7 @@ def _footer_canvas(offline: bool) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own, absent from its stubs
 
         def save(self) -> None:
             for state in self._pages:
@@ -295,7 +295,7 @@ def _footer_canvas(offline: bool) -> type[Canvas]:
                 self.setFont(BASE_FONT, 7.5)
                 self.setFillColor(MUTED)
                 self.drawString(18 * mm, 10 * mm, f"Active Interview · {note}")
-                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {len(self._pages)}")
+                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {self.getPageNumber()} of {len(self._pages)}")
                 super().showPage()
             super().save()
 

@@ -33,7 +33,7 @@ def chat_get_for_report(user: Any, chat_id: int) -> Chat | None:
 def report_of(chat: Chat) -> ExportableReport | None:
     """The chat's report row, or None before one was requested."""
     try:
-        return chat.exportablereport  # type: ignore[attr-defined,no-any-return]
+        return chat.exportablereport
     except ExportableReport.DoesNotExist:
         return None
 

@@ -63,7 +63,7 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
         "view": view,
         "chat": chat,
         "report": view.report,
-        "scores": sel.score_rows(view.report) if view.has_content else [],
+        "scores": sel.score_rows(view.report) if view.report is not None and view.has_content else [],
         "scored_by": sel.scored_by(view.report) if view.report else "",
         "can_manage_setup": is_interviewer(request.user),
     }

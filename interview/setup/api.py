@@ -143,6 +143,7 @@ class TemplateViewSet(
 
     def perform_update(self, serializer: TemplateSerializer) -> None:  # type: ignore[override]
         template = serializer.instance
+        assert template is not None  # an update always has its instance
         try:
             template_update(template=template, data=serializer.to_data(self.request.user, template))
         except DjangoValidationError as exc:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag
+from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
 from interview.setup.interview_templates import TemplateData
 from interview.setup.selectors import job_listings_for, resumes_for, template_list_for_user
 from interview.setup.tags import split_tag_names
@@ -82,7 +82,8 @@ class TagMergeForm(forms.Form):
 
     def __init__(self, *args: Any, source: Tag, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Tag.objects.exclude(pk=source.pk).order_by("name")
+        target = cast(forms.ModelChoiceField, self.fields["target"])
+        target.queryset = Tag.objects.exclude(pk=source.pk).order_by("name")
 
 
 class TemplateForm(forms.Form):
@@ -111,7 +112,7 @@ class TemplateForm(forms.Form):
         visible = QuestionBank.objects.visible_to(user)
         if instance is not None:  # keep banks the editor cannot see (e.g. on a copy) rather than drop them
             visible = QuestionBank.objects.filter(Q(pk__in=visible) | Q(pk__in=instance.question_banks.all()))
-        self.fields["question_banks"].queryset = visible.order_by("name")
+        cast(forms.ModelMultipleChoiceField, self.fields["question_banks"]).queryset = visible.order_by("name")
 
     @staticmethod
     def initial_for(template: InterviewTemplate) -> dict[str, Any]:
@@ -142,7 +143,7 @@ class TemplateForm(forms.Form):
         return users
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         shares = [data.get(f) for f in ("easy_percentage", "medium_percentage", "hard_percentage")]
         if all(s is not None for s in shares) and sum(shares) != 100:  # type: ignore[arg-type]
             raise ValidationError(
@@ -174,9 +175,13 @@ class ChatCreateForm(forms.Form):
     title = forms.CharField(max_length=Chat._meta.get_field("title").max_length, help_text="Up to 50 characters.")
     type = forms.ChoiceField(label="Interview type", choices=Chat.INTERVIEW_TYPE_CHOICES, initial=Chat.GENERAL)
     difficulty = forms.IntegerField(min_value=1, max_value=10, initial=5, help_text="1 (gentle) to 10 (demanding).")
-    resume = forms.ModelChoiceField(queryset=None, required=False, empty_label="No resume")
-    job_listing = forms.ModelChoiceField(queryset=None, required=False, empty_label="No job listing")
-    template = forms.ModelChoiceField(
+    resume: forms.ModelChoiceField[UploadedResume] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No resume"
+    )
+    job_listing: forms.ModelChoiceField[UploadedJobListing] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No job listing"
+    )
+    template: forms.ModelChoiceField[InterviewTemplate] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         empty_label="No template",
@@ -185,9 +190,9 @@ class ChatCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resume"].queryset = resumes_for(user)
-        self.fields["job_listing"].queryset = job_listings_for(user)
-        self.fields["template"].queryset = template_list_for_user(user)
+        cast(forms.ModelChoiceField, self.fields["resume"]).queryset = resumes_for(user)
+        cast(forms.ModelChoiceField, self.fields["job_listing"]).queryset = job_listings_for(user)
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = template_list_for_user(user)
 
     def service_kwargs(self) -> dict[str, Any]:
         """The cleaned values as chat_create's keyword arguments."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.db import transaction
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import InterviewTemplate, Question, Tag, normalise_tag_name
 
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAG_MAX_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
 _SEPARATORS = re.compile(r"[,\n]")
 
 

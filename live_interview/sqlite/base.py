@@ -19,10 +19,13 @@ databases are not pooled: Django never closes them anyway.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import deque
+from typing import Any
 
 from django.db.backends.sqlite3 import base
+from django.utils.asyncio import async_unsafe
 
 # How many idle connections each database file keeps; 0 turns pooling off.
 DEFAULT_POOL_SIZE = 8
@@ -42,9 +45,9 @@ class _Pool:
     def __init__(self, size: int) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.idle: deque[tuple[base.Database.Connection, tuple[int, int] | None]] = deque()
+        self.idle: deque[tuple[sqlite3.Connection, tuple[int, int] | None]] = deque()
 
-    def take(self, identity: tuple[int, int] | None) -> base.Database.Connection | None:
+    def take(self, identity: tuple[int, int] | None) -> sqlite3.Connection | None:
         stale = []
         try:
             with self.lock:
@@ -58,7 +61,7 @@ class _Pool:
             for connection in stale:
                 connection.close()
 
-    def give(self, connection: base.Database.Connection, identity: tuple[int, int] | None) -> bool:
+    def give(self, connection: sqlite3.Connection, identity: tuple[int, int] | None) -> bool:
         if identity is None:
             return False
         with self.lock:
@@ -101,8 +104,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _pooled(self) -> bool:
         return self._pool_size() > 0 and not self.is_in_memory_db()
 
-    @base.async_unsafe
-    def get_new_connection(self, conn_params):
+    @async_unsafe
+    def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
         if self._pooled():
             path = conn_params["database"]
             identity = _identity(path)
@@ -117,10 +120,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return connection
         return super().get_new_connection(conn_params)
 
-    def _close(self):
+    def _close(self) -> None:
         connection = self.connection
         if connection is None or not self._pooled():
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private in Django, absent from the stubs
         with self.wrap_database_errors:
             if connection.in_transaction:
                 connection.rollback()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -102,10 +102,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
 
 
-def seed_accounts(result: SeedResult, *, shared_password: str | None) -> dict[str, AbstractBaseUser]:
+def seed_accounts(result: SeedResult, *, shared_password: str | None) -> dict[str, User]:
     """Create each demo account that is missing; an existing account is never modified."""
     user_model = get_user_model()
-    users: dict[str, AbstractBaseUser] = {}
+    users: dict[str, User] = {}
     for account in ACCOUNTS:
         user = user_model._default_manager.filter(username=account.username).first()
         result.count("accounts", user is None)
@@ -120,7 +120,7 @@ def seed_accounts(result: SeedResult, *, shared_password: str | None) -> dict[st
     return users
 
 
-def _create_account(account: DemoAccount, password: str, *, check_password: bool) -> AbstractBaseUser:
+def _create_account(account: DemoAccount, password: str, *, check_password: bool) -> User:
     user = get_user_model()(
         username=account.username,
         email=account.email,
@@ -152,7 +152,7 @@ def seed_tags(result: SeedResult) -> dict[str, Tag]:
     return tags
 
 
-def seed_banks(result: SeedResult, *, owner: AbstractBaseUser, tags: dict[str, Tag]) -> dict[str, QuestionBank]:
+def seed_banks(result: SeedResult, *, owner: User, tags: dict[str, Tag]) -> dict[str, QuestionBank]:
     """Find or create the shared banks by name and their questions by text within the bank."""
     banks: dict[str, QuestionBank] = {}
     for data in demo_data.BANKS:
@@ -183,9 +183,7 @@ def _seed_question(
     question.tags.set([tags[name.lower()] for name in data.tags])
 
 
-def seed_templates(
-    result: SeedResult, *, owner: AbstractBaseUser, tags: dict[str, Tag], banks: dict[str, QuestionBank]
-) -> None:
+def seed_templates(result: SeedResult, *, owner: User, tags: dict[str, Tag], banks: dict[str, QuestionBank]) -> None:
     """Find or create the public templates by name, linked to their banks and tags."""
     for data in demo_data.TEMPLATES:
         exists = InterviewTemplate.objects.filter(user=owner, name=data.name).exists()
