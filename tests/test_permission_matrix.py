@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 from interview.hiring import services as inv
 from interview.models import Chat
-from tests.consumers.helpers import close_code, connect
 from tests.factories import RoleChangeRequestFactory, UserFactory
-from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.hiring.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.sockets.helpers import close_code, connect
 
 WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")
 LOGIN = "login"  # a redirect to the login page
