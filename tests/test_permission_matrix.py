@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from interview.hiring import services as inv
 from interview.models import Chat
 from tests.factories import RoleChangeRequestFactory, UserFactory
-from tests.hiring.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.sockets.helpers import close_code, connect
 
 WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")

@@ -18,7 +18,7 @@ from interview.accounts.email_verification import (
 )
 from interview.core.errors import ServiceError
 from tests.factories import UserFactory
-from tests.hiring.test_hiring_helpers import NOW
+from tests.hiring.helpers import NOW
 
 pytestmark = pytest.mark.django_db
 

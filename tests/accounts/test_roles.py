@@ -11,7 +11,7 @@ from interview.accounts.roles import role_request_create, role_request_decide, r
 from interview.core.errors import ServiceError
 from interview.models import RoleChangeRequest
 from tests.factories import RoleChangeRequestFactory, UserFactory
-from tests.hiring.test_hiring_helpers import NOW
+from tests.hiring.helpers import NOW
 
 pytestmark = pytest.mark.django_db
 

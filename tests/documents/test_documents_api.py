@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from interview.models import UploadedJobListing, UploadedResume
-from tests.extraction.test_extraction_samples import make_pdf
+from tests.extraction.samples import make_pdf
 from tests.factories import ChatFactory, InvitationFactory, JobListingFactory, ResumeFactory, TemplateFactory
 
 pytestmark = pytest.mark.django_db

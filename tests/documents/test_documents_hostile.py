@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from interview.models import UploadedJobListing, UploadedResume
-from tests.extraction.test_extraction_samples import (
+from tests.extraction.samples import (
     make_blank_pages_pdf,
     make_docx_bomb,
     make_encrypted_pdf,

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from interview.core.errors import ServiceError
 from interview.documents import services as svc
 from interview.models import UploadedJobListing, UploadedResume
-from tests.extraction.test_extraction_samples import make_docx, make_encrypted_pdf
+from tests.extraction.samples import make_docx, make_encrypted_pdf
 from tests.factories import ChatFactory, JobListingFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db

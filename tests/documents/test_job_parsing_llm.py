@@ -10,21 +10,11 @@ from django.urls import reverse
 
 from interview.documents import job_parsing as jp
 from interview.models import TokenUsage, UploadedJobListing
+from tests.documents.helpers import VALID
 from tests.factories import JobListingFactory
 from tests.fakes.openai_server import FakeResponse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("llm")]
-
-VALID = {
-    "required_skills": ["Python", "Django", "PostgreSQL"],
-    "seniority_level": "senior",
-    "requirements": {
-        "education": ["Bachelor's in Computer Science"],
-        "years_experience": "5+",
-        "certifications": ["AWS Certified"],
-        "responsibilities": ["Lead backend projects"],
-    },
-}
 
 
 def answer(payload: object = VALID, **kwargs: object) -> FakeResponse:

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from interview.documents.job_parsing import INTERRUPTED_MESSAGE
 from interview.models import TokenUsage, UploadedJobListing
-from tests.documents.test_job_parsing_llm import VALID
+from tests.documents.helpers import VALID
 from tests.fakes.openai_server import FakeResponse
 from tests.live.server import database_url
 

@@ -8,7 +8,7 @@ import pytest
 
 from interview.extraction import ExtractionError, Limits, extract_document
 from interview.extraction.runner import run_child
-from tests.extraction.test_extraction_samples import (
+from tests.extraction.samples import (
     make_blank_pages_pdf,
     make_docx,
     make_encrypted_pdf,

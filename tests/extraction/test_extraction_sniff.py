@@ -9,7 +9,7 @@ import pytest
 from interview.extraction import ExtractionError, Limits, extract_document
 from interview.extraction.sniff import check_docx_archive, kind_from_name, safe_display_name, sniff
 from interview.extraction.text import clean_text, decode_text
-from tests.extraction.test_extraction_samples import (
+from tests.extraction.samples import (
     make_docx,
     make_docx_bomb,
     make_executable,

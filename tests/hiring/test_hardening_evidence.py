@@ -18,7 +18,7 @@ from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, InvitedInterview
 from interview.reports.services import ReportCooldown, report_regenerate
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
-from tests.reports.test_reports_services import generate, make_chat
+from tests.reports.helpers import generate, make_chat
 from tests.sockets.helpers import connect
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from interview.hiring import services as inv
 from interview.models import InvitedInterview
 from tests.factories import UserFactory
-from tests.hiring.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport, InvitedInterview, ObserverNote
 from tests.factories import InvitationFactory, UserFactory
-from tests.hiring.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 

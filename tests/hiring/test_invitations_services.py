@@ -14,7 +14,7 @@ from interview.hiring.selectors import token_hash
 from interview.models import Chat, InvitedInterview
 from interview.signals import chat_completed
 from tests.factories import TemplateFactory, UserFactory
-from tests.hiring.test_hiring_helpers import NOW, fillable_template, invitation_with_token, verified_user
+from tests.hiring.helpers import NOW, fillable_template, invitation_with_token, verified_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 
@@ -79,16 +79,8 @@ def test_invitation_create_sends_an_html_alternative(interviewer, template):
 
 
 def test_invitation_create_reports_a_failed_email(interviewer, template, settings):
-    settings.EMAIL_BACKEND = "tests.hiring.test_invitations_services.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.hiring.helpers.BrokenBackend"
     assert create(interviewer, template).emailed is False
-
-
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("SMTP is down")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from interview.hiring import services as inv
 from interview.models import Chat, InvitedInterview
 from tests.factories import ChatFactory, InvitationFactory
-from tests.hiring.test_hiring_helpers import NOW, invitation_with_token, verified_user
+from tests.hiring.helpers import NOW, invitation_with_token, verified_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 

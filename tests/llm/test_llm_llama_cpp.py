@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from interview.documents import job_parsing
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory, JobListingFactory
-from tests.reports.test_reports_services import ANSWERS, QUESTIONS, generate, make_chat
+from tests.reports.helpers import ANSWERS, QUESTIONS, generate, make_chat
 from tests.sockets.helpers import connect, delta_text, frames_until, of_type
 
 BASE_URL = os.environ.get("LLAMA_BASE_URL", "")

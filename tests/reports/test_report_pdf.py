@@ -10,7 +10,7 @@ import pytest
 from interview.models import ExportableReport
 from interview.reports import pdf as reports_pdf
 from tests.factories import UserFactory
-from tests.reports.test_reports_services import QUESTIONS, generate, make_chat
+from tests.reports.helpers import QUESTIONS, generate, make_chat
 
 pytestmark = pytest.mark.django_db
 

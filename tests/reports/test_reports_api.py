@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from interview.models import ExportableReport, ObserverNote
 from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
-from tests.reports.test_reports_services import generate, make_chat
+from tests.reports.helpers import generate, make_chat
 
 pytestmark = pytest.mark.django_db
 

@@ -9,25 +9,10 @@ from django.urls import reverse
 
 from interview.models import ExportableReport, TokenUsage
 from tests.fakes.openai_server import FakeResponse
-from tests.reports.test_reports_services import ANSWERS, generate, make_chat
+from tests.reports.helpers import ANSWERS, generate, make_chat, valid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("llm")]
 THIRD = "Resumable chunked uploads to S3 with presigned URLs, because large uploads fail midway and must resume."
-
-
-def valid(**changes: object) -> dict:
-    payload = {
-        "professionalism_score": 72,
-        "subject_knowledge_score": 70,
-        "clarity_score": 64,
-        "feedback_text": "Concrete examples; say more about trade-offs.",
-        "question_responses": [
-            {"index": 0, "score": 8, "feedback": "Measured impact.", "evidence": "found N+1 queries on the dashboard"},
-            {"index": 1, "score": 7, "feedback": "Evidence-driven.", "evidence": "built a small prototype of both"},
-            {"index": 2, "score": 0, "feedback": "No answer.", "evidence": ""},
-        ],
-    }
-    return payload | changes
 
 
 def answer(payload: object = None, **kwargs: object) -> FakeResponse:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from interview.models import ExportableReport, ObserverNote
 from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
-from tests.reports.test_reports_services import QUESTIONS, generate, make_chat
+from tests.reports.helpers import QUESTIONS, generate, make_chat
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import InvitationFactory, UserFactory
-from tests.reports.test_reports_services import generate, make_chat
+from tests.reports.helpers import generate, make_chat
 
 pytestmark = pytest.mark.django_db
 

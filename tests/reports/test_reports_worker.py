@@ -12,8 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from interview.models import Chat, ExportableReport, TokenUsage
 from interview.signals import chat_completed
 from tests.fakes.openai_server import FakeResponse
-from tests.reports.test_reports_llm import valid
-from tests.reports.test_reports_services import make_chat
+from tests.reports.helpers import make_chat, valid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
