@@ -19,7 +19,6 @@ from interview.models import Chat, ExportableReport, InvitedInterview
 from interview.reports.services import ReportCooldown, report_regenerate
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.reports.helpers import generate, make_chat
-from tests.sockets.helpers import connect
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +155,7 @@ def test_report_pdf_of_interviewer_is_not_the_candidates_redacted_copy(client, u
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_socket_snapshot_hides_unasked_questions_from_candidate(offline_llm):
+async def test_socket_snapshot_hides_unasked_questions_from_candidate(connect, offline_llm):
     candidate = await database_sync_to_async(UserFactory)(username="cand")
     interviewer = await database_sync_to_async(UserFactory)(username="inv", role="interviewer")
     chat = await database_sync_to_async(invited_chat)(candidate, interviewer)

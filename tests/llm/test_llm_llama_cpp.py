@@ -13,7 +13,7 @@ from interview.documents import job_parsing
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory, JobListingFactory
 from tests.reports.helpers import ANSWERS, QUESTIONS, generate, make_chat
-from tests.sockets.helpers import connect, delta_text, frames_until, of_type
+from tests.sockets.helpers import delta_text, frames_until, of_type
 
 BASE_URL = os.environ.get("LLAMA_BASE_URL", "")
 
@@ -37,7 +37,7 @@ def llama(settings):
     settings.LLM_MAX_TOKENS_PARSING = 512
 
 
-async def test_llama_cpp_streams_an_interview_turn(llama):
+async def test_llama_cpp_streams_an_interview_turn(connect, llama):
     chat = await database_sync_to_async(ChatFactory)(
         key_questions=[
             {"question": "What is a Python list?", "time_limit": 300},

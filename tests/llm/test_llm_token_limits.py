@@ -8,11 +8,11 @@ from channels.db import database_sync_to_async
 from interview.interviews.chats import chat_create
 from tests.factories import ChatFactory
 from tests.fakes.openai_server import FakeResponse
-from tests.sockets.helpers import connect, frames_until, of_type
+from tests.sockets.helpers import frames_until, of_type
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_interview_turn_sends_the_turn_token_limit(llm, settings):
+async def test_interview_turn_sends_the_turn_token_limit(connect, llm, settings):
     settings.LLM_MAX_TOKENS_TURN = 321
     chat = await database_sync_to_async(ChatFactory)(key_questions=[{"question": "Why tests?", "time_limit": 60}])
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from interview.live.generation import REGISTRY
 from interview.models import Chat
 from tests.factories import ChatFactory, InvitationFactory
-from tests.sockets.helpers import connect, frames_until, of_type
+from tests.sockets.helpers import closed_with, frames_until, of_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
 
@@ -34,18 +34,7 @@ def delete(chat):
     Chat.objects.get(pk=chat.pk).delete()
 
 
-async def close_code(ws, timeout=5.0):
-    try:
-        async with asyncio.timeout(timeout):
-            while True:
-                output = await ws.receive_output(timeout)
-                if output["type"] == "websocket.close":
-                    return output["code"]
-    finally:
-        await ws.disconnect()
-
-
-async def deleted_mid_stream(caplog):
+async def deleted_mid_stream(connect, caplog):
     """Start a reply, delete the chat once it streams, wait for the generation to end.
 
     Returns the chat, its two sockets, whether the generation ended, and the loop's complaints.
@@ -72,14 +61,14 @@ async def deleted_mid_stream(caplog):
 
 
 @pytest.mark.usefixtures("paced")
-async def test_chat_deleted_mid_stream_closes_sockets_4404(caplog):
-    _, (candidate, observer), _, _ = await deleted_mid_stream(caplog)
-    assert (await close_code(candidate), await close_code(observer)) == (4404, 4404)
+async def test_chat_deleted_mid_stream_closes_sockets_4404(connect, caplog):
+    _, (candidate, observer), _, _ = await deleted_mid_stream(connect, caplog)
+    assert (await closed_with(candidate), await closed_with(observer)) == (4404, 4404)
 
 
 @pytest.mark.usefixtures("paced")
-async def test_chat_deleted_mid_stream_ends_generation_without_unhandled_errors(caplog):
-    _, sockets, finished, complaints = await deleted_mid_stream(caplog)
+async def test_chat_deleted_mid_stream_ends_generation_without_unhandled_errors(connect, caplog):
+    _, sockets, finished, complaints = await deleted_mid_stream(connect, caplog)
     for ws in sockets:
         await ws.disconnect()
     assert finished
@@ -88,8 +77,8 @@ async def test_chat_deleted_mid_stream_ends_generation_without_unhandled_errors(
 
 
 @pytest.mark.usefixtures("paced")
-async def test_chat_deleted_mid_stream_is_not_recreated(caplog):
-    chat, sockets, _, _ = await deleted_mid_stream(caplog)
+async def test_chat_deleted_mid_stream_is_not_recreated(connect, caplog):
+    chat, sockets, _, _ = await deleted_mid_stream(connect, caplog)
     await asyncio.sleep(1.2)  # past the next partial save the generation would have made
     for ws in sockets:
         await ws.disconnect()
@@ -97,9 +86,9 @@ async def test_chat_deleted_mid_stream_is_not_recreated(caplog):
 
 
 @pytest.mark.usefixtures("paced")
-async def test_chat_deleted_while_idle_closes_sockets_4404():
+async def test_chat_deleted_while_idle_closes_sockets_4404(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
     await delete(chat)
-    assert (await close_code(candidate), await close_code(observer)) == (4404, 4404)
+    assert (await closed_with(candidate), await closed_with(observer)) == (4404, 4404)

@@ -16,7 +16,7 @@ from interview.interviews import transcript as s
 from interview.live.clock import WATCHER
 from interview.models import Chat
 from tests.factories import ChatFactory
-from tests.sockets.helpers import connect, frames_until, of_type
+from tests.sockets.helpers import frames_until, of_type
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 LEASE = 6.0
@@ -225,7 +225,7 @@ async def test_watcher_gives_lost_time_back(settings):
 
 @live
 @pytest.mark.usefixtures("offline_llm")
-async def test_connecting_socket_finds_orphan_and_can_retry(monkeypatch):
+async def test_connecting_socket_finds_orphan_and_can_retry(connect, monkeypatch):
     monkeypatch.setattr(WATCHER, "ensure_started", lambda: None)  # only the connection may find it
     chat, turn = await orphan_now(-0.1)
     ws, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
@@ -246,7 +246,7 @@ async def other_process_sweeps(chat, taken):
 
 
 @live
-async def test_live_generation_renewing_lease_is_never_taken_over(settings, llm):
+async def test_live_generation_renewing_lease_is_never_taken_over(connect, settings, llm):
     settings.GENERATION_LEASE_SECONDS = 0.6  # renewed every 0.2 s
     llm.configure(text="A reply that takes its time to start.", first_token_delay=1.5, pace=0.05)
     chat = await database_sync_to_async(ChatFactory)(key_questions=[dict(q) for q in QUESTIONS])

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tests.factories import ChatFactory, UserFactory
-from tests.sockets.helpers import close_code, connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,12 +14,12 @@ async def _chat():
     return await database_sync_to_async(ChatFactory)()
 
 
-async def test_interview_socket_anonymous_closes_4401():
+async def test_interview_socket_anonymous_closes_4401(close_code):
     chat = await _chat()
     assert await close_code(f"/ws/interview/{chat.pk}/", AnonymousUser()) == 4401
 
 
-async def test_interview_socket_other_user_closes_4403():
+async def test_interview_socket_other_user_closes_4403(close_code):
     from channels.db import database_sync_to_async
 
     chat = await _chat()
@@ -28,14 +27,14 @@ async def test_interview_socket_other_user_closes_4403():
     assert await close_code(f"/ws/interview/{chat.pk}/", stranger) == 4403
 
 
-async def test_interview_socket_unknown_chat_closes_4404():
+async def test_interview_socket_unknown_chat_closes_4404(close_code):
     from channels.db import database_sync_to_async
 
     user = await database_sync_to_async(UserFactory)()
     assert await close_code("/ws/interview/999999/", user) == 4404
 
 
-async def test_interview_socket_owner_gets_snapshot(offline_llm):
+async def test_interview_socket_owner_gets_snapshot(connect, offline_llm):
     chat = await _chat()
     communicator, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await communicator.disconnect()

@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory
-from tests.sockets.helpers import connect, delta_text, frames_until, of_type
+from tests.sockets.helpers import delta_text, frames_until, of_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
 
@@ -35,7 +35,7 @@ async def answer(communicator, client_id, content, until="question.started"):
     return await frames_until(communicator, of_type(until))
 
 
-async def test_start_streams_greeting_then_first_question():
+async def test_start_streams_greeting_then_first_question(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     frames = await start(ws)
@@ -47,7 +47,7 @@ async def test_start_streams_greeting_then_first_question():
     assert frames[-1]["index"] == 0 and frames[-1]["time_limit"] == 120
 
 
-async def test_start_says_offline_in_greeting():
+async def test_start_says_offline_in_greeting(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -55,7 +55,7 @@ async def test_start_says_offline_in_greeting():
     assert "offline" in (await reload(chat)).messages[0]["content"].lower()
 
 
-async def test_start_twice_makes_one_greeting():
+async def test_start_twice_makes_one_greeting(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -65,7 +65,7 @@ async def test_start_twice_makes_one_greeting():
     assert len((await reload(chat)).messages) == 1
 
 
-async def test_answer_is_stored_with_question_and_seconds():
+async def test_answer_is_stored_with_question_and_seconds(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -78,7 +78,7 @@ async def test_answer_is_stored_with_question_and_seconds():
     assert (await reload(chat)).key_questions[0]["status"] == "answered"
 
 
-async def test_last_answer_completes_interview():
+async def test_last_answer_completes_interview(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -90,7 +90,7 @@ async def test_last_answer_completes_interview():
     assert (await reload(chat)).status == "completed"
 
 
-async def test_answer_after_completion_is_refused():
+async def test_answer_after_completion_is_refused(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -103,7 +103,7 @@ async def test_answer_after_completion_is_refused():
     assert len((await reload(chat)).messages) == 5
 
 
-async def test_every_turn_writes_token_usage():
+async def test_every_turn_writes_token_usage(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -126,7 +126,7 @@ async def test_every_turn_writes_token_usage():
     )
 
 
-async def test_duplicate_answer_id_makes_one_message():
+async def test_duplicate_answer_id_makes_one_message(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -139,7 +139,7 @@ async def test_duplicate_answer_id_makes_one_message():
     assert len(users) == 1
 
 
-async def test_answer_before_start_is_refused():
+async def test_answer_before_start_is_refused(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await ws.send_json_to({"type": "answer.submit", "id": "c-1", "content": "Hi"})
@@ -159,7 +159,7 @@ async def test_answer_before_start_is_refused():
         ('{"type": "observer.note", "content": "psst"}', "forbidden"),
     ],
 )
-async def test_bad_frames_get_error_and_change_nothing(raw, code):
+async def test_bad_frames_get_error_and_change_nothing(connect, raw, code):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await ws.send_to(text_data=raw)
@@ -169,7 +169,7 @@ async def test_bad_frames_get_error_and_change_nothing(raw, code):
     assert (await reload(chat)).messages == []
 
 
-async def test_oversized_answer_is_refused(settings):
+async def test_oversized_answer_is_refused(connect, settings):
     settings.ANSWER_MAX_CHARS = 50
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
@@ -181,7 +181,7 @@ async def test_oversized_answer_is_refused(settings):
     assert len((await reload(chat)).messages) == 1
 
 
-async def test_binary_frame_is_refused():
+async def test_binary_frame_is_refused(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await ws.send_to(bytes_data=b"\x00\x01")
@@ -190,7 +190,7 @@ async def test_binary_frame_is_refused():
     assert error["code"] == "invalid"
 
 
-async def test_chat_without_key_questions_gets_them_at_start():
+async def test_chat_without_key_questions_gets_them_at_start(connect):
     chat = await database_sync_to_async(ChatFactory)()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await start(ws)
@@ -198,7 +198,7 @@ async def test_chat_without_key_questions_gets_them_at_start():
     assert len((await reload(chat)).key_questions) == 5
 
 
-async def test_ping_gets_pong_with_server_time():
+async def test_ping_gets_pong_with_server_time(connect):
     chat = await make_chat()
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await ws.send_json_to({"type": "ping"})

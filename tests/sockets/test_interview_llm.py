@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory
 from tests.fakes.openai_server import FakeResponse, unused_base_url
-from tests.sockets.helpers import connect, delta_text, frames_until, of_type
+from tests.sockets.helpers import delta_text, frames_until, of_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,7 @@ def usage_rows(chat):
     return list(TokenUsage.objects.filter(chat=chat).order_by("id"))
 
 
-async def started_socket(llm, chat):
+async def started_socket(connect, llm, chat):
     ws, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     await ws.send_json_to({"type": "interview.start"})
     return ws
@@ -45,10 +45,10 @@ def message_id(frames):
     )
 
 
-async def test_stream_text_equals_stored_and_upstream(llm):
+async def test_stream_text_equals_stored_and_upstream(connect, llm):
     llm.configure(text=REPLY, tokens_per_chunk=2)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     frames = await frames_until(ws, of_type("question.started"))
     await ws.disconnect()
     message = await stored(chat, 0)
@@ -60,10 +60,10 @@ async def test_stream_text_equals_stored_and_upstream(llm):
     assert message["content"].startswith(REPLY) and message["content"].endswith(QUESTION)
 
 
-async def test_usage_reported_by_server_is_recorded(llm):
+async def test_usage_reported_by_server_is_recorded(connect, llm):
     llm.configure(text=REPLY, prompt_tokens=321, completion_tokens=17, model="gpt-4o-mini-2024-07-18")
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     frames = await frames_until(ws, of_type("assistant.done"))
     await ws.disconnect()
     assert frames[-1]["usage"] == {"prompt_tokens": 321, "completion_tokens": 17, "estimated": False}
@@ -76,20 +76,20 @@ async def test_usage_reported_by_server_is_recorded(llm):
     )
 
 
-async def test_usage_is_estimated_when_server_reports_none(llm):
+async def test_usage_is_estimated_when_server_reports_none(connect, llm):
     llm.configure(text=REPLY, usage=False)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     frames = await frames_until(ws, of_type("assistant.done"))
     await ws.disconnect()
     usage = frames[-1]["usage"]
     assert usage["estimated"] is True and usage["completion_tokens"] > 5 and usage["prompt_tokens"] > 50
 
 
-async def test_prompt_carries_interview_rules(llm):
+async def test_prompt_carries_interview_rules(connect, llm):
     llm.configure(text=REPLY)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("assistant.done"))
     await ws.disconnect()
     body = llm.requests[0]
@@ -97,10 +97,10 @@ async def test_prompt_carries_interview_rules(llm):
     assert body["messages"][0]["role"] == "system"
 
 
-async def test_reconnect_mid_stream_resumes_without_gap_or_duplicate(llm):
+async def test_reconnect_mid_stream_resumes_without_gap_or_duplicate(connect, llm):
     llm.configure(text=" ".join(f"word{i}" for i in range(60)), pace=0.02)
     chat = await make_chat()
-    first = await started_socket(llm, chat)
+    first = await started_socket(connect, llm, chat)
     await frames_until(first, lambda f: f["type"] == "assistant.delta" and f["offset"] > 40)
     await first.disconnect()  # the candidate refreshes the page
     second, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
@@ -115,10 +115,10 @@ async def test_reconnect_mid_stream_resumes_without_gap_or_duplicate(llm):
     )
 
 
-async def test_second_tab_sees_same_text(llm):
+async def test_second_tab_sees_same_text(connect, llm):
     llm.configure(text=REPLY, pace=0.01)
     chat = await make_chat()
-    first = await started_socket(llm, chat)
+    first = await started_socket(connect, llm, chat)
     second, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     frames_a = await frames_until(first, of_type("question.started"))
     frames_b = await frames_until(second, of_type("question.started"))
@@ -134,10 +134,10 @@ async def test_second_tab_sees_same_text(llm):
     )
 
 
-async def test_generation_survives_disconnect(llm):
+async def test_generation_survives_disconnect(connect, llm):
     llm.configure(text=REPLY, pace=0.02)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("assistant.delta"))
     await ws.disconnect()
     for _ in range(100):
@@ -151,10 +151,10 @@ async def test_generation_survives_disconnect(llm):
     assert snapshot["messages"][0]["content"] == message["content"] and snapshot["question"]["index"] == 0
 
 
-async def test_stop_keeps_partial_text_and_delivers_question(llm):
+async def test_stop_keeps_partial_text_and_delivers_question(connect, llm):
     llm.configure(text=" ".join(f"w{i}" for i in range(200)), pace=0.02)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, lambda f: f["type"] == "assistant.delta" and f["offset"] > 10)
     await ws.send_json_to({"type": "generation.stop"})
     frames = await frames_until(ws, of_type("question.started"))
@@ -171,10 +171,10 @@ async def test_stop_keeps_partial_text_and_delivers_question(llm):
     assert (await usage_rows(chat))[0].estimated is True
 
 
-async def test_answer_while_streaming_is_busy(llm):
+async def test_answer_while_streaming_is_busy(connect, llm):
     llm.configure(text=REPLY, pace=0.05)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("assistant.delta"))
     await ws.send_json_to({"type": "answer.submit", "id": "early", "content": "Hello?"})
     frames = await frames_until(ws, of_type("error"))
@@ -184,10 +184,10 @@ async def test_answer_while_streaming_is_busy(llm):
     assert (frames[-1]["code"], frames[-1]["client_id"]) == ("busy", "early")
 
 
-async def test_duplicate_submit_calls_llm_once(llm):
+async def test_duplicate_submit_calls_llm_once(connect, llm):
     llm.configure(text=REPLY)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("question.started"))
     await ws.send_json_to({"type": "answer.submit", "id": "dup", "content": "The GIL serialises bytecode."})
     await ws.send_json_to({"type": "answer.submit", "id": "dup", "content": "The GIL serialises bytecode."})
@@ -208,7 +208,7 @@ async def test_duplicate_submit_calls_llm_once(llm):
     ],
     ids=["429", "500", "503", "stall", "break", "no-first-token"],
 )
-async def test_upstream_failure_ends_turn_with_error_and_keeps_text(llm, response, code):
+async def test_upstream_failure_ends_turn_with_error_and_keeps_text(connect, llm, response, code):
     llm.configure(
         **{
             k: getattr(response, k)
@@ -216,7 +216,7 @@ async def test_upstream_failure_ends_turn_with_error_and_keeps_text(llm, respons
         }
     )
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     frames = await frames_until(ws, of_type("error"), timeout=15)
     await ws.disconnect()
     done = next(f for f in frames if f["type"] == "assistant.done")
@@ -228,20 +228,20 @@ async def test_upstream_failure_ends_turn_with_error_and_keeps_text(llm, respons
     assert len(await usage_rows(chat)) == 1
 
 
-async def test_connection_refused_is_upstream_error(settings, llm):
+async def test_connection_refused_is_upstream_error(connect, settings, llm):
     settings.OPENAI_BASE_URL = unused_base_url()
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     frames = await frames_until(ws, of_type("error"), timeout=15)
     await ws.disconnect()
     assert frames[-1]["code"] == "upstream"
 
 
-async def test_retry_after_failure_delivers_the_turn(llm):
+async def test_retry_after_failure_delivers_the_turn(connect, llm):
     llm.enqueue(FakeResponse(status=500), FakeResponse(status=500))
     llm.configure(text=REPLY)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("error"))
     await ws.send_json_to({"type": "generation.retry"})
     frames = await frames_until(ws, of_type("question.started"))
@@ -251,10 +251,10 @@ async def test_retry_after_failure_delivers_the_turn(llm):
     assert delta_text(frames, retried["id"]) == retried["content"]
 
 
-async def test_answer_failure_keeps_candidate_answer(llm):
+async def test_answer_failure_keeps_candidate_answer(connect, llm):
     llm.configure(text=REPLY)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("question.started"))
     llm.enqueue(FakeResponse(status=500), FakeResponse(status=500))
     await ws.send_json_to({"type": "answer.submit", "id": "a1", "content": "It is a mutex around the interpreter."})
@@ -263,10 +263,10 @@ async def test_answer_failure_keeps_candidate_answer(llm):
     assert (await stored(chat, 1))["content"] == "It is a mutex around the interpreter."
 
 
-async def test_retry_without_failure_is_refused(llm):
+async def test_retry_without_failure_is_refused(connect, llm):
     llm.configure(text=REPLY)
     chat = await make_chat()
-    ws = await started_socket(llm, chat)
+    ws = await started_socket(connect, llm, chat)
     await frames_until(ws, of_type("question.started"))
     await ws.send_json_to({"type": "generation.retry"})
     error = await ws.receive_json_from()

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from interview.models import Chat, ObserverNote
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
-from tests.sockets.helpers import close_code, connect, delta_text, frames_until, of_type
+from tests.sockets.helpers import delta_text, frames_until, of_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
 
@@ -32,7 +32,7 @@ def reload(chat):
     ("who", "code"),
     [("anonymous", 4401), ("candidate", 4403), ("other_candidate", 4403), ("other_interviewer", 4403)],
 )
-async def test_observer_denied(who, code):
+async def test_observer_denied(close_code, who, code):
     chat, _ = await invited_chat()
     users = {
         "anonymous": AnonymousUser(),
@@ -43,13 +43,13 @@ async def test_observer_denied(who, code):
     assert await close_code(f"/ws/observe/{chat.pk}/", users[who]) == code
 
 
-async def test_observer_unknown_chat_closes_4404():
+async def test_observer_unknown_chat_closes_4404(close_code):
     admin = await database_sync_to_async(UserFactory)(role="admin")
     assert await close_code("/ws/observe/424242/", admin) == 4404
 
 
 @pytest.mark.parametrize("who", ["inviting_interviewer", "admin", "superuser"])
-async def test_observer_allowed(who):
+async def test_observer_allowed(connect, who):
     chat, interviewer = await invited_chat()
     users = {
         "inviting_interviewer": interviewer,
@@ -61,7 +61,7 @@ async def test_observer_allowed(who):
     assert snapshot["role"] == "observer" and snapshot["notes"] == []
 
 
-async def test_admin_may_observe_practice_chat():
+async def test_admin_may_observe_practice_chat(connect):
     chat = await database_sync_to_async(ChatFactory)()
     admin = await database_sync_to_async(UserFactory)(role="admin")
     ws, snapshot = await connect(f"/ws/observe/{chat.pk}/", admin)
@@ -69,7 +69,7 @@ async def test_admin_may_observe_practice_chat():
     assert snapshot["type"] == "session.snapshot"
 
 
-async def test_observer_sees_same_deltas_as_candidate():
+async def test_observer_sees_same_deltas_as_candidate(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -82,7 +82,7 @@ async def test_observer_sees_same_deltas_as_candidate():
     assert delta_text(seen_by_candidate, message_id) == delta_text(seen_by_observer, message_id) != ""
 
 
-async def test_candidate_sees_who_is_watching():
+async def test_candidate_sees_who_is_watching(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -94,7 +94,7 @@ async def test_candidate_sees_who_is_watching():
     assert left[-1]["observers"] == []
 
 
-async def test_observer_note_is_stored_and_hidden_from_candidate():
+async def test_observer_note_is_stored_and_hidden_from_candidate(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -109,7 +109,7 @@ async def test_observer_note_is_stored_and_hidden_from_candidate():
     assert note.author_id == interviewer.pk
 
 
-async def test_observer_note_is_in_observer_snapshot():
+async def test_observer_note_is_in_observer_snapshot(connect):
     chat, interviewer = await invited_chat()
     await database_sync_to_async(ObserverNote.objects.create)(chat=chat, author=interviewer, text="Earlier note")
     ws, snapshot = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -117,7 +117,7 @@ async def test_observer_note_is_in_observer_snapshot():
     assert [n["text"] for n in snapshot["notes"]] == ["Earlier note"]
 
 
-async def test_candidate_snapshot_has_no_notes():
+async def test_candidate_snapshot_has_no_notes(connect):
     chat, interviewer = await invited_chat()
     await database_sync_to_async(ObserverNote.objects.create)(chat=chat, author=interviewer, text="Private")
     ws, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
@@ -125,7 +125,7 @@ async def test_candidate_snapshot_has_no_notes():
     assert "notes" not in snapshot and "Private" not in str(snapshot)
 
 
-async def test_extend_moves_deadline_for_everyone():
+async def test_extend_moves_deadline_for_everyone(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -144,7 +144,7 @@ async def test_extend_moves_deadline_for_everyone():
 
 
 @pytest.mark.parametrize("seconds", [-10, 0, 100000])
-async def test_extend_refuses_bad_values(seconds):
+async def test_extend_refuses_bad_values(connect, seconds):
     chat, interviewer = await invited_chat()
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
     await observer.send_json_to({"type": "question.extend", "seconds": seconds})
@@ -153,7 +153,7 @@ async def test_extend_refuses_bad_values(seconds):
     assert error["code"] == "invalid"
 
 
-async def test_extend_without_running_question_is_refused():
+async def test_extend_without_running_question_is_refused(connect):
     chat, interviewer = await invited_chat()
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
     await observer.send_json_to({"type": "question.extend", "seconds": 30})
@@ -162,7 +162,7 @@ async def test_extend_without_running_question_is_refused():
     assert error["code"] == "invalid" and (await reload(chat)).question_deadline is None
 
 
-async def test_end_completes_interview_for_everyone():
+async def test_end_completes_interview_for_everyone(connect):
     chat, interviewer = await invited_chat()
     candidate, _ = await connect(f"/ws/interview/{chat.pk}/", chat.user)
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
@@ -179,7 +179,7 @@ async def test_end_completes_interview_for_everyone():
     assert stored.status == "completed" and stored.key_questions[0]["status"] == "expired"
 
 
-async def test_end_twice_is_refused():
+async def test_end_twice_is_refused(connect):
     chat, interviewer = await invited_chat()
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
     await observer.send_json_to({"type": "interview.end"})
@@ -190,7 +190,7 @@ async def test_end_twice_is_refused():
     assert error[-1]["code"] == "completed"
 
 
-async def test_candidate_frame_on_observer_socket_is_forbidden():
+async def test_candidate_frame_on_observer_socket_is_forbidden(connect):
     chat, interviewer = await invited_chat()
     observer, _ = await connect(f"/ws/observe/{chat.pk}/", interviewer)
     await observer.send_json_to({"type": "answer.submit", "id": "x", "content": "I am not the candidate"})
@@ -199,7 +199,7 @@ async def test_candidate_frame_on_observer_socket_is_forbidden():
     assert error["code"] == "forbidden" and (await reload(chat)).messages == []
 
 
-async def test_question_expires_with_no_client_connected(settings):
+async def test_question_expires_with_no_client_connected(connect, settings):
     """Real time: a 1-second question runs out after the candidate has gone; the server moves on."""
     import asyncio
 
