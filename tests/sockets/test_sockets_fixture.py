@@ -16,7 +16,7 @@ from tests.factories import ChatFactory
 from tests.sockets.helpers import Sockets, frames_until, of_type
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm", "memory_layer")]
 
 
 @pytest.fixture
@@ -112,6 +112,8 @@ def test_sockets_fixture_cleans_up_after_a_failing_test(pytester, monkeypatch):
         )
     )
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    for name in ("DATABASE_URL", "REDIS_URL"):  # the child's own SQLite database and in-memory layer
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "live_interview.settings")
     result = pytester.runpytest_subprocess(
         "-p",
