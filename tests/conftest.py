@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import UserFactory
+from tests.sockets.helpers import Sockets
+
+pytest_plugins = ["pytester"]  # tests/sockets/test_sockets_fixture.py runs a failing test in a child pytest
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +57,26 @@ def llm(settings, fake_openai):  # noqa: F811  (the fixture imported above)
     settings.LLM_CHUNK_GAP_TIMEOUT = 1.0
     settings.LLM_MAX_RETRIES = 1
     return fake_openai
+
+
+@pytest.fixture
+async def sockets():
+    """The test's sockets: every one is disconnected at teardown, and the generations left running end,
+    even when the test fails."""
+    opened = Sockets()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+def connect(sockets):
+    """`await connect(path, user)`: an accepted socket and its snapshot frame, closed at teardown."""
+    return sockets.connect
+
+
+@pytest.fixture
+def close_code(sockets):
+    """`await close_code(path, user)`: the code the server closes a new socket with."""
+    return sockets.close_code

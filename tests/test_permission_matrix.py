@@ -21,9 +21,8 @@ from rest_framework.test import APIClient
 
 from interview.hiring import services as inv
 from interview.models import Chat
-from tests.consumers.helpers import close_code, connect
 from tests.factories import RoleChangeRequestFactory, UserFactory
-from tests.test_hiring_helpers import fillable_template, invitation_with_token, verified_user
+from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 
 WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -293,7 +292,7 @@ SOCKET_CELLS = [
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("offline_llm")
 @pytest.mark.parametrize(("socket", "who", "expected"), SOCKET_CELLS)
-async def test_socket_access(socket, who, expected):
+async def test_socket_access(close_code, connect, socket, who, expected):
     world = await database_sync_to_async(build_world)()
     path = SOCKETS[socket][0].format(world.taken.chat_id)
     user = world.users[who] or AnonymousUser()

@@ -1,0 +1,1 @@
+"""Tests of interview/accounts/: registration, login, tokens, permissions, roles, email verification."""

@@ -1,0 +1,1 @@
+"""Tests of interview/admin/: the Django admin."""

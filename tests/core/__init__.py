@@ -1,0 +1,1 @@
+"""Tests of interview/core/: errors, ids, the prompt fence, health and shared pages."""

@@ -1,0 +1,1 @@
+"""Tests of interview/documents/: resumes, job listings, parsing, recommendation."""

@@ -1,0 +1,1 @@
+"""Tests of interview/extraction/: sandboxed text extraction."""

@@ -1,0 +1,1 @@
+"""Tests of interview/hiring/: invitations, the invitation clock, calendar files, review, candidates."""

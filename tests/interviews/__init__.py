@@ -1,0 +1,1 @@
+"""Tests of interview/interviews/: chats, transcript rules, prompts, the interview service."""

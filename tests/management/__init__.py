@@ -1,0 +1,1 @@
+"""Tests of interview/management/: the manage.py commands."""

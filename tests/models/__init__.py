@@ -1,0 +1,1 @@
+"""Tests of interview/models/: the data-model contract and deletion cascades."""

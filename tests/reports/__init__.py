@@ -1,0 +1,1 @@
+"""Tests of interview/reports/: grading, reports, PDF, CSV."""

@@ -1,0 +1,1 @@
+"""Tests of interview/setup/: tags, banks, questions, templates, assembly."""

@@ -1,0 +1,1 @@
+"""Tests of interview/usage/: the token ledger and its pages."""
