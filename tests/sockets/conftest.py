@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
-from interview.live.deadlines import WATCHER
 
+from interview.live.deadlines import WATCHER
 from tests.sockets.helpers import generations_end
 
 
