@@ -111,22 +111,13 @@ def follow_up_entries(index: int, asked: datetime, follow_ups, messages: list[di
     return entries
 
 
-def make_chat(
-    user,
-    answers=ANSWERS,
-    questions=QUESTIONS,
-    *,
-    offline=False,
-    status=Chat.COMPLETED,
-    minutes=18,
-    follow_ups=None,
-):
-    """A chat with key questions, answered as given (None: the question expired).
+def build_transcript(answers=ANSWERS, questions=QUESTIONS, *, follow_ups=None, start=None):
+    """(key_questions, messages) of an interview answered as given (None: the question expired).
 
     `follow_ups` maps a key question's index to its FollowUps, stored as the transcript contract says
     (chat.key_questions[i]["follow_ups"] and the messages that ask and answer them).
     """
-    start = timezone.now() - timedelta(minutes=30)
+    start = start or timezone.now() - timedelta(minutes=30)
     key_questions, messages = [], []
     for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
         asked = start + timedelta(minutes=index * 5)
@@ -159,6 +150,22 @@ def make_chat(
         if follow_ups and index in follow_ups:
             entry["follow_ups"] = follow_up_entries(index, asked + timedelta(seconds=40), follow_ups[index], messages)
         key_questions.append(entry)
+    return key_questions, messages
+
+
+def make_chat(
+    user,
+    answers=ANSWERS,
+    questions=QUESTIONS,
+    *,
+    offline=False,
+    status=Chat.COMPLETED,
+    minutes=18,
+    follow_ups=None,
+):
+    """A chat with key questions, answered as given (None: the question expired), and the given follow-ups."""
+    start = timezone.now() - timedelta(minutes=30)
+    key_questions, messages = build_transcript(answers, questions, follow_ups=follow_ups, start=start)
     return ChatFactory(
         user=user,
         title="Backend practice",
