@@ -141,7 +141,7 @@ def test_prompt_says_who_asked_each_follow_up_without_naming_the_observer():
 
 def test_prompt_gives_unanswered_follow_up_no_answer_fence():
     user = prompt()[1]
-    assert "FOLLOW UP ANSWER 0 2" not in user and "FOLLOW UP ANSWER 1 1" not in user
+    assert f"<<<BEGIN FOLLOW UP 1 1 {NONCE}>>>" in user and "FOLLOW UP ANSWER 1 1" not in user
 
 
 def test_prompt_marks_skipped_and_expired_follow_ups_as_missing_evidence():
