@@ -255,4 +255,3 @@ def test_question_grade_as_dict_lists_follow_up_fields():
         "status": "skipped",
         "answer_seconds": None,
     }
-
