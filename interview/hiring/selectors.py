@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,8 @@ from interview.models import (
     UploadedResume,
     UserProfile,
 )
+from interview.reports.grading import collect_answers, follow_up_entries
+from interview.reports.selectors import follow_up_asker, follow_up_status_label
 
 STATUSES = [code for code, _ in InvitedInterview.STATUS_CHOICES]
 SEARCH_LIMIT = 50
@@ -118,23 +120,70 @@ def invitation_get_for_candidate(user: Any, invitation_id: int) -> InvitedInterv
 
 
 @dataclass(frozen=True)
+class ReviewFollowUp:
+    """One follow-up as the review page lists it: its number ("2.1"), text, who asked it and how it ended."""
+
+    label: str
+    question: str
+    asker: str
+    status: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class ReviewData:
-    """What the review page shows besides the invitation: transcript, report and observer notes."""
+    """What the review page shows besides the invitation: transcript, report, observer notes and follow-ups."""
 
     messages: list[dict[str, Any]]
     report: ExportableReport | None
     notes: list[ObserverNote]
+    follow_ups: list[ReviewFollowUp] = field(default_factory=list)
 
 
 def invitation_review_data(invitation: InvitedInterview) -> ReviewData:
-    """The invitation's transcript (finished messages only), its report if any, and the observers' notes."""
+    """The invitation's transcript (finished messages only, follow-ups labelled), its report, notes and follow-ups."""
     chat = invitation.chat
     if chat is None:
         return ReviewData(messages=[], report=None, notes=[])
-    messages = [m for m in chat.messages if m.get("role") in ("user", "assistant") and m.get("content")]
+    messages = [
+        _review_message(m, chat.key_questions)
+        for m in chat.messages
+        if m.get("role") in ("user", "assistant") and m.get("content")
+    ]
     report = ExportableReport.objects.filter(chat=chat).first()
     notes = list(ObserverNote.objects.filter(chat=chat).select_related("author"))
-    return ReviewData(messages=messages, report=report, notes=notes)
+    return ReviewData(messages=messages, report=report, notes=notes, follow_ups=review_follow_ups(chat))
+
+
+def review_follow_ups(chat: Chat) -> list[ReviewFollowUp]:
+    """Every follow-up of the chat's key questions, in order, with who asked it and its answer ("" when none)."""
+    rows = []
+    for qa in collect_answers(chat.key_questions, chat.messages):
+        for f in qa.follow_ups:
+            entry = {"source": f.source, "asked_by": f.asked_by, "status": f.status, "answer": f.answer}
+            rows.append(
+                ReviewFollowUp(
+                    label=f"{qa.index + 1}.{f.number}",
+                    question=f.question,
+                    asker=follow_up_asker(entry),
+                    status=follow_up_status_label(entry),
+                    answer=f.answer,
+                )
+            )
+    return rows
+
+
+def _review_message(message: dict[str, Any], key_questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A transcript message for the review page; a follow-up and its answer gain `follow_up_label` and `asker`."""
+    number = message.get("follow_up")
+    index = message.get("question_index")
+    if not number or not isinstance(index, int) or not 0 <= index < len(key_questions):
+        return message
+    entry = next((e for e in follow_up_entries(key_questions[index]) if e.get("number") == number), {})
+    labelled = {**message, "follow_up_label": f"{index + 1}.{number}"}
+    if message.get("role") == "assistant":
+        labelled["asker"] = follow_up_asker({"source": message.get("source"), **entry})
+    return labelled
 
 
 # --- Candidates -------------------------------------------------------------------------------------

@@ -18,6 +18,13 @@ first 5 letters) and up to 2 for structure (two or more sentences; connectives o
 40% length; clarity = 60% structure + 40% sentence length (8-30 words per sentence is best);
 professionalism = half for answering at all, half for answering at reasonable length (40+ words).
 Unanswered questions count as 0 in every mean.
+
+Follow-ups: a key question is judged together with its follow-up questions (chat.key_questions[i]["follow_ups"]).
+The grading prompt shows each follow-up and its answer after its key question; evidence may quote any of
+the answers; the thin-answer cap and the "no answer" rule look at the key answer and the follow-up answers
+together. A follow-up without an answer (skipped, time ran out, or never answered) is missing evidence, never
+a wrong answer: the prompt says so, and the offline rubric simply adds the answered follow-ups' text to the
+key answer's (so an unanswered follow-up changes nothing). Without follow-ups every output is as before.
 """
 
 from __future__ import annotations
@@ -90,17 +97,56 @@ class InvalidGrade(ValueError):
 
 
 @dataclass(frozen=True)
+class FollowUpAnswer:
+    """One follow-up of a key question, as asked, and the candidate's answer to it ("" when there was none)."""
+
+    number: int
+    question: str
+    answer: str
+    source: str = "ai"
+    asked_by: str | None = None
+    status: str = "answered"
+    answer_seconds: float | None = None
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer.strip())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "question": self.question,
+            "answer": self.answer,
+            "source": self.source,
+            "asked_by": self.asked_by,
+            "status": self.status,
+            "answer_seconds": self.answer_seconds,
+        }
+
+
+def combined_answer(answer: str, follow_ups: Sequence[FollowUpAnswer]) -> str:
+    """The key answer and the follow-up answers given, as one text (the key answer itself without follow-ups)."""
+    return "\n\n".join(text for text in (answer, *(f.answer for f in follow_ups)) if text.strip())
+
+
+@dataclass(frozen=True)
 class QuestionAnswer:
-    """One key question and the candidate's answer to it ("" when there was none)."""
+    """One key question, the candidate's answer to it ("" when there was none) and its follow-ups."""
 
     index: int
     question: str
     answer: str
     status: str = "answered"
+    follow_ups: tuple[FollowUpAnswer, ...] = ()
 
     @property
     def answered(self) -> bool:
         return bool(self.answer.strip())
+
+    @property
+    def evidence_text(self) -> str:
+        """Everything the candidate answered on this key question: its answer, then its follow-ups' answers."""
+        return combined_answer(self.answer, self.follow_ups)
 
 
 @dataclass(frozen=True)
@@ -125,6 +171,11 @@ class QuestionGrade:
     feedback: str
     evidence: str
     status: str
+    follow_ups: tuple[FollowUpAnswer, ...] = ()
+
+    @property
+    def evidence_text(self) -> str:
+        return combined_answer(self.answer, self.follow_ups)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +186,7 @@ class QuestionGrade:
             "feedback": self.feedback,
             "evidence": self.evidence,
             "status": self.status,
+            "follow_ups": [f.as_dict() for f in self.follow_ups],
         }
 
 
@@ -162,18 +214,57 @@ class Grade:
 def collect_answers(
     key_questions: Sequence[Mapping[str, Any]], messages: Sequence[Mapping[str, Any]]
 ) -> tuple[QuestionAnswer, ...]:
-    """Pair each key question with the candidate's stored answer to it (by answer_message_id, else question_index)."""
-    by_id = {m.get("id"): m for m in messages if m.get("role") == "user"}
+    """Pair each key question and each of its follow-ups with the candidate's stored answer.
+
+    An answer is found by its answer_message_id, else as the candidate message carrying the question's
+    question_index (and, for a follow-up, its follow_up number; a key question's answer carries none).
+    """
+    candidate = [m for m in messages if m.get("role") == "user"]
+    by_id = {m.get("id"): m for m in candidate}
+
+    def answer(entry: Mapping[str, Any], index: int, number: int | None) -> str:
+        message = by_id.get(entry.get("answer_message_id")) or next(
+            (m for m in candidate if m.get("question_index") == index and (m.get("follow_up") or None) == number),
+            None,
+        )
+        return str(message.get("content") or "") if message else ""
+
     answers = []
     for index, question in enumerate(key_questions):
-        message = by_id.get(question.get("answer_message_id")) or next(
-            (m for m in messages if m.get("role") == "user" and m.get("question_index") == index), None
+        follow_ups = tuple(
+            _follow_up(entry, position, answer(entry, index, _number(entry, position)))
+            for position, entry in enumerate(follow_up_entries(question))
         )
-        text = str(message.get("content") or "") if message else ""
+        status = str(question.get("status", "pending"))
         answers.append(
-            QuestionAnswer(index, str(question.get("question", "")), text, str(question.get("status", "pending")))
+            QuestionAnswer(index, str(question.get("question", "")), answer(question, index, None), status, follow_ups)
         )
     return tuple(answers)
+
+
+def follow_up_entries(key_question: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The key question's stored follow-ups (the transcript's `follow_ups` list; absent or malformed means none)."""
+    entries = key_question.get("follow_ups")
+    return [e for e in entries if isinstance(e, Mapping)] if isinstance(entries, list) else []
+
+
+def _number(entry: Mapping[str, Any], position: int) -> int:
+    number = entry.get("number")
+    return number if isinstance(number, int) and not isinstance(number, bool) else position + 1
+
+
+def _follow_up(entry: Mapping[str, Any], position: int, answer: str) -> FollowUpAnswer:
+    seconds = entry.get("answer_seconds")
+    asked_by = entry.get("asked_by")
+    return FollowUpAnswer(
+        number=_number(entry, position),
+        question=str(entry.get("question") or ""),
+        answer=answer,
+        source=str(entry.get("source") or "ai"),
+        asked_by=str(asked_by) if asked_by else None,
+        status=str(entry.get("status") or "asked"),
+        answer_seconds=float(seconds) if isinstance(seconds, int | float) and not isinstance(seconds, bool) else None,
+    )
 
 
 def collect_transcript(messages: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
@@ -209,11 +300,14 @@ def build_grading_messages(data: GradingInput, *, nonce: str | None = None) -> l
         "cannot score above 2. Judge only what the candidate actually wrote; do not reward intentions or assume "
         "knowledge."
     )
+    if any(qa.follow_ups for qa in data.questions):
+        system += FOLLOW_UP_RULES
     blocks = [
         f"Key question index {qa.index} ({qa.status}):\n"
         + fence(f"QUESTION {qa.index}", qa.question, nonce=nonce)
         + "\nThe candidate's answer:\n"
         + fence(f"ANSWER {qa.index}", qa.answer if qa.answered else "", nonce=nonce, limit=PROMPT_ANSWER_MAX_CHARS)
+        + "".join(_follow_up_block(qa.index, f, nonce) for f in qa.follow_ups)
         for qa in data.questions
     ]
     user = (
@@ -225,6 +319,37 @@ def build_grading_messages(data: GradingInput, *, nonce: str | None = None) -> l
         + _fenced_transcript(data.transcript, nonce)
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+FOLLOW_UP_RULES: Final = (
+    "\nFollow-ups: some key questions have follow-up questions, asked after the key question's answer about "
+    "the same topic. Judge each key question together with its follow-ups: its score covers the key answer "
+    "and the follow-up answers together, and its evidence may quote any of them. A follow-up that was skipped, "
+    "ran out of time or was never answered is missing evidence, never a wrong answer: do not lower the score "
+    "for it, and judge only the answers the candidate gave."
+)
+ASKED_BY_PROMPT: Final = {
+    "ai": "asked by the AI interviewer",
+    "offline": "asked by the offline interviewer's rule",
+    "observer": "asked by the hiring team",
+}
+UNANSWERED_PROMPT: Final = {
+    "skipped": "skipped by the interviewer",
+    "expired": "time ran out",
+}
+
+
+def _follow_up_block(index: int, follow_up: FollowUpAnswer, nonce: str) -> str:
+    """A follow-up and its answer, fenced; one without an answer says why, and that it is not held against anyone."""
+    asked = ASKED_BY_PROMPT.get(follow_up.source, ASKED_BY_PROMPT["ai"])
+    head = f"\nFollow-up {follow_up.number} to key question index {index}, {asked} ({follow_up.status}):\n"
+    text = head + fence(f"FOLLOW UP {index} {follow_up.number}", follow_up.question, nonce=nonce)
+    if follow_up.answered:
+        label = f"FOLLOW UP ANSWER {index} {follow_up.number}"
+        answer = fence(label, follow_up.answer, nonce=nonce, limit=PROMPT_ANSWER_MAX_CHARS)
+        return text + f"\nThe candidate's answer to follow-up {follow_up.number}:\n" + answer
+    reason = UNANSWERED_PROMPT.get(follow_up.status, "not answered")
+    return text + f"\nNo answer ({reason}): missing evidence, not a wrong answer; do not lower the score for it."
 
 
 def _fenced_transcript(transcript: Sequence[tuple[str, str]], nonce: str) -> str:
@@ -282,7 +407,8 @@ def _question_grades(items: Any, data: GradingInput, notes: list[str]) -> list[Q
         qa = data.questions[index]
         score = _clamped(item["score"], f"question {index} score", 10, notes)
         evidence = _text(item["evidence"], f"question {index} evidence", EVIDENCE_MAX_CHARS + 1)
-        if qa.answered:
+        has_evidence = bool(qa.evidence_text)
+        if has_evidence:
             evidence = _checked_evidence(evidence, qa)
         by_index[index] = QuestionGrade(
             index,
@@ -290,8 +416,9 @@ def _question_grades(items: Any, data: GradingInput, notes: list[str]) -> list[Q
             qa.answer,
             score,
             _text(item["feedback"], "feedback", QUESTION_FEEDBACK_MAX_CHARS),
-            evidence if qa.answered else "",
+            evidence if has_evidence else "",
             qa.status,
+            qa.follow_ups,
         )
     absent = [str(qa.index) for qa in data.questions if qa.index not in by_index]
     if absent:
@@ -308,7 +435,7 @@ def _checked_evidence(evidence: str, qa: QuestionAnswer) -> str:
         raise InvalidGrade(
             f"question {qa.index} evidence must be a short quote (at most {EVIDENCE_MAX_CHARS} characters)"
         )
-    if not evidence_in_answer(quote, qa.answer):
+    if not any(evidence_in_answer(quote, text) for text in (qa.answer, *(f.answer for f in qa.follow_ups))):
         raise InvalidGrade(f"question {qa.index} evidence is not a verbatim quote of the candidate's answer")
     return quote
 
@@ -386,7 +513,7 @@ def finish_grade(
     graded = [_honest_question(q, adjustments) for q in questions]
     scores = dict(categories)
     if questions:
-        answered_any = any(q.answer.strip() for q in questions)
+        answered_any = any(q.evidence_text for q in questions)
     if answered_any is False:
         cap = 0
     elif graded:
@@ -408,10 +535,11 @@ def finish_grade(
 
 
 def _honest_question(grade: QuestionGrade, adjustments: list[str]) -> QuestionGrade:
-    if not grade.answer.strip():
+    text = grade.evidence_text
+    if not text:
         feedback = f"{NO_ANSWER} (time ran out)" if grade.status == "expired" else NO_ANSWER
         return replace(grade, score=0, feedback=feedback, evidence="")
-    cap = thin_answer_cap(grade.answer)
+    cap = thin_answer_cap(text)
     if grade.score > cap:
         adjustments.append(f"question {grade.index} score {grade.score} capped at {cap} (a thin answer)")
         note = f" (Capped at {cap}/10: the answer is too short to score higher.)"
@@ -478,13 +606,15 @@ def rubric_evidence(answer: str, parts: RubricParts) -> str:
 def grade_offline(data: GradingInput, weights: Mapping[str, float]) -> Grade:
     """Grade with the offline rubric (no AI); the feedback says so."""
     graded: list[QuestionGrade] = []
-    pairs = [(qa.question, qa.answer) for qa in data.questions] or _conversation_pairs(data.transcript)
+    # A key question's evidence is its answer plus its follow-ups' answers; an unanswered follow-up adds nothing.
+    pairs = [(qa.question, qa.evidence_text) for qa in data.questions] or _conversation_pairs(data.transcript)
     parts = [rubric_parts(q, a) for q, a in pairs]
     for qa, p in zip(data.questions, parts, strict=False):
         score = p.length + p.coverage + p.structure
-        feedback = _rubric_feedback(p)
+        feedback = _rubric_feedback(p) + _follow_up_note(qa.follow_ups)
+        evidence = rubric_evidence(qa.evidence_text, p)
         graded.append(
-            QuestionGrade(qa.index, qa.question, qa.answer, score, feedback, rubric_evidence(qa.answer, p), qa.status)
+            QuestionGrade(qa.index, qa.question, qa.answer, score, feedback, evidence, qa.status, qa.follow_ups)
         )
     categories = _rubric_categories(parts)
     answered = sum(1 for p in parts if p.words)
@@ -511,6 +641,21 @@ def _rubric_feedback(p: RubricParts) -> str:
     if p.structure == 0:
         shape = "a single statement without examples or reasons"
     return f"{p.words} words; {terms}; {shape}."
+
+
+def _follow_up_note(follow_ups: Sequence[FollowUpAnswer]) -> str:
+    """What the rubric made of the follow-ups ("" without any), in the question's feedback."""
+    answered = sum(1 for f in follow_ups if f.answered)
+    unanswered = len(follow_ups) - answered
+    note = ""
+    if answered:
+        note += f" Counted with {answered} follow-up answer{'s' if answered > 1 else ''}."
+    if unanswered:
+        note += (
+            f" {unanswered} follow-up{'s' if unanswered > 1 else ''} without an answer (skipped or out of time): "
+            "not held against the candidate."
+        )
+    return note
 
 
 def _rubric_categories(parts: Sequence[RubricParts]) -> dict[str, int]:

@@ -38,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interview.models import ExportableReport
-from interview.reports.selectors import SCORE_FIELDS, candidate_name, scored_by
+from interview.reports.selectors import SCORE_FIELDS, candidate_name, question_rows, scored_by
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,14 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "score": ParagraphStyle("score", parent=body, fontName=BOLD_FONT, fontSize=10, alignment=TA_RIGHT),
         "warn": ParagraphStyle("warn", parent=body, textColor=colors.HexColor("#8a5a00"), fontName=BOLD_FONT),
+        # A follow-up, indented under its key question's answer.
+        "follow_up_head": ParagraphStyle(
+            "follow_up_head", parent=body, fontSize=8, leading=10.5, leftIndent=8, textColor=ACCENT
+        ),
+        "follow_up": ParagraphStyle("follow_up", parent=body, fontSize=8.5, leading=11, leftIndent=8),
+        "follow_up_answer": ParagraphStyle(
+            "follow_up_answer", parent=body, fontSize=8, leading=10.5, leftIndent=8, textColor=MUTED
+        ),
     }
 
 
@@ -242,19 +250,18 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
     data: list[list[Any]] = [
         [Paragraph(h, styles["head"]) for h in ("#", "Question and answer", "Score", "Feedback and evidence")]
     ]
-    for number, item in enumerate(items, start=1):
-        answer = str(item.get("answer") or "")
-        if len(answer) > ANSWER_MAX_CHARS:
-            answer = answer[:ANSWER_MAX_CHARS] + " … (shortened)"
+    for item in question_rows(report):
+        answer = _shortened(item.get("answer"))
         evidence = item.get("evidence") or ""
         data.append(
             [
-                Paragraph(str(number), cell),
+                Paragraph(str(item["number"]), cell),
                 [
                     Paragraph(f"<b>{markup(item.get('question'))}</b>", cell),
                     Spacer(1, 3),
                     Paragraph(markup(answer) if answer.strip() else "<i>No answer.</i>", small),
-                ],
+                ]
+                + [part for follow_up in item["follow_ups"] for part in _follow_up_parts(follow_up, styles)],
                 Paragraph(f"<b>{item.get('score', 0)}/10</b>{suffix}", cell),
                 [Paragraph(markup(item.get("feedback")), cell)]
                 + ([Spacer(1, 3), Paragraph("Evidence: “" + markup(evidence) + "”", small)] if evidence else []),
@@ -274,6 +281,27 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
         )
     )
     return table
+
+
+def _shortened(text: Any) -> str:
+    answer = str(text or "")
+    return answer[:ANSWER_MAX_CHARS] + " … (shortened)" if len(answer) > ANSWER_MAX_CHARS else answer
+
+
+def _follow_up_parts(follow_up: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """A follow-up under its key question: who asked it, the question, and the answer or why there is none."""
+    head = f"Follow-up {markup(follow_up['label'])} · {markup(follow_up['asker'])}"
+    if follow_up["answered"]:
+        answer = markup(_shortened(follow_up.get("answer")))
+    else:
+        answer = f"<i>No answer ({markup(follow_up['status_label'])}): not held against the candidate.</i>"
+    return [
+        Spacer(1, 5),
+        Paragraph(head, styles["follow_up_head"]),
+        Paragraph(f"<b>{markup(follow_up.get('question'))}</b>", styles["follow_up"]),
+        Spacer(1, 2),
+        Paragraph(answer, styles["follow_up_answer"]),
+    ]
 
 
 def _footer_canvas(offline: bool) -> type[Canvas]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,16 @@ SCORE_FIELDS = (
 )
 NOT_ASKED = "(This question was not asked.)"
 CSV_HEADER = ["number", "question", "status", "answer", "score_out_of_10", "evidence", "feedback", "scored_by"]
+# Added at the end, and only when the report has follow-ups: a report without any exports exactly as before.
+CSV_FOLLOW_UP_HEADER = ["follow_up_of", "source", "asked_by"]
+ASKED_BY_LABELS = {"ai": "asked by the AI interviewer", "offline": "asked by the offline interviewer's rule"}
+# How an unanswered follow-up is shown: why there is no answer, never as a wrong one.
+FOLLOW_UP_STATUS_LABELS = {
+    "answered": "answered",
+    "skipped": "skipped",
+    "expired": "time ran out",
+    "asked": "not answered",
+}
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -128,10 +139,51 @@ def report_redacted(report: ExportableReport, hidden: frozenset[int]) -> Exporta
     for position, item in enumerate(report.question_responses):
         if item.get("index", position) in hidden:
             item = {**item, "question": NOT_ASKED, "feedback": "", "evidence": ""}
+            if "follow_ups" in item:
+                item["follow_ups"] = []  # a question never asked has none; should one exist, it would tell the question
         items.append(item)
     shown = copy.copy(report)  # unsaved: callers must not cache it (the cached PDF holds every question)
     shown.question_responses = items
     return shown
+
+
+def follow_up_asker(follow_up: Mapping[str, Any]) -> str:
+    """Who asked a follow-up, for people: the AI interviewer, the offline interviewer's rule, or a named hiring-team member."""
+    if follow_up.get("source") == "observer":
+        name = follow_up.get("asked_by")
+        return f"asked by {name} (hiring team)" if name else "asked by the hiring team"
+    return ASKED_BY_LABELS.get(str(follow_up.get("source")), ASKED_BY_LABELS["ai"])
+
+
+def follow_up_status_label(follow_up: Mapping[str, Any]) -> str:
+    """A follow-up's outcome in words: "answered", "skipped", "time ran out" or "not answered"."""
+    status = str(follow_up.get("status") or "asked")
+    if status == "answered" and not str(follow_up.get("answer") or "").strip():
+        status = "asked"
+    return FOLLOW_UP_STATUS_LABELS.get(status, FOLLOW_UP_STATUS_LABELS["asked"])
+
+
+def question_rows(report: ExportableReport) -> list[dict[str, Any]]:
+    """The report's key questions for display: each item with its 1-based `number`, and its follow-ups labelled.
+
+    Each follow-up gains `label` ("2.1"), `asker` (see follow_up_asker), `status_label` and `answered`;
+    reports stored before follow-ups existed get an empty list.
+    """
+    rows = []
+    for number, item in enumerate(report.question_responses, start=1):
+        follow_ups = [
+            {
+                **f,
+                "label": f"{number}.{f.get('number', position)}",
+                "asker": follow_up_asker(f),
+                "status_label": follow_up_status_label(f),
+                "answered": bool(str(f.get("answer") or "").strip()),
+            }
+            for position, f in enumerate(item.get("follow_ups") or [], start=1)
+            if isinstance(f, Mapping)
+        ]
+        rows.append({**item, "number": number, "follow_ups": follow_ups})
+    return rows
 
 
 def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
@@ -190,13 +242,23 @@ def _note_dict(note: ObserverNote) -> dict[str, Any]:
 
 
 def report_csv_rows(report: ExportableReport) -> list[list[str]]:
-    """The per-question table as CSV rows (header first), each cell safe from spreadsheet formula injection."""
+    """The per-question table as CSV rows (header first), each cell safe from spreadsheet formula injection.
+
+    A key question's follow-ups get a row each after its own ("2.1"), with the key question's number in
+    `follow_up_of`; they have no score, evidence or feedback of their own (they are graded with it).
+    """
     label = scored_by(report)
-    rows = [CSV_HEADER]
-    for number, item in enumerate(report.question_responses, start=1):
-        cells = [number, item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
-        cells += [item.get("evidence"), item.get("feedback"), label]
+    items = question_rows(report)
+    extra = any(item["follow_ups"] for item in items)
+    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER if extra else CSV_HEADER]
+    for item in items:
+        cells = [item["number"], item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
+        cells += [item.get("evidence"), item.get("feedback"), label] + (["", "", ""] if extra else [])
         rows.append([_csv_safe(cell) for cell in cells])
+        for follow_up in item["follow_ups"]:
+            cells = [follow_up["label"], follow_up.get("question"), follow_up.get("status"), follow_up.get("answer")]
+            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by")]
+            rows.append([_csv_safe(cell) for cell in cells])
     return rows
 
 

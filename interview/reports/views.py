@@ -59,10 +59,12 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report: scores as bars, per-question cards with evidence, feedback, history, and observers' private notes."""
     chat = _chat(request, chat_id)
     view = sel.report_view_get(request.user, chat)
+    shown = view.shown_report
     context = {
         "view": view,
         "chat": chat,
         "report": view.report,
+        "questions": sel.question_rows(shown) if shown is not None and view.has_content else [],
         "scores": sel.score_rows(view.report) if view.report is not None and view.has_content else [],
         "scored_by": sel.scored_by(view.report) if view.report else "",
         "can_manage_setup": is_interviewer(request.user),

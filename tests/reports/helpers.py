@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,9 +27,97 @@ ANSWERS = (
 )
 
 
-def make_chat(user, answers=ANSWERS, questions=QUESTIONS, *, offline=False, status=Chat.COMPLETED, minutes=18):
-    """A chat with key questions, answered as given (None: the question expired)."""
-    start = timezone.now() - timedelta(minutes=30)
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up for make_chat: its text, the answer (None: none given), and how it ended and who asked it."""
+
+    question: str
+    answer: str | None = None
+    status: str = ""  # "" means "answered" with an answer, else "expired"
+    source: str = "ai"
+    asked_by: str | None = None
+
+    @property
+    def final_status(self) -> str:
+        return self.status or ("answered" if self.answer is not None else "expired")
+
+
+# Follow-ups of the first two key questions: every status and every source.
+FOLLOW_UPS = {
+    0: (
+        FollowUp(
+            "Which query was the slowest, and how did you find it?",
+            "The order list on the dashboard: django-debug-toolbar showed 400 queries for one page.",
+        ),
+        FollowUp("What was the outcome for the users of the dashboard?", None, "expired", "offline"),
+    ),
+    1: (
+        FollowUp("How did the team take the prototype's results?", None, "skipped", "observer", "Ada Lovelace"),
+        FollowUp(
+            "Can you walk me through a concrete example of such a trade-off?",
+            "We chose REST over GraphQL because our clients were simple and caching mattered more.",
+            source="offline",
+        ),
+    ),
+}
+
+
+def follow_up_entries(index: int, asked: datetime, follow_ups, messages: list[dict]) -> list[dict]:
+    """The contract's `follow_ups` list of key question `index`, appending their messages to `messages`."""
+    entries = []
+    for number, follow_up in enumerate(follow_ups, start=1):
+        at = asked + timedelta(seconds=60 * number)
+        messages.append(
+            {
+                "id": f"f{index}-{number}",
+                "role": "assistant",
+                "content": follow_up.question,
+                "status": "complete",
+                "kind": "follow_up",
+                "question_index": index,
+                "follow_up": number,
+                "source": follow_up.source,
+                "created_at": iso(at),
+            }
+        )
+        entry = {
+            "number": number,
+            "question": follow_up.question,
+            "source": follow_up.source,
+            "asked_by": follow_up.asked_by,
+            "status": follow_up.final_status,
+            "time_limit": 90,
+            "asked_at": iso(at),
+            "deadline": iso(at + timedelta(seconds=90)),
+        }
+        if follow_up.answer is not None:
+            message_id = f"fu{index}-{number}"
+            messages.append(
+                {
+                    "id": message_id,
+                    "role": "user",
+                    "content": follow_up.answer,
+                    "status": "complete",
+                    "question_index": index,
+                    "follow_up": number,
+                    "answer_seconds": 12.5,
+                    "created_at": iso(at + timedelta(seconds=12.5)),
+                }
+            )
+            entry.update(
+                answered_at=iso(at + timedelta(seconds=12.5)), answer_message_id=message_id, answer_seconds=12.5
+            )
+        entries.append(entry)
+    return entries
+
+
+def build_transcript(answers=ANSWERS, questions=QUESTIONS, *, follow_ups=None, start=None):
+    """(key_questions, messages) of an interview answered as given (None: the question expired).
+
+    `follow_ups` maps a key question's index to its FollowUps, stored as the transcript contract says
+    (chat.key_questions[i]["follow_ups"] and the messages that ask and answer them).
+    """
+    start = start or timezone.now() - timedelta(minutes=30)
     key_questions, messages = [], []
     for index, (question, answer) in enumerate(zip(questions, answers, strict=True)):
         asked = start + timedelta(minutes=index * 5)
@@ -58,7 +147,25 @@ def make_chat(user, answers=ANSWERS, questions=QUESTIONS, *, offline=False, stat
                 }
             )
             entry.update(status="answered", answer_message_id=f"u{index}", answer_seconds=40.0)
+        if follow_ups and index in follow_ups:
+            entry["follow_ups"] = follow_up_entries(index, asked + timedelta(seconds=40), follow_ups[index], messages)
         key_questions.append(entry)
+    return key_questions, messages
+
+
+def make_chat(
+    user,
+    answers=ANSWERS,
+    questions=QUESTIONS,
+    *,
+    offline=False,
+    status=Chat.COMPLETED,
+    minutes=18,
+    follow_ups=None,
+):
+    """A chat with key questions, answered as given (None: the question expired), and the given follow-ups."""
+    start = timezone.now() - timedelta(minutes=30)
+    key_questions, messages = build_transcript(answers, questions, follow_ups=follow_ups, start=start)
     return ChatFactory(
         user=user,
         title="Backend practice",
