@@ -246,14 +246,13 @@ def report_csv_rows(report: ExportableReport) -> list[list[str]]:
 
     A key question's follow-ups get a row each after its own ("2.1"), with the key question's number in
     `follow_up_of`; they have no score, evidence or feedback of their own (they are graded with it).
+    Every report has the same columns, follow-ups or not, so a hiring team can stack exports.
     """
     label = scored_by(report)
-    items = question_rows(report)
-    extra = any(item["follow_ups"] for item in items)
-    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER if extra else CSV_HEADER]
-    for item in items:
+    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER]
+    for item in question_rows(report):
         cells = [item["number"], item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
-        cells += [item.get("evidence"), item.get("feedback"), label] + (["", "", ""] if extra else [])
+        cells += [item.get("evidence"), item.get("feedback"), label, "", "", ""]
         rows.append([_csv_safe(cell) for cell in cells])
         for follow_up in item["follow_ups"]:
             cells = [follow_up["label"], follow_up.get("question"), follow_up.get("status"), follow_up.get("answer")]

@@ -162,9 +162,10 @@ def test_csv_key_question_row_leaves_follow_up_columns_empty(client, report):
     assert csv_rows(client, report.chat)[1][8:] == ["", "", ""]
 
 
-def test_csv_without_follow_ups_is_unchanged(client, plain):
+def test_csv_without_follow_ups_keeps_the_same_columns(client, plain):
     rows = csv_rows(client, plain.chat)
-    assert rows[0] == OLD_CSV_HEADER and [row[0] for row in rows[1:]] == ["1", "2", "3"]
+    assert rows[0] == [*OLD_CSV_HEADER, "follow_up_of", "source", "asked_by"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3"] and all(row[8:] == ["", "", ""] for row in rows[1:])
 
 
 def test_csv_neutralises_formulas_in_follow_up_answers(client, user, offline_llm):

@@ -158,7 +158,9 @@ def test_report_csv_has_row_per_question(client, ready):
 
 
 def test_report_csv_labels_offline_scores(client, ready):
-    assert {row[-1] for row in csv_rows(client, ready)[1:]} == {"offline rubric, not AI judgement"}
+    rows = csv_rows(client, ready)
+    column = rows[0].index("scored_by")
+    assert {row[column] for row in rows[1:]} == {"offline rubric, not AI judgement"}
 
 
 def test_report_csv_neutralises_formulas(client, user, offline_llm):
