@@ -102,7 +102,8 @@ FOLLOW_UP_RULES = {
 _OUTCOME = re.compile(
     r"\b(result\w*|outcome\w*|impact\w*|effect\w*|improv\w*|reduc\w*|increas\w*|decreas\w*|sav(e|ed|ing|ings)"
     r"|achiev\w*|succe\w*|fail\w*|fix(ed)?|solv\w*|resolv\w*|cut|grew|doubl\w*|halv\w*|shipp?\w*|launch\w*"
-    r"|deliver\w*|learn\w*|lesson\w*|worked|so that|led to|which meant|in the end|eventually|finally)\b|\d+\s*%",
+    r"|deliver\w*|learn\w*|lesson\w*|worked|so that|led to|which meant|in the end|eventually|finally"
+    r"|faster|slower|quicker|cheaper|better|dropp\w*|fell|rose|went (from|down|up)|down to|up to)\b|\d+\s*%",
     re.IGNORECASE,
 )
 
