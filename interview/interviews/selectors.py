@@ -30,13 +30,21 @@ def key_questions_hidden_from(user: UserLike | None, chat: Chat) -> frozenset[in
     )
 
 
+# What the hiring team wrote for the interviewer (what a strong answer covers): never shown to the candidate.
+INTERVIEWER_ONLY_KEYS = frozenset({"guidance"})
+
+
 def key_questions_visible_to(user: UserLike | None, chat: Chat) -> list[dict[str, Any]]:
-    """The chat's key questions as `user` may see them; a hidden one keeps only its time limit and status."""
+    """The chat's key questions as `user` may see them; a hidden one keeps only its time limit and status.
+
+    A candidate never sees a question's `guidance`, even once the question was asked.
+    """
     hidden = key_questions_hidden_from(user, chat)
+    observer = can_observe_chat(user, chat)
     return [
         {"question": None, "time_limit": q.get("time_limit"), "status": q.get("status", s.Q_PENDING), "hidden": True}
         if i in hidden
-        else dict(q)
+        else {k: v for k, v in q.items() if observer or k not in INTERVIEWER_ONLY_KEYS}
         for i, q in enumerate(chat.key_questions)
     ]
 
