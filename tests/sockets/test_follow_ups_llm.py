@@ -292,3 +292,11 @@ async def test_expired_key_question_gets_no_decision(connect, llm, settings):
     await database_sync_to_async(Chat.objects.filter(pk=chat.pk).update)(question_deadline=chat.created_at)
     frames = await frames_until(ws, of_type("question.started"), timeout=10)
     assert (frames[-1]["kind"], frames[-1]["index"], decisions(llm)) == ("key", 1, [])
+
+
+async def test_garbage_decision_still_writes_its_token_usage_row(connect, llm):
+    llm.enqueue_json(DECISION, FakeResponse(text="I would ask about the metrics.", prompt_tokens=77))
+    chat = await make_chat()
+    ws = await started(connect, chat)
+    await answer(ws, "c-1")
+    assert (await usage_types(chat)).count("follow_up_decision") == 1
