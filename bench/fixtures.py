@@ -79,7 +79,15 @@ def chats_create(*, user_ids: list[int], questions: int, time_limit: int, title:
     with transaction.atomic():
         chats = Chat.objects.bulk_create(
             [
-                Chat(user_id=user_id, title=f"{title} {i}"[:50], key_questions=key_questions, type="GEN", difficulty=5)
+                # No follow-up decisions: the benchmark measures the streaming path (docs/performance.md).
+                Chat(
+                    user_id=user_id,
+                    title=f"{title} {i}"[:50],
+                    key_questions=key_questions,
+                    type="GEN",
+                    difficulty=5,
+                    max_follow_ups=0,
+                )
                 for i, user_id in enumerate(user_ids)
             ]
         )

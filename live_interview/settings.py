@@ -339,6 +339,7 @@ LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2)
 LLM_MAX_TOKENS_TURN = env_int("LLM_MAX_TOKENS_TURN", 800)
 LLM_MAX_TOKENS_GRADING = env_int("LLM_MAX_TOKENS_GRADING", 3000)
 LLM_MAX_TOKENS_PARSING = env_int("LLM_MAX_TOKENS_PARSING", 1500)
+LLM_MAX_TOKENS_FOLLOW_UP = env_int("LLM_MAX_TOKENS_FOLLOW_UP", 300)
 # Per 1K tokens (prompt, completion) in USD; merged over interview.llm.pricing.DEFAULT_PRICES.
 LLM_PRICES: dict[str, tuple[float, float]] = {}
 # Written on every TokenUsage row so spend can be attributed to a deployment or branch.
@@ -410,6 +411,10 @@ SOCKET_RECHECK_SECONDS = float(os.environ.get("SOCKET_RECHECK_SECONDS", "5.0"))
 # Answers are accepted this long after a key question's deadline (network latency).
 KEY_QUESTION_GRACE_SECONDS = float(os.environ.get("KEY_QUESTION_GRACE_SECONDS", "2.0"))
 KEY_QUESTION_TIME_LIMITS = {"easy": 120, "medium": 180, "hard": 300}
+# A follow-up's time limit is this share of its key question's limit (at least 60 seconds).
+FOLLOW_UP_TIME_LIMIT_RATIO = float(os.environ.get("FOLLOW_UP_TIME_LIMIT_RATIO", "0.5"))
+# How long the interviewer may take to decide on a follow-up; past it the interview goes on without one.
+FOLLOW_UP_DECISION_TIMEOUT_SECONDS = float(os.environ.get("FOLLOW_UP_DECISION_TIMEOUT_SECONDS", "10"))
 DEFAULT_KEY_QUESTION_COUNT = env_int("DEFAULT_KEY_QUESTION_COUNT", 5)
 # How often each server process looks for overdue key questions set by other processes.
 DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "2.0"))

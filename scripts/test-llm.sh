@@ -23,4 +23,4 @@ for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$PORT/v1/models" >/dev/null 2>&1 && break
   sleep 0.5
 done
-LLAMA_BASE_URL="http://127.0.0.1:$PORT/v1" .venv/bin/pytest -m llm -p no:cacheprovider tests/llm/test_llm_llama_cpp.py "$@"
+LLAMA_BASE_URL="http://127.0.0.1:$PORT/v1" .venv/bin/pytest -m llm -p no:cacheprovider tests/llm/test_llm_llama_cpp.py tests/llm/test_llm_llama_cpp_follow_ups.py "$@"

@@ -92,6 +92,9 @@ class ChatFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Interview {n}")
     type = "GEN"
+    # The follow-up policy is off unless a test turns it on (the model's default is 1): tests of other
+    # behaviour keep their turn-by-turn script; tests of follow-ups set max_follow_ups themselves.
+    max_follow_ups = 0
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

@@ -185,3 +185,77 @@ def _as_transcript_message(message: Mapping[str, str]) -> Message:
     role = "assistant" if message.get("role") == "assistant" else "user"
     content = str(message.get("content", ""))
     return {"role": role, "content": neutralise(content) if role == "assistant" else content}
+
+
+# --- the follow-up decision ------------------------------------------------------------------------
+
+FOLLOW_UP_SCHEMA: Final[dict[str, object]] = {
+    "type": "object",
+    "properties": {
+        "follow_up": {"type": "boolean"},
+        "question": {"type": "string", "maxLength": 300},
+    },
+    "required": ["follow_up", "question"],
+    "additionalProperties": False,
+}
+FOLLOW_UP_DOCUMENT_CHARS: Final = 4000
+FOLLOW_UP_ANSWER_CHARS: Final = 6000
+
+FOLLOW_UP_TASK: Final = (
+    "Decide whether the candidate's answer to the key question leaves an important gap: something a strong "
+    "answer to this question, for this role, must cover and this one does not (or says too vaguely to judge). "
+    "Minor omissions, style and length are not gaps. If there is such a gap, write exactly one short follow-up "
+    "question about that gap: one sentence, ending with a single question mark, at most 300 characters, on the "
+    "same topic as the key question (never a new topic, never another key question, never a hint at the answer, "
+    'never a judgement or a score). If there is no important gap, set follow_up to false and question to "".\n'
+    'Reply with one JSON object only: {"follow_up": true or false, "question": "..."}.'
+)
+
+
+def build_follow_up_decision_messages(
+    *,
+    interview_type: str,
+    difficulty: int,
+    job_text: str,
+    key_question: str,
+    guidance: str,
+    exchanges: Sequence[tuple[str, str]],
+    other_questions: Sequence[str],
+    nonce: str | None = None,
+) -> list[Message]:
+    """Return the messages of the follow-up decision on one key question's latest answer.
+
+    `exchanges` are (question, answer) pairs: the key question's answer first, then each follow-up so far.
+    The job listing, the key question, its guidance, the other key questions and every answer are fenced.
+    """
+    nonce = nonce or new_nonce()
+    focus = INTERVIEW_FOCUS.get(interview_type.upper(), INTERVIEW_FOCUS["GEN"])
+    system = "\n\n".join(
+        [
+            f"You are a professional job interviewer conducting {focus}\n{describe_difficulty(difficulty)}\n"
+            "The server controls the questions and timers; you only decide whether one follow-up question is "
+            "needed, and write it.",
+            _security_rules(nonce),
+            "The job listing:\n" + _document_block("JOB LISTING", job_text, FOLLOW_UP_DOCUMENT_CHARS, nonce),
+        ]
+    )
+    parts = ["The key question:\n" + fence("KEY QUESTION", key_question, nonce=nonce)]
+    if guidance.strip():
+        parts.append(
+            "What a strong answer covers (the hiring team's guidance):\n" + fence("GUIDANCE", guidance, nonce=nonce)
+        )
+    for number, (question, answer) in enumerate(exchanges):
+        if number:
+            parts.append(f"Follow-up {number} you asked:\n" + fence("FOLLOW UP", question, nonce=nonce))
+        label = "The candidate's answer" if not number else f"The candidate's answer to follow-up {number}"
+        parts.append(
+            f"{label}:\n" + fence(CANDIDATE_MESSAGE, answer or "(empty)", nonce=nonce, limit=FOLLOW_UP_ANSWER_CHARS)
+        )
+    if other_questions:
+        listing = "\n".join(f"- {q}" for q in other_questions)
+        parts.append(
+            "The interview's other key questions (asked separately; never ask them here):\n"
+            + fence("OTHER QUESTIONS", listing, nonce=nonce)
+        )
+    parts.append(FOLLOW_UP_TASK)
+    return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]

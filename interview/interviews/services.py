@@ -19,14 +19,22 @@ from django.db import transaction
 
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
-from interview.interviews.selectors import Prompt, chat_prompt_build
+from interview.interviews.selectors import (
+    FollowUpRequest,
+    Prompt,
+    chat_prompt_build,
+    follow_up_fields,
+    follow_up_request_build,
+    question_view,
+)
 from interview.interviews.signals import chat_completed
-from interview.llm.base import Usage
+from interview.llm.base import FOLLOW_UP_PURPOSE, Usage
 from interview.models import Chat
 from interview.setup.key_questions import key_questions_default
 from interview.usage.services import usage_record
 
 TURN_REQUEST_TYPE = "interview_turn"
+FOLLOW_UP_REQUEST_TYPE = FOLLOW_UP_PURPOSE
 INTERRUPTED = "The reply was interrupted (the server stopped). Retry to continue; the time lost was given back."
 # Part of every lease owner: which process generates the reply (for operators reading the row).
 _HOST = socket.gethostname()[:60]
@@ -72,6 +80,20 @@ class TurnStart:
     created: list[dict[str, Any]] = field(default_factory=list)
     # An orphaned reply this transaction marked failed first (a retry of a turn whose process died).
     recovered: Recovery | None = None
+    # Set when the policy leaves the latest answer a follow-up: the generation decides before it streams.
+    follow_up: FollowUpRequest | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpOutcome:
+    """What a generation decided on a follow-up: the question asked ("" for none), the decision call's
+    usage and model, and why it fell back to none (empty unless the model's decision was unusable)."""
+
+    question: str = ""
+    source: str = s.SOURCE_AI
+    usage: Usage | None = None
+    model: str = ""
+    fallback: str = ""
 
 
 @dataclass
@@ -95,6 +117,8 @@ class ExpireResult:
     index: int
     turn: TurnStart | None
     completed: bool
+    # The follow-up that expired (its frame fields), None when the key question itself did.
+    follow_up: dict[str, Any] | None = None
 
 
 @dataclass
@@ -105,7 +129,7 @@ class Recovery:
     length: int
     error: str
     lost_seconds: float
-    # The running key question whose deadline moved: index and new deadline.
+    # The running question whose deadline moved: index and new deadline (and a follow-up's fields).
     question: dict[str, Any] | None = None
 
 
@@ -125,6 +149,7 @@ def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
         plan=plan,
         prompt=chat_prompt_build(chat, placeholder["id"]),
         created=[placeholder],
+        follow_up=follow_up_request_build(chat, plan.follow_up_of) if plan.follow_up_of is not None else None,
     )
 
 
@@ -171,8 +196,10 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         _ensure_not_busy(chat)
 
         index = chat.current_question_index
+        follow_up = chat.current_follow_up
         answer_seconds: float | None = None
-        question = chat.key_questions[index] if index is not None and index < len(chat.key_questions) else None
+        # The question whose clock runs: a follow-up of the current key question, or the key question itself.
+        question = s.running_question(chat.key_questions, index, follow_up)
         if question is not None and question.get("status") == s.Q_ASKED:
             window = s.answer_window(chat.question_deadline, now, _grace())
             if window == "closed":
@@ -191,6 +218,7 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
             now=now,
             question_index=index if question is not None else None,
             answer_seconds=answer_seconds,
+            follow_up=follow_up if question is not None else None,
         )
         chat.messages.append(message)
         if question is not None:
@@ -201,7 +229,11 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
                 answer_seconds=answer_seconds,
             )
             chat.question_deadline = None
-        turn = _add_turn(chat, s.plan_after(chat.key_questions, index if question is not None else None), now)
+            chat.current_follow_up = None
+        plan = s.plan_after(
+            chat.key_questions, index if question is not None else None, max_follow_ups=chat.max_follow_ups
+        )
+        turn = _add_turn(chat, plan, now)
         chat.save()
         return SubmitResult(user_message=message, duplicate=False, turn=turn)
 
@@ -245,9 +277,12 @@ def generation_finish(
     model: str,
     now: datetime,
     error: str = "",
+    follow_up: FollowUpOutcome | None = None,
 ) -> FinishResult:
     """Store a turn's final text and status, start the clock of the question it delivered, log usage.
 
+    With a `follow_up` question the turn delivered that follow-up (checked against the policy again
+    here): its clock starts instead of the planned key question's, which waits for the next turn.
     Writes nothing when the chat was deleted (`gone`) or the reply is no longer streaming (taken
     over as orphaned: `superseded`), so a late finish never resurrects or overwrites anything.
     """
@@ -267,14 +302,32 @@ def generation_finish(
         plan = s.TurnPlan.from_dict(message.get("turn", {}))
         question_started = None
         completed = False
-        if status != s.ERROR and plan.question_index is not None and chat.status == Chat.IN_PROGRESS:
+        asked = follow_up is not None and bool(follow_up.question) and _follow_up_fits(chat, plan, status)
+        if follow_up is not None and follow_up.fallback and plan.follow_up_of is not None:
+            chat.key_questions[plan.follow_up_of]["follow_up_fallback"] = True
+        if asked:
+            assert follow_up is not None and plan.follow_up_of is not None
+            question_started = _follow_up_clock_start(chat, plan.follow_up_of, follow_up, now)
+            message.update(
+                kind="follow_up", question_index=plan.follow_up_of, follow_up=question_started["follow_up"],
+                source=follow_up.source, asked_by=None,
+            )  # fmt: skip
+        elif status != s.ERROR and plan.question_index is not None and chat.status == Chat.IN_PROGRESS:
             question_started = _question_clock_start(chat, plan.question_index, now)
-        if plan.kind == "closing" and chat.status != Chat.COMPLETED:
+        if plan.kind == "closing" and not asked and chat.status != Chat.COMPLETED:
             _complete(chat, now)
             completed = True
         chat.save()
         if usage is not None:
             usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=TURN_REQUEST_TYPE)
+        if follow_up is not None and follow_up.usage is not None:
+            usage_record(
+                user_id=chat.user_id,
+                chat=chat,
+                usage=follow_up.usage,
+                model=follow_up.model or model,
+                request_type=FOLLOW_UP_REQUEST_TYPE,
+            )
         return FinishResult(
             question_started=question_started,
             completed=completed,
@@ -287,15 +340,50 @@ def _question_clock_start(chat: Chat, index: int, now: datetime) -> dict[str, An
     deadline = now + timedelta(seconds=question["time_limit"])
     question.update(status=s.Q_ASKED, asked_at=s.iso(now), deadline=s.iso(deadline))
     chat.current_question_index = index
+    chat.current_follow_up = None
     chat.question_started_at = now
     chat.question_deadline = deadline
-    return {
-        "index": index,
-        "question": question["question"],
-        "time_limit": question["time_limit"],
-        "deadline": deadline,
-        "total": len(chat.key_questions),
-    }
+    view = question_view(chat, index, None, deadline)
+    assert view is not None
+    return view
+
+
+def _follow_up_fits(chat: Chat, plan: s.TurnPlan, status: str) -> bool:
+    """Whether a decided follow-up may still be asked: the policy, checked again on the locked row."""
+    return (
+        status != s.ERROR
+        and chat.status == Chat.IN_PROGRESS
+        and plan.follow_up_of is not None
+        and s.follow_up_allowed(chat.key_questions, plan.follow_up_of, chat.max_follow_ups)
+    )
+
+
+def _follow_up_clock_start(chat: Chat, index: int, follow_up: FollowUpOutcome, now: datetime) -> dict[str, Any]:
+    """Record follow-up of key question `index` as asked and start its own clock."""
+    key = chat.key_questions[index]
+    limit = s.follow_up_time_limit(key["time_limit"], settings.FOLLOW_UP_TIME_LIMIT_RATIO)
+    item = s.follow_up_add(
+        key, text=follow_up.question, source=follow_up.source, asked_by=None, time_limit=limit, now=now
+    )
+    deadline = now + timedelta(seconds=limit)
+    chat.current_question_index = index
+    chat.current_follow_up = item["number"]
+    chat.question_started_at = now
+    chat.question_deadline = deadline
+    view = question_view(chat, index, item["number"], deadline)
+    assert view is not None
+    return view
+
+
+def _running(chat: Chat) -> dict[str, Any] | None:
+    """The stored dict of the question whose clock runs (a follow-up or a key question), if any."""
+    return s.running_question(chat.key_questions, chat.current_question_index, chat.current_follow_up)
+
+
+def _running_fields(chat: Chat, index: int) -> dict[str, Any]:
+    """The follow-up fields of the running question for frames ({} for a key question)."""
+    item = s.follow_up_get(chat.key_questions[index], chat.current_follow_up) if chat.current_follow_up else None
+    return follow_up_fields(index, item) if item is not None else {}
 
 
 def _complete(chat: Chat, now: datetime, reason: str = "finished") -> None:
@@ -333,17 +421,21 @@ def question_expire(*, chat_id: int, index: int, now: datetime) -> ExpireResult 
         chat = _locked_chat(chat_id, for_turn=True)
         if chat.status != Chat.IN_PROGRESS or chat.current_question_index != index:
             return None
-        question = chat.key_questions[index]
-        if question.get("status") != s.Q_ASKED or not s.is_overdue(chat.question_deadline, now, _grace()):
+        question = _running(chat)  # the key question, or the follow-up of it whose clock runs
+        if question is None or question.get("status") != s.Q_ASKED:
             return None
+        if not s.is_overdue(chat.question_deadline, now, _grace()):
+            return None
+        expired_follow_up = _running_fields(chat, index) or None
         question.update(status=s.Q_EXPIRED, expired_at=s.iso(now))
         chat.question_deadline = None
+        chat.current_follow_up = None
         turn = None
         completed = False
         if s.streaming_message(chat.messages) is None and not _window_closed(chat, now):
             turn = _add_turn(chat, s.plan_after(chat.key_questions, index, expired=True), now)
         chat.save()
-        return ExpireResult(index=index, turn=turn, completed=completed)
+        return ExpireResult(index=index, turn=turn, completed=completed, follow_up=expired_follow_up)
 
 
 def question_extend(*, chat_id: int, seconds: int, now: datetime) -> dict[str, Any]:
@@ -354,12 +446,15 @@ def question_extend(*, chat_id: int, seconds: int, now: datetime) -> dict[str, A
             raise ServiceError(ErrorCode.INVALID, "No question is running, so there is no time to extend.")
         if s.is_overdue(chat.question_deadline, now, _grace()):
             raise ServiceError(ErrorCode.TIME_EXPIRED, "This question's time has already run out.")
+        question = _running(chat)
+        if question is None:
+            raise ServiceError(ErrorCode.INVALID, "No question is running, so there is no time to extend.")
         chat.question_deadline = chat.question_deadline + timedelta(seconds=seconds)
-        question = chat.key_questions[chat.current_question_index]
         question["deadline"] = s.iso(chat.question_deadline)
         question["extended_seconds"] = int(question.get("extended_seconds", 0)) + seconds
         chat.save(update_fields=["key_questions", "question_deadline", "updated_at"])
-        return {"index": chat.current_question_index, "deadline": chat.question_deadline, "seconds": seconds}
+        index = chat.current_question_index
+        return {"index": index, "deadline": chat.question_deadline, "seconds": seconds, **_running_fields(chat, index)}
 
 
 def interview_end(*, chat_id: int, now: datetime, reason: str = "ended_by_interviewer") -> bool:
@@ -368,10 +463,10 @@ def interview_end(*, chat_id: int, now: datetime, reason: str = "ended_by_interv
         chat = _locked_chat(chat_id)
         if chat.status == Chat.COMPLETED:
             return False
-        if chat.current_question_index is not None:
-            question = chat.key_questions[chat.current_question_index]
-            if question.get("status") == s.Q_ASKED:
-                question.update(status=s.Q_EXPIRED, expired_at=s.iso(now), ended_early=True)
+        question = _running(chat)
+        if question is not None and question.get("status") == s.Q_ASKED:
+            question.update(status=s.Q_EXPIRED, expired_at=s.iso(now), ended_early=True)
+        chat.current_follow_up = None
         _complete(chat, now, reason)
         chat.save()
         return True
@@ -412,10 +507,12 @@ def _orphan_recover(chat: Chat, now: datetime) -> Recovery | None:
     recovery.lost_seconds = lost.total_seconds()
     if chat.ends_at is not None:
         chat.ends_at += lost
-    if chat.question_deadline is not None and chat.current_question_index is not None:
+    running = _running(chat)
+    if chat.question_deadline is not None and chat.current_question_index is not None and running is not None:
         chat.question_deadline += lost
-        chat.key_questions[chat.current_question_index]["deadline"] = s.iso(chat.question_deadline)
-        recovery.question = {"index": chat.current_question_index, "deadline": chat.question_deadline}
+        running["deadline"] = s.iso(chat.question_deadline)
+        index = chat.current_question_index
+        recovery.question = {"index": index, "deadline": chat.question_deadline, **_running_fields(chat, index)}
     return recovery
 
 

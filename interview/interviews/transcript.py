@@ -6,8 +6,11 @@ arguments, so every rule can be tested directly.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from difflib import SequenceMatcher
 from typing import Any, Literal
 
 Message = dict[str, Any]
@@ -22,6 +25,17 @@ Q_PENDING = "pending"
 Q_ASKED = "asked"
 Q_ANSWERED = "answered"
 Q_EXPIRED = "expired"
+
+# Who asked a follow-up: the AI interviewer, the offline interviewer's rules, or (later) an observer.
+SOURCE_AI = "ai"
+SOURCE_OFFLINE = "offline"
+SOURCE_OBSERVER = "observer"
+# Follow-ups that count against a chat's max_follow_ups (observer probes never do).
+POLICY_SOURCES = frozenset({SOURCE_AI, SOURCE_OFFLINE})
+FOLLOW_UP_MIN_SECONDS = 60
+FOLLOW_UP_MAX_CHARS = 300
+# A follow-up this close to another key question's text is that question asked early, not a follow-up.
+REPEAT_SIMILARITY = 0.8
 
 
 def iso(moment: datetime) -> str:
@@ -43,16 +57,26 @@ class TurnPlan:
     kind: Literal["opening", "reply", "next_question", "closing"]
     question_index: int | None
     previous_expired: bool = False
+    # The key question whose latest answer may get a follow-up in this turn (the interviewer decides);
+    # if it does, the follow-up replaces this turn's text and the planned question waits.
+    follow_up_of: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "question_index": self.question_index, "previous_expired": self.previous_expired}
+        return {
+            "kind": self.kind,
+            "question_index": self.question_index,
+            "previous_expired": self.previous_expired,
+            "follow_up_of": self.follow_up_of,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TurnPlan:
+        follow_up_of = data.get("follow_up_of")
         return cls(
             kind=data.get("kind", "reply"),
             question_index=data.get("question_index"),
             previous_expired=bool(data.get("previous_expired")),
+            follow_up_of=follow_up_of if isinstance(follow_up_of, int) else None,
         )
 
 
@@ -64,9 +88,10 @@ def user_message(
     now: datetime,
     question_index: int | None,
     answer_seconds: float | None,
+    follow_up: int | None = None,
 ) -> Message:
-    """A stored candidate message."""
-    return {
+    """A stored candidate message; `follow_up` is the number of the follow-up it answers, if any."""
+    message = {
         "id": message_id,
         "role": "user",
         "content": content,
@@ -76,6 +101,9 @@ def user_message(
         "question_index": question_index,
         "answer_seconds": answer_seconds,
     }
+    if follow_up is not None:
+        message["follow_up"] = follow_up
+    return message
 
 
 def assistant_placeholder(*, message_id: str, plan: TurnPlan, now: datetime) -> Message:
@@ -118,14 +146,149 @@ def plan_opening(key_questions: list[KeyQuestion]) -> TurnPlan:
     return TurnPlan(kind="opening", question_index=0 if key_questions else None)
 
 
-def plan_after(key_questions: list[KeyQuestion], index: int | None, *, expired: bool = False) -> TurnPlan:
-    """The turn that follows the answer to (or the expiry of) key question `index`."""
+def plan_after(
+    key_questions: list[KeyQuestion], index: int | None, *, expired: bool = False, max_follow_ups: int = 0
+) -> TurnPlan:
+    """The turn that follows the answer to (or the expiry of) key question `index` or one of its follow-ups.
+
+    The turn may become a follow-up (`follow_up_of`) when the policy leaves one for `index`; never after
+    an expiry. A closing turn that gets a follow-up is not a closing any more: the closing comes after it.
+    """
     if not key_questions or index is None:
         return TurnPlan(kind="reply", question_index=None, previous_expired=expired)
+    follow_up_of = index if not expired and follow_up_allowed(key_questions, index, max_follow_ups) else None
     following = index + 1
     if following < len(key_questions):
-        return TurnPlan(kind="next_question", question_index=following, previous_expired=expired)
-    return TurnPlan(kind="closing", question_index=None, previous_expired=expired)
+        return TurnPlan(
+            kind="next_question", question_index=following, previous_expired=expired, follow_up_of=follow_up_of
+        )
+    return TurnPlan(kind="closing", question_index=None, previous_expired=expired, follow_up_of=follow_up_of)
+
+
+def follow_ups(question: KeyQuestion) -> list[dict[str, Any]]:
+    """The follow-ups asked after key question `question`, oldest first."""
+    items = question.get("follow_ups")
+    return items if isinstance(items, list) else []
+
+
+def follow_up_get(question: KeyQuestion, number: int | None) -> dict[str, Any] | None:
+    """Follow-up `number` (1-based) of a key question, if it exists."""
+    return next((f for f in follow_ups(question) if f.get("number") == number), None)
+
+
+def policy_follow_ups(question: KeyQuestion) -> int:
+    """How many follow-ups of a key question count against the policy (the AI's and the offline rules')."""
+    return sum(1 for f in follow_ups(question) if f.get("source") in POLICY_SOURCES)
+
+
+def follow_up_allowed(key_questions: list[KeyQuestion], index: int, max_follow_ups: int) -> bool:
+    """Whether key question `index`'s latest answer may get one more follow-up under the policy.
+
+    Only an answered key question qualifies, and only while its latest follow-up (if any) was answered
+    too: never after an expiry, never while a follow-up is still running.
+    """
+    if not 0 <= index < len(key_questions):
+        return False
+    question = key_questions[index]
+    if question.get("status") != Q_ANSWERED or policy_follow_ups(question) >= max_follow_ups:
+        return False
+    items = follow_ups(question)
+    return not items or items[-1].get("status") == Q_ANSWERED
+
+
+def follow_up_time_limit(key_time_limit: int, ratio: float) -> int:
+    """A follow-up's time limit: `ratio` of its key question's, at least FOLLOW_UP_MIN_SECONDS."""
+    return max(FOLLOW_UP_MIN_SECONDS, round(ratio * key_time_limit))
+
+
+def follow_up_add(
+    question: KeyQuestion, *, text: str, source: str, asked_by: str | None, time_limit: int, now: datetime
+) -> dict[str, Any]:
+    """Record a follow-up of `question` as asked now, its clock running; return it."""
+    items = question.setdefault("follow_ups", [])
+    item = {
+        "number": len(items) + 1,
+        "question": text,
+        "source": source,
+        "asked_by": asked_by,
+        "status": Q_ASKED,
+        "time_limit": time_limit,
+        "asked_at": iso(now),
+        "deadline": iso(now + timedelta(seconds=time_limit)),
+    }
+    items.append(item)
+    return item
+
+
+def running_question(
+    key_questions: list[KeyQuestion], index: int | None, follow_up: int | None
+) -> dict[str, Any] | None:
+    """The stored dict whose clock runs: follow-up `follow_up` of key question `index`, or that key question."""
+    if index is None or not 0 <= index < len(key_questions):
+        return None
+    question = key_questions[index]
+    return follow_up_get(question, follow_up) if follow_up is not None else question
+
+
+@dataclass(frozen=True)
+class FollowUpDecision:
+    """The interviewer's decision on one answer: "ask" (with the question), "none", or "fallback" (with why)."""
+
+    outcome: Literal["ask", "none", "fallback"]
+    question: str = ""
+    reason: str = ""
+
+
+def follow_up_decision_parse(raw: str, *, other_questions: list[str]) -> FollowUpDecision:
+    """Read a model's `{follow_up, question}` answer; anything unusable is a "fallback" with its reason."""
+    data = _json_object(raw)
+    if data is None:
+        return FollowUpDecision("fallback", reason="not a JSON object")
+    wanted = data.get("follow_up")
+    if not isinstance(wanted, bool):
+        return FollowUpDecision("fallback", reason="`follow_up` is not a boolean")
+    if not wanted:
+        return FollowUpDecision("none")
+    question = follow_up_question_clean(data.get("question"), other_questions=other_questions)
+    if question is None:
+        return FollowUpDecision("fallback", reason="the question is not one short new question")
+    return FollowUpDecision("ask", question=question)
+
+
+def follow_up_question_clean(value: Any, *, other_questions: list[str]) -> str | None:
+    """The follow-up question, whitespace collapsed, if it is one non-empty question of at most 300 characters
+    that does not repeat another key question; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).strip('"')
+    if not text or len(text) > FOLLOW_UP_MAX_CHARS or text.count("?") != 1 or not text.endswith("?"):
+        return None
+    words = _words(text)
+    for other in other_questions:
+        theirs = _words(other)
+        if theirs and (words == theirs or SequenceMatcher(None, words, theirs).ratio() >= REPEAT_SIMILARITY):
+            return None
+    return text
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _json_object(raw: str) -> dict[str, Any] | None:
+    """The JSON object in a model's text: the whole text, or (plain-text models) the outermost braces in it."""
+    candidates = [raw.strip()]
+    start, end = raw.find("{"), raw.rfind("}")
+    if 0 <= start < end:
+        candidates.append(raw[start : end + 1])
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
 
 
 def question_block(key_questions: list[KeyQuestion], index: int) -> str:

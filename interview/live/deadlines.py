@@ -66,7 +66,8 @@ def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
         frames.append(p.error(ErrorCode.INTERRUPTED, recovery.error, message_id=recovery.message_id, retryable=True))
     if recovery.question is not None:
         seconds = round(recovery.lost_seconds)
-        frames.append(p.question_extended(recovery.question["index"], recovery.question["deadline"], seconds, now))
+        question = recovery.question
+        frames.append(p.question_extended(question["index"], question["deadline"], seconds, now, question))
     return frames
 
 
@@ -100,7 +101,7 @@ async def question_settle(chat_id: int, index: int, now: datetime | None = None)
     result = await database_sync_to_async(question_expire)(chat_id=chat_id, index=index, now=now)
     if result is None:
         return False
-    frames = [p.question_expired(result.index, now)]
+    frames = [p.question_expired(result.index, now, result.follow_up)]
     if result.turn is not None:
         frames.extend(p.message_created(message, "") for message in result.turn.created)
     await chat_broadcast(chat_id, *frames)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -20,7 +21,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from interview.interviews import transcript as s
+from interview.interviews.prompts import FOLLOW_UP_SCHEMA
 from interview.interviews.services import (
+    FollowUpOutcome,
     TurnStart,
     generation_finish,
     generation_lease_renew,
@@ -41,7 +44,8 @@ from interview.live.groups import (
     control_send,
 )
 from interview.llm import get_provider
-from interview.llm.base import LLMError, LLMStream
+from interview.llm.base import FOLLOW_UP_PURPOSE, LLMError, LLMProvider, LLMStream
+from interview.llm.offline import offline_follow_up
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,11 @@ logger = logging.getLogger(__name__)
 REGISTRY: dict[int, Generation] = {}
 
 DELETED = "This interview was deleted."
+
+# Follow-up decisions that fell back to no follow-up in this process, by reason (a model that cannot
+# write the decision: no JSON mode, garbage, an HTTP error, a timeout). Each is also logged (WARNING)
+# and flagged on the key question (`follow_up_fallback`).
+FOLLOW_UP_FALLBACKS: Counter[str] = Counter()
 
 
 class Generation:
@@ -59,6 +68,9 @@ class Generation:
         self.message_id = turn.message_id
         self.plan = turn.plan
         self.prompt = turn.prompt
+        self.follow_up_request = turn.follow_up
+        self.follow_up: FollowUpOutcome | None = None
+        self._stream: LLMStream | None = None
         self._parts: list[str] = []
         self._pending: list[str] = []
         self.length = 0
@@ -114,9 +126,8 @@ class Generation:
         try:
             provider = get_provider()
             model = provider.model_name
-            messages, turn, suffix = self.prompt
-            stream = provider.stream_chat(messages, turn=turn)
-            self._stream_task = asyncio.create_task(self._consume(stream))
+            suffix = self.prompt[2]
+            self._stream_task = asyncio.create_task(self._produce(provider))
             if self._stopped:
                 self._stream_task.cancel()
             try:
@@ -128,8 +139,10 @@ class Generation:
             except LLMError as exc:
                 logger.warning("Generation for chat %s failed upstream: %r", self.chat_id, exc)
                 status, error = s.ERROR, exc
-            usage, model = stream.usage, stream.model or model
-            if status != s.ERROR and suffix:
+            if self._stream is not None:
+                usage, model = self._stream.usage, self._stream.model or model
+            asking = self.follow_up is not None and bool(self.follow_up.question)
+            if status != s.ERROR and suffix and not asking:
                 self._append(("\n\n" if self.length else "") + suffix)
         except Exception as exc:  # a bug must not leave the chat busy forever
             logger.exception("Generation for chat %s crashed", self.chat_id)
@@ -140,6 +153,48 @@ class Generation:
         finally:
             keeper.cancel()
             await self._finish(pump, control, status, error, usage, model)
+
+    async def _produce(self, provider: LLMProvider) -> None:
+        """Decide on a follow-up when the policy allows one; then either ask it, or stream the planned turn."""
+        if self.follow_up_request is not None:
+            self.follow_up = await self._decide(provider)
+            if self.follow_up.question:
+                # The decided text is the whole turn: sent through the same pump, no second LLM call.
+                self._append(self.follow_up.question)
+                return
+        messages, turn, _suffix = self.prompt
+        self._stream = provider.stream_chat(messages, turn=turn)
+        await self._consume(self._stream)
+
+    async def _decide(self, provider: LLMProvider) -> FollowUpOutcome:
+        """One decision on the latest answer: the offline rules, or one JSON call; any failure is no follow-up."""
+        request = self.follow_up_request
+        assert request is not None
+        if provider.is_offline:
+            question = offline_follow_up(request.answer, asked=request.asked)
+            return FollowUpOutcome(question=question or "", source=s.SOURCE_OFFLINE)
+        try:
+            async with asyncio.timeout(settings.FOLLOW_UP_DECISION_TIMEOUT_SECONDS):
+                text, usage, model = await provider.complete_json(
+                    request.messages, schema=FOLLOW_UP_SCHEMA, purpose=FOLLOW_UP_PURPOSE
+                )
+        except TimeoutError:
+            return self._fallback("timeout", f"no decision within {settings.FOLLOW_UP_DECISION_TIMEOUT_SECONDS:g} s")
+        except LLMError as exc:
+            return self._fallback(type(exc).__name__, repr(exc))
+        except Exception as exc:  # a bug in the call must not break the turn either
+            logger.exception("Follow-up decision for chat %s crashed", self.chat_id)
+            return self._fallback("crash", repr(exc))
+        decision = s.follow_up_decision_parse(text, other_questions=request.taken)
+        if decision.outcome == "fallback":
+            return self._fallback("unusable", f"{decision.reason}: {text[:200]!r}", usage=usage, model=model)
+        return FollowUpOutcome(question=decision.question, source=s.SOURCE_AI, usage=usage, model=model)
+
+    def _fallback(self, kind: str, detail: str, **spent: Any) -> FollowUpOutcome:
+        """No follow-up for this answer because the model's decision failed: logged, counted, flagged."""
+        FOLLOW_UP_FALLBACKS[kind] += 1
+        logger.warning("Follow-up decision for chat %s fell back to none (%s): %s", self.chat_id, kind, detail)
+        return FollowUpOutcome(fallback=kind, **spent)
 
     async def _consume(self, stream: LLMStream) -> None:
         async with contextlib.aclosing(stream.deltas) as deltas:  # type: ignore[type-var]
@@ -174,6 +229,7 @@ class Generation:
                 model=model,
                 now=now,
                 error=error.user_message if error else "",
+                follow_up=self.follow_up,
             )
             usage_frame = (
                 {
@@ -206,10 +262,7 @@ class Generation:
             if error is not None:
                 frames.append(p.error(error.code, error.user_message, message_id=self.message_id, retryable=True))
             if result.question_started:
-                q = result.question_started
-                frames.append(
-                    p.question_started(q["index"], q["question"], q["time_limit"], q["deadline"], now, q["total"])
-                )
+                frames.append(p.question_started(result.question_started, now))
             if result.completed:
                 frames.append(p.interview_completed("finished", now))
             await chat_broadcast(self.chat_id, *frames)

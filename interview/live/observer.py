@@ -76,7 +76,7 @@ class ObserverConsumer(ChatSocket):
         now = timezone.now()
         result = await database_sync_to_async(svc.question_extend)(chat_id=self.chat_id, seconds=frame.seconds, now=now)
         await chat_broadcast(
-            self.chat_id, p.question_extended(result["index"], result["deadline"], result["seconds"], now)
+            self.chat_id, p.question_extended(result["index"], result["deadline"], result["seconds"], now, result)
         )
         WATCHER.poke()
 

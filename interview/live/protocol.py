@@ -164,31 +164,52 @@ def assistant_done(
     return frame
 
 
-def question_started(
-    index: int, question: str, time_limit: int, deadline: datetime, server_time: datetime, total: int
-) -> dict[str, Any]:
+# What marks a follow-up in question frames (beside `kind`); `index` stays the key question's index.
+FOLLOW_UP_FIELDS = ("parent_index", "follow_up", "source", "asked_by")
+
+
+def _question_kind(fields: dict[str, Any]) -> dict[str, Any]:
+    """`kind`, and for a follow-up its parent_index, follow_up, source and asked_by, from a question's fields."""
+    if fields.get("kind") != "follow_up":
+        return {"kind": "key"}
+    return {"kind": "follow_up", **{key: fields.get(key) for key in FOLLOW_UP_FIELDS}}
+
+
+def question_started(question: dict[str, Any], server_time: datetime) -> dict[str, Any]:
+    """A question's clock started: `question` has index, question, time_limit, deadline, total (and a follow-up's fields)."""
+    deadline = question["deadline"]
     return {
         "type": QUESTION_STARTED,
-        "index": index,
-        "question": question,
-        "time_limit": time_limit,
-        "deadline": iso(deadline),
+        "index": question["index"],
+        "question": question["question"],
+        "time_limit": question["time_limit"],
+        "deadline": iso(deadline) if isinstance(deadline, datetime) else deadline,
         "server_time": iso(server_time),
-        "total": total,
+        "total": question["total"],
+        **_question_kind(question),
     }
 
 
-def question_expired(index: int, server_time: datetime) -> dict[str, Any]:
-    return {"type": QUESTION_EXPIRED, "index": index, "server_time": iso(server_time)}
+def question_expired(index: int, server_time: datetime, follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Question `index` (or, with `follow_up`'s fields, that follow-up of it) ran out of time."""
+    return {
+        "type": QUESTION_EXPIRED,
+        "index": index,
+        "server_time": iso(server_time),
+        **_question_kind(follow_up or {}),
+    }
 
 
-def question_extended(index: int, deadline: datetime, seconds: int, server_time: datetime) -> dict[str, Any]:
+def question_extended(
+    index: int, deadline: datetime, seconds: int, server_time: datetime, follow_up: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "type": QUESTION_EXTENDED,
         "index": index,
         "deadline": iso(deadline),
         "seconds": seconds,
         "server_time": iso(server_time),
+        **_question_kind(follow_up or {}),
     }
 
 
@@ -218,6 +239,9 @@ PUBLIC_MESSAGE_KEYS = (
     "kind",
     "client_id",
     "answer_seconds",
+    "follow_up",
+    "source",
+    "asked_by",
 )
 
 

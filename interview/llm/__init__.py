@@ -77,6 +77,7 @@ def _current_config() -> _LLMConfig:
             turn=int(settings.LLM_MAX_TOKENS_TURN),
             grading=int(settings.LLM_MAX_TOKENS_GRADING),
             parsing=int(settings.LLM_MAX_TOKENS_PARSING),
+            follow_up=int(settings.LLM_MAX_TOKENS_FOLLOW_UP),
         ),
         offline_words_per_second=float(settings.LLM_OFFLINE_WORDS_PER_SECOND),
     )

@@ -99,6 +99,8 @@ class LLMFormatRefused(LLMInvalidRequest):
 
 # The purpose (and token-usage request type) of the grading call; the other JSON calls parse or propose.
 GRADING_PURPOSE = "report"
+# The purpose (and token-usage request type) of the interviewer's decision on asking a follow-up.
+FOLLOW_UP_PURPOSE = "follow_up_decision"
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,16 @@ class TokenLimits:
     turn: int = 800
     grading: int = 3000
     parsing: int = 1500
+    follow_up: int = 300
 
     def for_purpose(self, purpose: str) -> int:
-        """The limit of a JSON completion: `purpose` "report" is grading, anything else is parsing."""
+        """The limit of a JSON completion: "report" is grading, "follow_up_decision" a follow-up, else parsing."""
+        if purpose == FOLLOW_UP_PURPOSE:
+            return self.follow_up
         return self.grading if purpose == GRADING_PURPOSE else self.parsing
 
     def __post_init__(self) -> None:
-        if min(self.turn, self.grading, self.parsing) < 1:
+        if min(self.turn, self.grading, self.parsing, self.follow_up) < 1:
             raise ValueError(f"Token limits must be at least 1, got {self}")
 
 

@@ -88,6 +88,39 @@ class OfflineInterviewer:
             stream.usage = Usage(prompt_tokens=prompt, completion_tokens=count_tokens(stream.text), estimated=True)
 
 
+# The offline interviewer's follow-up rules: plain, labelled, the same for every candidate.
+FOLLOW_UP_SHORT_WORDS = 25
+FOLLOW_UP_EXAMPLE = (
+    "Can you walk me through a concrete example: what the situation was, what you did yourself, and how it went?"
+)
+FOLLOW_UP_OUTCOME = "What was the outcome, and how did you know whether it worked?"
+FOLLOW_UP_RULES = {
+    FOLLOW_UP_EXAMPLE: f"an answer under {FOLLOW_UP_SHORT_WORDS} words",
+    FOLLOW_UP_OUTCOME: "an answer that names no result or outcome",
+}
+# Words that say what came of something: an answer with none of them gets the outcome question.
+_OUTCOME = re.compile(
+    r"\b(result\w*|outcome\w*|impact\w*|effect\w*|improv\w*|reduc\w*|increas\w*|decreas\w*|sav(e|ed|ing|ings)"
+    r"|achiev\w*|succe\w*|fail\w*|fix(ed)?|solv\w*|resolv\w*|cut|grew|doubl\w*|halv\w*|shipp?\w*|launch\w*"
+    r"|deliver\w*|learn\w*|lesson\w*|worked|so that|led to|which meant|in the end|eventually|finally"
+    r"|faster|slower|quicker|cheaper|better|dropp\w*|fell|rose|went (from|down|up)|down to|up to)\b|\d+\s*%",
+    re.IGNORECASE,
+)
+
+
+def offline_follow_up(answer: str, *, asked: Sequence[str] = ()) -> str | None:
+    """The offline interviewer's follow-up to `answer` by its plain rules, or None; a rule is used once per key question.
+
+    Under FOLLOW_UP_SHORT_WORDS words: the concrete-example question; else, no result or outcome words: the
+    outcome question. No judgement of the content is involved.
+    """
+    rules = (
+        (FOLLOW_UP_EXAMPLE, len(answer.split()) < FOLLOW_UP_SHORT_WORDS),
+        (FOLLOW_UP_OUTCOME, not _OUTCOME.search(answer)),
+    )
+    return next((question for question, applies in rules if applies and question not in asked), None)
+
+
 def compose_offline_text(turn: Turn) -> str:
     """Return the interviewer's line for `turn`; the same turn always gets the same wording."""
     if turn.kind == "opening":

@@ -88,6 +88,11 @@ class Chat(models.Model):
     generation_lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
     # Who holds the lease: "<host>:<pid>/<message id>"; renewals are conditional on it.
     generation_lease_owner = models.CharField(max_length=120, blank=True)
+    # The follow-up policy: at most this many follow-ups (AI or offline rules) per key question.
+    max_follow_ups = models.IntegerField(default=1, validators=[MinValueValidator(0), MaxValueValidator(3)])
+    # The 1-based number of the follow-up of `current_question_index` whose clock is running; None while
+    # the key question itself runs (or nothing does).
+    current_follow_up = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

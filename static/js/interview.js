@@ -59,9 +59,18 @@
       var empty = $("transcript-empty");
       if (empty) empty.remove();
     }
-    el.className = "msg msg-" + msg.role + (msg.status === "streaming" ? " streaming" : "") + (msg.pending ? " pending" : "");
+    el.className = "msg msg-" + msg.role + (msg.status === "streaming" ? " streaming" : "") + (msg.pending ? " pending" : "") +
+      (msg.kind === "follow_up" ? " msg-follow-up" : "");
     return el;
   }
+
+  // Who asked a follow-up, said plainly: the offline interviewer's rules are never passed off as AI judgement.
+  function followUpSource(q) {
+    if (q.source === "offline") return "offline interviewer's rule (not AI judgement)";
+    if (q.source === "observer") return "asked by the hiring team" + (q.asked_by ? " (" + q.asked_by + ")" : "");
+    return "asked by the AI interviewer";
+  }
+  function followUpLabel(keyIndex) { return "Follow-up to question " + (Number(keyIndex) + 1); }
 
   function renderMessage(id) {
     var msg = state.messages[id];
@@ -69,6 +78,7 @@
     var el = ensureEl(msg);
     el.querySelector(".msg-body").innerHTML = SafeMarkdown.render(msg.content || "");
     var meta = [];
+    if (msg.kind === "follow_up" && msg.role === "assistant") meta.push(followUpLabel(msg.question_index) + " · " + followUpSource(msg));
     if (msg.pending) meta.push("sending…");
     if (msg.status === "stopped") meta.push("stopped");
     if (msg.status === "error") meta.push("interrupted");
@@ -115,18 +125,39 @@
 
   // ---- countdown ----------------------------------------------------------------------------
   var panel = $("question-panel"), countdown = $("countdown");
+  var questionSource = $("question-source");
+  function isFollowUp(q) { return !!q && q.kind === "follow_up"; }
+  function sameQuestion(q, f) {  // a frame about the running question: same key question, same follow-up (or none)
+    return !!q && q.index === f.index && (isFollowUp(q) ? q.follow_up : null) === (isFollowUp(f) ? f.follow_up : null);
+  }
   function setQuestion(q) {
     state.question = q;
     panel.classList.remove("expired");
     if (!q) { panel.hidden = true; return; }
     panel.hidden = false;
-    $("question-label").textContent = "Question " + (q.index + 1) + (q.total ? " of " + q.total : "");
+    var followUp = isFollowUp(q);
+    panel.classList.toggle("follow-up", followUp);
+    $("question-label").textContent = followUp
+      ? followUpLabel(q.parent_index != null ? q.parent_index : q.index)
+      : "Question " + (q.index + 1) + (q.total ? " of " + q.total : "");
     $("question-text").textContent = q.question;
+    if (questionSource) {
+      questionSource.hidden = !followUp;
+      questionSource.textContent = followUp ? followUpSource(q) : "";
+      questionSource.classList.toggle("offline-rule", followUp && q.source === "offline");
+    }
     tick();
   }
-  function expireQuestion(index) {  // keep the question on screen, marked, until the next one arrives
+  function markFollowUpMessage(q) {  // the reply that just finished delivered this follow-up
+    var id = state.order.slice().reverse().find(function (mid) { return state.messages[mid].role === "assistant"; });
+    if (!id) return;
+    var msg = state.messages[id];
+    Object.assign(msg, { kind: "follow_up", question_index: q.parent_index, follow_up: q.follow_up, source: q.source, asked_by: q.asked_by });
+    queueRender(id);
+  }
+  function expireQuestion(f) {  // keep the question on screen, marked, until the next one arrives
     var q = state.question;
-    if (!q || q.index !== index) return;
+    if (!sameQuestion(q, f)) return;
     q.expired = true;
     panel.classList.add("expired");
     countdown.textContent = "Time is up";
@@ -205,18 +236,23 @@
       focusAnswer();
     },
     "question.started": function (f) {
-      syncClock(f.server_time); state.status = "in_progress"; setQuestion(f); refreshControls(); focusAnswer();
+      syncClock(f.server_time); state.status = "in_progress";
+      if (isFollowUp(f)) markFollowUpMessage(f);
+      setQuestion(f); refreshControls(); focusAnswer();
     },
     "question.extended": function (f) {
       syncClock(f.server_time);
-      if (state.question && state.question.index === f.index) { state.question.deadline = f.deadline; tick(); }
+      if (sameQuestion(state.question, f)) { state.question.deadline = f.deadline; tick(); }
+      var what = isFollowUp(f) ? "the " + followUpLabel(f.index).toLowerCase() : "question " + (f.index + 1);
       showNotice(role === "observer"
-        ? "Added " + f.seconds + " seconds to question " + (f.index + 1) + "."
+        ? "Added " + f.seconds + " seconds to " + what + "."
         : "The interviewer gave you " + f.seconds + " more seconds.", "info");
     },
     "question.expired": function (f) {
-      expireQuestion(f.index);
-      showNotice("Time ran out for question " + (f.index + 1) + ". The interviewer moves on to the next one.", "info");
+      expireQuestion(f);
+      showNotice(isFollowUp(f)
+        ? "Time ran out for the " + followUpLabel(f.index).toLowerCase() + ". The interview moves on."
+        : "Time ran out for question " + (f.index + 1) + ". The interviewer moves on to the next one.", "info");
       refreshControls();
     },
     "interview.completed": function () {

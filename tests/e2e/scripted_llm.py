@@ -1,7 +1,8 @@
 """What the fake OpenAI server answers during the journeys: one responder for every kind of request.
 
-The app asks the model for four things, told apart by the JSON schema it requests: job-listing
-parsing (`job_parse`), report grading (`report`), key questions (`key_questions`) and, with no
+The app asks the model for five things, told apart by the JSON schema it requests: job-listing
+parsing (`job_parse`), report grading (`report`), key questions (`key_questions`), the decision on a
+follow-up (`follow_up_decision`: none unless a journey scripts one in `follow_ups`) and, with no
 schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
 as the app requires of a real model.
 """
@@ -42,16 +43,22 @@ class ScriptedLLM:
     pace: float = 0.0
     turns: int = 0
     texts: list[str] = field(default_factory=list)
+    # The follow-ups the next decisions ask, in order ("" decides none); when empty, no follow-up.
+    follow_ups: list[str] = field(default_factory=list)
 
     def reset(self) -> None:
-        """Back to fast, short turns, counted from one."""
-        self.words, self.pace, self.turns, self.texts = 24, 0.0, 0, []
+        """Back to fast, short turns, counted from one, and no follow-ups."""
+        self.words, self.pace, self.turns, self.texts, self.follow_ups = 24, 0.0, 0, [], []
 
     def __call__(self, body: dict[str, Any]) -> FakeResponse:
         schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
         prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []) if isinstance(m, dict))
         if schema == "job_parse":
             return FakeResponse(text=json.dumps(JOB_PARSE), model=MODEL, prompt_tokens=420, completion_tokens=80)
+        if schema == "follow_up_decision":
+            question = self.follow_ups.pop(0) if self.follow_ups else ""
+            decision = {"follow_up": bool(question), "question": question}
+            return FakeResponse(text=json.dumps(decision), model=MODEL, prompt_tokens=300, completion_tokens=20)
         if schema == "report":
             return FakeResponse(text=json.dumps(grade(prompt)), model=MODEL, prompt_tokens=1800, completion_tokens=260)
         if not body.get("stream"):  # key questions: none, so the app falls back to its question banks

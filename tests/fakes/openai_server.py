@@ -233,6 +233,9 @@ class FakeOpenAIServer:
         self.script: deque[FakeResponse] = deque()
         # Consulted first with each parsed request body; returning None falls through to the script.
         self.responder: Responder | None = None
+        # Per JSON schema name (the `json_schema.name` of a structured-output request, e.g.
+        # "follow_up_decision"): responses consumed in order by the requests naming it, before `script`.
+        self.json_script: dict[str, deque[FakeResponse]] = {}
         # response_format types refused, as servers without structured outputs do, in `refusal_style`:
         # "openai" (400 naming the parameter), "llama_cpp" (500, a pydantic message) or "unprocessable" (422).
         self.reject_response_formats: set[str] = set()
@@ -263,6 +266,15 @@ class FakeOpenAIServer:
         """Script the next responses, consumed one per chat request."""
         self.script.extend(responses)
 
+    def enqueue_json(self, name: str, *responses: FakeResponse | dict[str, Any]) -> None:
+        """Script the answers to structured-output requests whose JSON schema is `name`; a dict is sent as JSON text.
+
+        Other requests (the streamed turns among them) keep the script and the default, so a test can
+        script one kind of call without counting the others.
+        """
+        queue = self.json_script.setdefault(name, deque())
+        queue.extend(r if isinstance(r, FakeResponse) else FakeResponse(text=json.dumps(r)) for r in responses)
+
     def refuse_formats(self, kind: str) -> None:
         """Refuse structured output as a kind of server does (a key of FORMAT_REFUSALS).
 
@@ -278,6 +290,7 @@ class FakeOpenAIServer:
         self.default = FakeResponse()
         self.script.clear()
         self.responder = None
+        self.json_script.clear()
         self.reject_response_formats = set()
         self.refusal_style = "openai"
         self.received.clear()
@@ -413,6 +426,11 @@ class FakeOpenAIServer:
     def _next_response(self, body: dict[str, Any]) -> FakeResponse:
         if self.responder is not None and (chosen := self.responder(body)) is not None:
             return chosen
+        response_format = body.get("response_format")
+        schema = response_format.get("json_schema") if isinstance(response_format, dict) else None
+        name = schema.get("name") if isinstance(schema, dict) else None
+        if name and self.json_script.get(name):
+            return self.json_script[name].popleft()
         return self.script.popleft() if self.script else self.default
 
     async def _send_json(
