@@ -208,7 +208,7 @@ class QuestionAdmin(ImportExportAdmin):
     resource_classes = [r.QuestionResource]
     list_display = ("__str__", "question_bank", "difficulty", "interview_type", "tag_names", "created_at")
     list_filter = ("difficulty", "interview_type", "tags")
-    search_fields = ("text", "question_bank__name", "tags__name")
+    search_fields = ("text", "guidance", "question_bank__name", "tags__name")
     date_hierarchy = "created_at"
     list_select_related = ("question_bank",)
     autocomplete_fields = ("question_bank", "tags")
@@ -233,10 +233,11 @@ class InterviewTemplateAdmin(ImportExportAdmin):
         "easy_percentage",
         "medium_percentage",
         "hard_percentage",
+        "max_follow_ups",
         "is_public",
         "created_at",
     )
-    list_filter = ("difficulty", "is_public", "tags")
+    list_filter = ("difficulty", "is_public", "max_follow_ups", "tags")
     search_fields = ("name", "description", "user__username", "user__email")
     date_hierarchy = "created_at"
     list_select_related = ("user",)
@@ -253,7 +254,16 @@ class InterviewTemplateAdmin(ImportExportAdmin):
 @admin.register(m.Chat)
 class ChatAdmin(ExportAdmin):
     resource_classes = [r.ChatResource]
-    list_display = ("title", "user", "type", "difficulty", "status", "interviewer_model", "created_at")
+    list_display = (
+        "title",
+        "user",
+        "type",
+        "difficulty",
+        "status",
+        "interviewer_model",
+        "max_follow_ups",
+        "created_at",
+    )
     list_filter = ("type", "status", "difficulty")
     search_fields = ("title", "user__username", "user__email")
     date_hierarchy = "created_at"

@@ -133,7 +133,7 @@ class QuestionResource(ModelResource):
 
     class Meta:
         model = m.Question
-        fields = ("id", "question_bank", "text", "difficulty", "interview_type", "tags", "created_at")
+        fields = ("id", "question_bank", "text", "difficulty", "interview_type", "tags", "guidance", "created_at")
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -159,6 +159,7 @@ class InterviewTemplateResource(ModelResource):
             "easy_percentage",
             "medium_percentage",
             "hard_percentage",
+            "max_follow_ups",
             "tags",
             "question_banks",
             "is_public",
@@ -223,6 +224,7 @@ class ChatResource(ModelResource):
             "difficulty",
             "status",
             "interviewer_model",
+            "max_follow_ups",
             "resume",
             "job_listing",
             "created_at",

@@ -12,12 +12,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.accounts.permissions import can_view_chat
+from interview.accounts.permissions import can_observe_chat, can_view_chat
 from interview.core.api_fields import IdField, as_drf_error
 from interview.core.ids import ID_PATH_REGEX
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.interviews.selectors import key_questions_visible_to
 from interview.models import Chat
+from interview.models.templates import FOLLOW_UPS_MAX, FOLLOW_UPS_MIN
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -27,7 +28,8 @@ class ChatSerializer(serializers.ModelSerializer):
     """An interview as the API shows it: its settings, status and key questions (as the requesting user may see them).
 
     A key question not yet asked keeps only its time limit and status for the candidate; see
-    `key_questions_visible_to`. Without a request in the context nothing unasked is shown.
+    `key_questions_visible_to`. Without a request in the context nothing unasked is shown. A bank question's
+    `guidance` (what a strong answer covers) is for interviewers only: the candidate never sees it.
     """
 
     type_display = serializers.CharField(source="get_type_display", read_only=True)
@@ -38,15 +40,18 @@ class ChatSerializer(serializers.ModelSerializer):
         model = Chat
         fields = [
             "id", "title", "type", "type_display", "difficulty", "status", "status_display", "resume",
-            "job_listing", "key_questions", "interviewer_model", "created_at", "updated_at", "started_at",
-            "completed_at",
+            "job_listing", "key_questions", "interviewer_model", "max_follow_ups", "created_at", "updated_at",
+            "started_at", "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
     def to_representation(self, instance: Chat) -> dict[str, Any]:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        data["key_questions"] = key_questions_visible_to(getattr(request, "user", None), instance)
+        user = getattr(self.context.get("request"), "user", None)
+        questions = key_questions_visible_to(user, instance)
+        if not can_observe_chat(user, instance):
+            questions = [{k: v for k, v in q.items() if k != "guidance"} for q in questions]
+        data["key_questions"] = questions
         return data
 
 
@@ -61,7 +66,7 @@ class ChatDetailSerializer(ChatSerializer):
 
 
 class ChatCreateSerializer(serializers.Serializer):
-    """A new interview: title, type and difficulty, and optionally a resume, job listing and template id."""
+    """A new interview: title, type and difficulty, and optionally a resume, job listing, template id and policy."""
 
     title = serializers.CharField(max_length=Chat._meta.get_field("title").max_length)
     type = serializers.ChoiceField(choices=Chat.INTERVIEW_TYPE_CHOICES)
@@ -69,6 +74,16 @@ class ChatCreateSerializer(serializers.Serializer):
     resume = IdField(required=False, allow_null=True)
     job_listing = IdField(required=False, allow_null=True)
     template = IdField(required=False, allow_null=True)
+    max_follow_ups = serializers.IntegerField(
+        min_value=FOLLOW_UPS_MIN,
+        max_value=FOLLOW_UPS_MAX,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Follow-up questions the interviewer may ask per key question (0-3; default 1). With a template the "
+            "template's policy holds for every candidate: leave this out, or send the same value (another is a 400)."
+        ),
+    )
 
 
 @extend_schema_view(
@@ -111,6 +126,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
                 resume_id=d.get("resume"),
                 job_listing_id=d.get("job_listing"),
                 template_id=d.get("template"),
+                max_follow_ups=d.get("max_follow_ups"),
             )
         except NotFoundError as exc:
             raise NotFound(exc.message) from exc

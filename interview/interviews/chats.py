@@ -16,6 +16,7 @@ from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
+from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN
 from interview.setup.assembly import (
     KEY_QUESTIONS_SCHEMA,
     MAX_PROPOSED,
@@ -80,25 +81,33 @@ def chat_create(
     template_id: int | None = None,
     template_chooser: Any = None,
     seed: int | None = None,
+    max_follow_ups: int | None = None,
 ) -> Chat:
-    """Create a not-started interview with its key questions fixed; nothing is saved when any input is refused.
+    """Create a not-started interview with its key questions and follow-up policy fixed; nothing is saved when any
+    input is refused.
 
-    `template_chooser` (for invitations) is the user whose templates may be used instead of `user`'s own.
+    `template_chooser` (for invitations) is the user whose templates may be used instead of `user`'s own. A chat
+    from a chosen template always takes the template's `max_follow_ups` (a different explicit value is refused);
+    otherwise the explicit value, else a recommended template's, else the default of 1.
     """
-    title = _validated(title, type, difficulty)
+    title = _validated(title, type, difficulty, max_follow_ups)
     resume = _resolve(resumes_for(user), resume_id, "resume", "No such resume.")
     job_listing = _resolve(job_listings_for(user), job_listing_id, "job_listing", "No such job listing.")
     templates = InterviewTemplate.objects.visible_to(template_chooser or user)
     template = _resolve(templates, template_id, "template", "No such template.")
-    seed = secrets.randbits(32) if seed is None else seed
+    if template is not None:
+        _check_policy(template, max_follow_ups)
     calls: list[LLMCall] = []
-    key_questions = _from_template(template, seed) if template is not None else None
-    if key_questions is None and job_listing is not None:
-        key_questions = _from_recommended(user, job_listing, seed)
-    if key_questions is None:
-        key_questions = _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
-    if key_questions is None:
-        key_questions = key_questions_from_banks(user_id=user.pk, interview_type=type, difficulty=difficulty, seed=seed)
+    policy_from, key_questions = _key_questions(
+        calls,
+        user=user,
+        type=type,
+        difficulty=difficulty,
+        resume=resume,
+        job_listing=job_listing,
+        template=template,
+        seed=secrets.randbits(32) if seed is None else seed,
+    )
     chat = Chat(
         user=user,
         title=title,
@@ -107,6 +116,7 @@ def chat_create(
         resume=resume,
         job_listing=job_listing,
         key_questions=validate_key_questions(key_questions),
+        max_follow_ups=max_follow_ups if max_follow_ups is not None else follow_up_policy_for(policy_from),
     )
     with transaction.atomic():
         chat.save()
@@ -128,7 +138,49 @@ def chat_delete(*, user: Any, chat_id: int) -> None:
         chat.delete()
 
 
-def _validated(title: str, type: str, difficulty: int) -> str:
+def follow_up_policy_for(template: InterviewTemplate | None) -> int:
+    """The follow-up policy (max_follow_ups) a chat takes from its template, or the default without one."""
+    return template.max_follow_ups if template is not None else FOLLOW_UPS_DEFAULT
+
+
+def _check_policy(template: InterviewTemplate, requested: int | None) -> None:
+    """Refuse an explicit policy that contradicts the chosen template's: every candidate of a template gets the same."""
+    if requested is not None and requested != template.max_follow_ups:
+        raise ValidationError(
+            {
+                "max_follow_ups": (
+                    f'The template "{template.name}" allows {template.max_follow_ups} follow-up question(s) per key '
+                    f"question, the same for every candidate; leave max_follow_ups out or send "
+                    f"{template.max_follow_ups}."
+                )
+            }
+        )
+
+
+def _key_questions(
+    calls: list[LLMCall],
+    *,
+    user: Any,
+    type: str,
+    difficulty: int,
+    resume: UploadedResume | None,
+    job_listing: UploadedJobListing | None,
+    template: InterviewTemplate | None,
+    seed: int,
+) -> tuple[InterviewTemplate | None, list[KeyQuestion]]:
+    """The key questions and the template they come from: the chosen one, the listing's recommended one, else none
+    (the model's proposal, or the banks)."""
+    if template is not None:
+        return template, _from_template(template, seed)
+    if job_listing is not None and (recommended := _from_recommended(user, job_listing, seed)) is not None:
+        return recommended
+    proposed = _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
+    if proposed is not None:
+        return None, proposed
+    return None, key_questions_from_banks(user_id=user.pk, interview_type=type, difficulty=difficulty, seed=seed)
+
+
+def _validated(title: str, type: str, difficulty: int, max_follow_ups: int | None = None) -> str:
     """Return the trimmed title, or raise one ValidationError listing every refused field."""
     errors: dict[str, str] = {}
     title = (title or "").strip()
@@ -140,6 +192,14 @@ def _validated(title: str, type: str, difficulty: int) -> str:
         errors["type"] = f"Choose one of the interview types {', '.join(sorted(TYPES))}."
     if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 10:
         errors["difficulty"] = "The difficulty is a whole number from 1 to 10."
+    if max_follow_ups is not None and (
+        isinstance(max_follow_ups, bool)
+        or not isinstance(max_follow_ups, int)
+        or not FOLLOW_UPS_MIN <= max_follow_ups <= FOLLOW_UPS_MAX
+    ):
+        errors["max_follow_ups"] = (
+            f"The follow-up questions per key question are a whole number from {FOLLOW_UPS_MIN} to {FOLLOW_UPS_MAX}."
+        )
     if errors:
         raise ValidationError(errors)
     return title
@@ -161,15 +221,17 @@ def _from_template(template: InterviewTemplate, seed: int) -> list[KeyQuestion]:
         raise ValidationError({"template": f'The template "{template.name}" cannot be used. {exc}'}) from exc
 
 
-def _from_recommended(user: Any, job_listing: UploadedJobListing, seed: int) -> list[KeyQuestion] | None:
-    """The job listing's recommended template, if the user may use it and its banks can fill it."""
+def _from_recommended(
+    user: Any, job_listing: UploadedJobListing, seed: int
+) -> tuple[InterviewTemplate, list[KeyQuestion]] | None:
+    """The job listing's recommended template and its key questions, if the user may use it and its banks can fill it."""
     if job_listing.recommended_template_id is None:
         return None
     template = InterviewTemplate.objects.visible_to(user).filter(pk=job_listing.recommended_template_id).first()
     if template is None:
         return None
     try:
-        return template_key_questions(template, seed=seed)
+        return template, template_key_questions(template, seed=seed)
     except ShortageError as exc:
         # The candidate did not choose this template and cannot fix its banks: fall back, but say why.
         logger.warning("Recommended template %s not used for job listing %s: %s", template.pk, job_listing.pk, exc)

@@ -7,13 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
 from interview.models.choices import INTERVIEW_TYPE_CHOICES
 
 _SPACES = re.compile(r"\s+")
+
+# The follow-up policy: how many follow-up questions the interviewer may ask after each key question.
+FOLLOW_UPS_MIN, FOLLOW_UPS_MAX, FOLLOW_UPS_DEFAULT = 0, 3, 1
+GUIDANCE_MAX_CHARS = 2000
 
 
 def normalise_tag_name(name: str) -> str:
@@ -121,6 +125,12 @@ class Question(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     # Blank means the question suits every interview type.
     interview_type = models.CharField(max_length=5, choices=INTERVIEW_TYPE_CHOICES, blank=True)
+    # What a strong answer covers: the interviewer weighs answers against it when deciding on a follow-up.
+    guidance = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(GUIDANCE_MAX_CHARS)],
+        help_text="Optional: what a strong answer covers. Never shown to the candidate.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,6 +178,14 @@ class InterviewTemplate(models.Model):
     easy_percentage = models.IntegerField(default=33, validators=[MinValueValidator(0), MaxValueValidator(100)])
     medium_percentage = models.IntegerField(default=34, validators=[MinValueValidator(0), MaxValueValidator(100)])
     hard_percentage = models.IntegerField(default=33, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    max_follow_ups = models.IntegerField(
+        default=FOLLOW_UPS_DEFAULT,
+        validators=[MinValueValidator(FOLLOW_UPS_MIN), MaxValueValidator(FOLLOW_UPS_MAX)],
+        help_text=(
+            "Follow-up questions the interviewer may ask after each key question (0-3). "
+            "Every candidate interviewed with this template gets the same policy."
+        ),
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="templates")
     question_banks = models.ManyToManyField(QuestionBank, blank=True, related_name="templates")
     # Public templates can be used by every user for practice (the demo templates are public).
@@ -211,6 +229,7 @@ class InterviewTemplate(models.Model):
             "easy_percentage": self.easy_percentage,
             "medium_percentage": self.medium_percentage,
             "hard_percentage": self.hard_percentage,
+            "max_follow_ups": self.max_follow_ups,
             "tags": sorted(t.name for t in self.tags.all()) if saved else [],
             "question_banks": [{"id": b.pk, "name": b.name} for b in self.question_banks.all()] if saved else [],
             "is_public": self.is_public,

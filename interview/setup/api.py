@@ -20,6 +20,7 @@ from interview.accounts.permissions import IsInterviewerOrAdmin
 from interview.core.api_fields import IdField, as_drf_error
 from interview.core.ids import ID_PATH_REGEX
 from interview.models import InterviewTemplate, QuestionBank
+from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN
 from interview.setup.interview_templates import (
     TemplateData,
     template_copy,
@@ -43,6 +44,13 @@ class TemplateSerializer(serializers.Serializer):
     easy_percentage = serializers.IntegerField(min_value=0, max_value=100)
     medium_percentage = serializers.IntegerField(min_value=0, max_value=100)
     hard_percentage = serializers.IntegerField(min_value=0, max_value=100)
+    max_follow_ups = serializers.IntegerField(
+        min_value=FOLLOW_UPS_MIN,
+        max_value=FOLLOW_UPS_MAX,
+        required=False,
+        default=FOLLOW_UPS_DEFAULT,
+        help_text="Follow-up questions per key question (0-3), the same for every candidate of the template.",
+    )
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
     question_bank_ids = serializers.ListField(child=IdField(), write_only=True)
     question_banks = serializers.ListField(child=serializers.DictField(), read_only=True)
@@ -80,7 +88,7 @@ class TemplateSerializer(serializers.Serializer):
             errors["shared_with"] = [f"No such user: {', '.join(sorted(unknown))}."]
         if errors:
             raise DRFValidationError(errors)
-        fields = ("name", "description", "difficulty", "question_count", "is_public")
+        fields = ("name", "description", "difficulty", "question_count", "is_public", "max_follow_ups")
         shares = ("easy_percentage", "medium_percentage", "hard_percentage")
         return TemplateData(**{k: d[k] for k in fields + shares}, tag_names=d["tags"], banks=banks, shared_with=users)
 

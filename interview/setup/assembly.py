@@ -23,12 +23,13 @@ DIFFICULTIES: tuple[str, ...] = (EASY, MEDIUM, HARD)
 
 @dataclass(frozen=True)
 class PoolQuestion:
-    """One question that assembly may pick: its id, text, difficulty and tag names."""
+    """One question that assembly may pick: its id, text, difficulty, tag names and guidance (may be empty)."""
 
     id: int
     text: str
     difficulty: str
     tags: frozenset[str] = field(default_factory=frozenset)
+    guidance: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,16 +168,19 @@ def assemble_lenient(
 
 
 def key_question(question: PoolQuestion, time_limits: Mapping[str, int]) -> KeyQuestion:
-    """The key-question dict stored on a chat for a picked question."""
+    """The key-question dict stored on a chat for a picked question; "guidance" only when the question has some."""
     if question.difficulty not in time_limits:
         raise ValueError(f"No time limit is configured for {question.difficulty} questions.")
-    return {
+    picked: KeyQuestion = {
         "question": question.text,
         "time_limit": int(time_limits[question.difficulty]),
         "difficulty": question.difficulty,
         "question_id": question.id,
         "tags": sorted(question.tags, key=str.casefold),
     }
+    if question.guidance.strip():
+        picked["guidance"] = question.guidance.strip()
+    return picked
 
 
 def _pools(questions: Iterable[PoolQuestion], tags: Collection[str], match: TagMatch) -> dict[str, list[PoolQuestion]]:

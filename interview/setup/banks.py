@@ -33,10 +33,22 @@ def bank_delete(*, bank: QuestionBank) -> None:
 
 
 def question_create(
-    *, bank: QuestionBank, text: str, difficulty: str, interview_type: str = "", tag_names: Iterable[str] = ()
+    *,
+    bank: QuestionBank,
+    text: str,
+    difficulty: str,
+    interview_type: str = "",
+    tag_names: Iterable[str] = (),
+    guidance: str = "",
 ) -> Question:
-    """Add a question with its tags to `bank`, all or nothing."""
-    question = Question(question_bank=bank, text=text.strip(), difficulty=difficulty, interview_type=interview_type)
+    """Add a question with its tags (and optional guidance on a strong answer) to `bank`, all or nothing."""
+    question = Question(
+        question_bank=bank,
+        text=text.strip(),
+        difficulty=difficulty,
+        interview_type=interview_type,
+        guidance=guidance.strip(),
+    )
     question.full_clean()
     with transaction.atomic():
         question.save()
@@ -45,10 +57,17 @@ def question_create(
 
 
 def question_update(
-    *, question: Question, text: str, difficulty: str, interview_type: str = "", tag_names: Iterable[str] = ()
+    *,
+    question: Question,
+    text: str,
+    difficulty: str,
+    interview_type: str = "",
+    tag_names: Iterable[str] = (),
+    guidance: str = "",
 ) -> Question:
-    """Change a question's text, difficulty, type and tags, all or nothing."""
+    """Change a question's text, difficulty, type, tags and guidance, all or nothing."""
     question.text, question.difficulty, question.interview_type = text.strip(), difficulty, interview_type
+    question.guidance = guidance.strip()
     question.full_clean()
     with transaction.atomic():
         question.save()

@@ -10,11 +10,25 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
+from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN, GUIDANCE_MAX_CHARS
 from interview.setup.interview_templates import TemplateData
 from interview.setup.selectors import job_listings_for, resumes_for, template_list_for_user
 from interview.setup.tags import split_tag_names
 
 TAGS_HELP = "Separate tags with commas, e.g. python, system-design. Case does not matter; a leading # is dropped."
+FOLLOW_UPS_LABEL = f"Follow-up questions per key question ({FOLLOW_UPS_MIN}-{FOLLOW_UPS_MAX})"
+
+
+def follow_ups_field(*, required: bool, help_text: str) -> forms.IntegerField:
+    """The follow-up policy as a form field: a whole number from 0 to 3, 1 by default."""
+    return forms.IntegerField(
+        label=FOLLOW_UPS_LABEL,
+        min_value=FOLLOW_UPS_MIN,
+        max_value=FOLLOW_UPS_MAX,
+        initial=FOLLOW_UPS_DEFAULT,
+        required=required,
+        help_text=help_text,
+    )
 
 
 class BankForm(forms.ModelForm):
@@ -28,7 +42,7 @@ class BankForm(forms.ModelForm):
 
 
 class QuestionForm(forms.Form):
-    """A question's text, difficulty, interview type and tags."""
+    """A question's text, difficulty, interview type, tags and optional guidance on a strong answer."""
 
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     difficulty = forms.ChoiceField(choices=Question.DIFFICULTY_CHOICES, initial=Question.MEDIUM)
@@ -36,6 +50,16 @@ class QuestionForm(forms.Form):
         choices=[("", "Any interview type"), *Chat.INTERVIEW_TYPE_CHOICES], required=False
     )
     tags = forms.CharField(required=False, help_text=TAGS_HELP)
+    guidance = forms.CharField(
+        label="Guidance: what a strong answer covers",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=GUIDANCE_MAX_CHARS,
+        required=False,
+        help_text=(
+            f"Optional, up to {GUIDANCE_MAX_CHARS:,} characters. The interviewer weighs answers against it when "
+            "deciding whether to ask a follow-up; the candidate never sees it."
+        ),
+    )
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
@@ -45,6 +69,7 @@ class QuestionForm(forms.Form):
             "difficulty": question.difficulty,
             "interview_type": question.interview_type,
             "tags": ", ".join(t.name for t in question.tags.all()),
+            "guidance": question.guidance,
         }
 
     def clean_tags(self) -> list[str]:
@@ -96,6 +121,14 @@ class TemplateForm(forms.Form):
     easy_percentage = forms.IntegerField(label="Easy %", min_value=0, max_value=100, initial=33)
     medium_percentage = forms.IntegerField(label="Medium %", min_value=0, max_value=100, initial=34)
     hard_percentage = forms.IntegerField(label="Hard %", min_value=0, max_value=100, initial=33)
+    max_follow_ups = follow_ups_field(
+        required=False,
+        help_text=(
+            "After each key question the interviewer may ask up to this many short follow-ups about gaps in the "
+            "answer (0: never; left empty: 1). The same policy holds for every candidate interviewed with this "
+            "template."
+        ),
+    )
     tags = forms.CharField(required=False, help_text=TAGS_HELP + " Questions with any of these tags are used.")
     question_banks = forms.ModelMultipleChoiceField(
         queryset=QuestionBank.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -117,7 +150,7 @@ class TemplateForm(forms.Form):
     @staticmethod
     def initial_for(template: InterviewTemplate) -> dict[str, Any]:
         """The form's initial values for an existing template."""
-        fields = ("name", "description", "difficulty", "question_count", "is_public")
+        fields = ("name", "description", "difficulty", "question_count", "is_public", "max_follow_ups")
         shares = ("easy_percentage", "medium_percentage", "hard_percentage")
         return {
             **{name: getattr(template, name) for name in fields + shares},
@@ -128,6 +161,10 @@ class TemplateForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         return split_tag_names(self.cleaned_data.get("tags", ""))
+
+    def clean_max_follow_ups(self) -> int:
+        value = self.cleaned_data.get("max_follow_ups")
+        return FOLLOW_UPS_DEFAULT if value is None else value
 
     def clean_shared_with(self) -> list[Any]:
         names = [n.strip() for n in self.cleaned_data.get("shared_with", "").split(",") if n.strip()]
@@ -166,11 +203,12 @@ class TemplateForm(forms.Form):
             banks=list(d["question_banks"]),
             is_public=d["is_public"],
             shared_with=d["shared_with"],
+            max_follow_ups=d["max_follow_ups"],
         )
 
 
 class ChatCreateForm(forms.Form):
-    """A new interview: title, type, difficulty, and optionally a resume, a job listing and a template."""
+    """A new interview: title, type, difficulty, and optionally a resume, a job listing, a template and a policy."""
 
     title = forms.CharField(max_length=Chat._meta.get_field("title").max_length, help_text="Up to 50 characters.")
     type = forms.ChoiceField(label="Interview type", choices=Chat.INTERVIEW_TYPE_CHOICES, initial=Chat.GENERAL)
@@ -186,6 +224,13 @@ class ChatCreateForm(forms.Form):
         required=False,
         empty_label="No template",
         help_text="With a template, the questions come from its banks. Without one, they are prepared for you.",
+    )
+    max_follow_ups = follow_ups_field(
+        required=False,
+        help_text=(
+            "How many follow-up questions the interviewer may ask after each key question (0: none). "
+            "Only for interviews without a template: a template sets its own."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -204,4 +249,6 @@ class ChatCreateForm(forms.Form):
             "resume_id": d["resume"].pk if d.get("resume") else None,
             "job_listing_id": d["job_listing"].pk if d.get("job_listing") else None,
             "template_id": d["template"].pk if d.get("template") else None,
+            # A chosen template sets the policy; the field (filled in by default) would only contradict it.
+            "max_follow_ups": None if d.get("template") else d.get("max_follow_ups"),
         }

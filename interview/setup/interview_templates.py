@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interview.models import InterviewTemplate, Question, QuestionBank
+from interview.models.templates import FOLLOW_UPS_DEFAULT
 from interview.setup.assembly import KeyQuestion, PoolQuestion, ShortageError, assemble
 from interview.setup.selectors import pool_from, template_pool
 from interview.setup.tags import tags_get_or_create
@@ -34,6 +35,7 @@ class TemplateData:
     banks: Sequence[QuestionBank] = ()
     is_public: bool = False
     shared_with: Sequence[Any] = field(default_factory=list)
+    max_follow_ups: int = FOLLOW_UPS_DEFAULT
 
 
 def time_limits() -> dict[str, int]:
@@ -58,7 +60,7 @@ def template_update(*, template: InterviewTemplate, data: TemplateData) -> Inter
 
 
 def template_copy(*, template: InterviewTemplate, user: Any) -> InterviewTemplate:
-    """Make a private copy of `template` owned by `user`, with the same tags and banks, shared with nobody."""
+    """Make a private copy of `template` owned by `user`, with the same tags, banks and policy, shared with nobody."""
     name = f"Copy of {template.name}"[:NAME_MAX_LENGTH]
     copy = InterviewTemplate(
         user=user,
@@ -69,6 +71,7 @@ def template_copy(*, template: InterviewTemplate, user: Any) -> InterviewTemplat
         easy_percentage=template.easy_percentage,
         medium_percentage=template.medium_percentage,
         hard_percentage=template.hard_percentage,
+        max_follow_ups=template.max_follow_ups,
         is_public=False,
     )
     with transaction.atomic():
@@ -92,6 +95,7 @@ def _save(template: InterviewTemplate, data: TemplateData) -> InterviewTemplate:
     template.medium_percentage = data.medium_percentage
     template.hard_percentage = data.hard_percentage
     template.is_public = data.is_public
+    template.max_follow_ups = data.max_follow_ups
     template.full_clean()  # field ranges, and clean(): the percentages must add up to 100
     with transaction.atomic():
         tags = tags_get_or_create(data.tag_names)

@@ -112,11 +112,11 @@ def template_pool(template: InterviewTemplate) -> list[PoolQuestion]:
 
 
 def pool_from(questions: QuerySet[Question]) -> list[PoolQuestion]:
-    """Plain-data copies of the questions, with their tag names."""
+    """Plain-data copies of the questions, with their tag names and guidance."""
     rows = questions.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name"))).only(
-        "id", "text", "difficulty"
+        "id", "text", "difficulty", "guidance"
     )
-    return [PoolQuestion(q.pk, q.text, q.difficulty, frozenset(t.name for t in q.tags.all())) for q in rows]
+    return [PoolQuestion(q.pk, q.text, q.difficulty, frozenset(t.name for t in q.tags.all()), q.guidance) for q in rows]
 
 
 # --- The candidate's interview list ---------------------------------------------------------------

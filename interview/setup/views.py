@@ -210,6 +210,7 @@ def _question_fields(form: QuestionForm) -> dict[str, Any]:
         "difficulty": d["difficulty"],
         "interview_type": d["interview_type"],
         "tag_names": d["tags"],
+        "guidance": d["guidance"],
     }
 
 

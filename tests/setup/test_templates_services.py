@@ -56,6 +56,7 @@ def test_template_create_saves_fields_tags_and_banks(interviewer, bank):
         "easy_percentage": 40,
         "medium_percentage": 40,
         "hard_percentage": 20,
+        "max_follow_ups": 1,
         "tags": ["python"],
         "question_banks": [{"id": bank.pk, "name": bank.name}],
         "is_public": False,
