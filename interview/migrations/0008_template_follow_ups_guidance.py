@@ -1,8 +1,4 @@
-"""The follow-up policy of a template (InterviewTemplate.max_follow_ups) and a bank question's guidance.
-
-Chat.max_follow_ups is also added here so this branch works on its own; its defining migration is
-0007_chat_follow_ups (h17-followups), and the duplicate AddField below is dropped when both are merged.
-"""
+"""The follow-up policy of a template (InterviewTemplate.max_follow_ups) and a bank question's guidance."""
 
 import django.core.validators
 from django.db import migrations, models
@@ -10,22 +6,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interview", "0006_generation_lease"),
+        ("interview", "0007_chat_follow_ups"),
     ]
 
     operations = [
-        # Duplicate of 0007_chat_follow_ups: drop on merge.
-        migrations.AddField(
-            model_name="chat",
-            name="max_follow_ups",
-            field=models.IntegerField(
-                default=1,
-                validators=[
-                    django.core.validators.MinValueValidator(0),
-                    django.core.validators.MaxValueValidator(3),
-                ],
-            ),
-        ),
         migrations.AddField(
             model_name="interviewtemplate",
             name="max_follow_ups",

@@ -82,7 +82,6 @@ class Chat(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The model that conducts this interview ("offline-interviewer" when no LLM is configured).
     interviewer_model = models.CharField(max_length=100, blank=True)
-    max_follow_ups = models.IntegerField(default=1, validators=[MinValueValidator(0), MaxValueValidator(3)])
     # The lease of the reply being generated: the owning process renews it every few seconds (with
     # its partial saves); once it has passed, the generation is orphaned (its process died) and any
     # process may mark the reply failed and offer a retry. Null when no reply is being generated.
