@@ -4,37 +4,21 @@ llama-cpp-python's server refuses `response_format: json_schema` (a 500) and tak
 so the report and the listing also prove the provider's structured-output fallback on a server we did not write.
 """
 
-import os
-
 import pytest
 from channels.db import database_sync_to_async
 
 from interview.documents import job_parsing
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory, JobListingFactory
+from tests.llm.conftest import needs_llama
 from tests.reports.helpers import ANSWERS, QUESTIONS, generate, make_chat
 from tests.sockets.helpers import delta_text, frames_until, of_type
-
-BASE_URL = os.environ.get("LLAMA_BASE_URL", "")
 
 pytestmark = [
     pytest.mark.llm,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not BASE_URL, reason="needs LLAMA_BASE_URL: run `make test-llm`"),
+    needs_llama,
 ]
-
-
-@pytest.fixture
-def llama(settings):
-    settings.OPENAI_BASE_URL = BASE_URL
-    settings.OPENAI_API_KEY = ""
-    settings.OPENAI_MODEL = "smollm2"
-    settings.LLM_OFFLINE = False
-    settings.LLM_FIRST_TOKEN_TIMEOUT = 60
-    settings.LLM_CHUNK_GAP_TIMEOUT = 30
-    # A 135M model on two CPU cores: short answers keep each JSON call within the 90 s deadline.
-    settings.LLM_MAX_TOKENS_GRADING = 1024
-    settings.LLM_MAX_TOKENS_PARSING = 512
 
 
 async def test_llama_cpp_streams_an_interview_turn(connect, llama):

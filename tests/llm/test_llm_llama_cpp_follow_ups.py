@@ -4,33 +4,19 @@ Whatever the small model makes of the decision (a follow-up, none, or something 
 the interview completes, with at most the policy's follow-ups and a usage row for every decision made.
 """
 
-import os
-
 import pytest
 from channels.db import database_sync_to_async
 
 from interview.models import Chat, TokenUsage
 from tests.factories import ChatFactory
+from tests.llm.conftest import needs_llama
 from tests.sockets.helpers import frames_until, of_type
-
-BASE_URL = os.environ.get("LLAMA_BASE_URL", "")
 
 pytestmark = [
     pytest.mark.llm,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not BASE_URL, reason="needs LLAMA_BASE_URL: run `make test-llm`"),
+    needs_llama,
 ]
-
-
-@pytest.fixture
-def llama(settings):
-    settings.OPENAI_BASE_URL = BASE_URL
-    settings.OPENAI_API_KEY = ""
-    settings.OPENAI_MODEL = "smollm2"
-    settings.LLM_OFFLINE = False
-    settings.LLM_FIRST_TOKEN_TIMEOUT = 60
-    settings.LLM_CHUNK_GAP_TIMEOUT = 30
-    settings.FOLLOW_UP_DECISION_TIMEOUT_SECONDS = 90
 
 
 @pytest.mark.parametrize("max_follow_ups", [0, 1])
