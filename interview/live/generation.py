@@ -176,7 +176,7 @@ class Generation:
         try:
             async with asyncio.timeout(settings.FOLLOW_UP_DECISION_TIMEOUT_SECONDS):
                 text, usage, model = await provider.complete_json(
-                    request.messages, schema=FOLLOW_UP_SCHEMA, purpose=FOLLOW_UP_PURPOSE
+                    request.messages, schema=FOLLOW_UP_SCHEMA, purpose=FOLLOW_UP_PURPOSE, reuse_connections=True
                 )
         except TimeoutError:
             return self._fallback("timeout", f"no decision within {settings.FOLLOW_UP_DECISION_TIMEOUT_SECONDS:g} s")

@@ -184,10 +184,18 @@ class LLMProvider(Protocol):
         ...
 
     async def complete_json(
-        self, messages: list[dict[str, str]], *, schema: dict[str, Any], purpose: str, max_tokens: int | None = None
+        self,
+        messages: list[dict[str, str]],
+        *,
+        schema: dict[str, Any],
+        purpose: str,
+        max_tokens: int | None = None,
+        reuse_connections: bool = False,
     ) -> tuple[str, Usage, str]:
         """Return one non-streamed completion constrained to JSON, with its usage and model name.
 
-        `max_tokens` defaults to the provider's limit for `purpose` (see TokenLimits).
+        `max_tokens` defaults to the provider's limit for `purpose` (see TokenLimits). With
+        `reuse_connections`, the call shares the running loop's kept-alive connections (callers on the
+        server's own event loop, such as a live turn); otherwise it opens and closes its own.
         """
         ...

@@ -70,7 +70,13 @@ class OfflineInterviewer:
         return LLMStream.from_producer(lambda stream: self._produce(stream, text, messages), model=self.model_name)
 
     async def complete_json(
-        self, messages: list[dict[str, str]], *, schema: dict[str, Any], purpose: str, max_tokens: int | None = None
+        self,
+        messages: list[dict[str, str]],
+        *,
+        schema: dict[str, Any],
+        purpose: str,
+        max_tokens: int | None = None,
+        reuse_connections: bool = False,
     ) -> tuple[str, Usage, str]:
         """Always fails: there is no model to write JSON; callers fall back to their rule-based path."""
         raise LLMError("offline")

@@ -94,7 +94,13 @@ class OpenAIProvider:
         )
 
     async def complete_json(
-        self, messages: Messages, *, schema: dict[str, Any], purpose: str, max_tokens: int | None = None
+        self,
+        messages: Messages,
+        *,
+        schema: dict[str, Any],
+        purpose: str,
+        max_tokens: int | None = None,
+        reuse_connections: bool = False,
     ) -> tuple[str, Usage, str]:
         """Return one JSON completion in the first format the server accepts: json_schema, json_object, plain.
 
@@ -102,7 +108,9 @@ class OpenAIProvider:
         the accepted one is remembered for this server and model; plain text is left to the caller to validate.
         """
         limit = self.token_limits.for_purpose(purpose) if max_tokens is None else max_tokens
-        # A client of its own, closed at the end: these rare calls often run in a short-lived async_to_sync loop.
+        if reuse_connections:  # the server's own loop: its kept-alive connections, no connect per call
+            return await self._complete_json(self._client(), messages, schema, purpose, limit)
+        # A client of its own, closed at the end: these calls often run in a short-lived async_to_sync loop.
         async with self._new_client() as client:
             return await self._complete_json(client, messages, schema, purpose, limit)
 

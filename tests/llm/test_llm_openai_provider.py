@@ -503,3 +503,21 @@ def test_stream_chat_drops_clients_of_closed_loops(fake_openai):
 async def test_sse_data_reads_events_however_the_body_is_framed_or_ends(body):
     response = httpx2.Response(200, content=body)
     assert [data async for data in provider_module._sse_data(response)] == [b'{"a":1}', b'{"a":2}']
+
+
+async def test_complete_json_reusing_connections_keeps_the_loops_connection(make_provider, fake_openai):
+    provider = make_provider(fake_openai.base_url)
+    fake_openai.configure(text='{"score": 7}')
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="follow_up_decision", reuse_connections=True)
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="follow_up_decision", reuse_connections=True)
+    first, second = fake_openai.received
+    assert first.peer == second.peer
+
+
+async def test_complete_json_by_default_opens_and_closes_its_own_connection(make_provider, fake_openai):
+    provider = make_provider(fake_openai.base_url)
+    fake_openai.configure(text='{"score": 7}')
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    await provider.complete_json(MESSAGES, schema=SCHEMA, purpose="report")
+    first, second = fake_openai.received
+    assert first.peer != second.peer
