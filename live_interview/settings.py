@@ -415,6 +415,8 @@ KEY_QUESTION_TIME_LIMITS = {"easy": 120, "medium": 180, "hard": 300}
 FOLLOW_UP_TIME_LIMIT_RATIO = float(os.environ.get("FOLLOW_UP_TIME_LIMIT_RATIO", "0.5"))
 # How long the interviewer may take to decide on a follow-up; past it the interview goes on without one.
 FOLLOW_UP_DECISION_TIMEOUT_SECONDS = float(os.environ.get("FOLLOW_UP_DECISION_TIMEOUT_SECONDS", "10"))
+# An observer's pause of a live interview ends by itself after this many seconds (the watcher resumes it).
+PAUSE_MAX_SECONDS = env_int("PAUSE_MAX_SECONDS", 900)
 DEFAULT_KEY_QUESTION_COUNT = env_int("DEFAULT_KEY_QUESTION_COUNT", 5)
 # How often each server process looks for overdue key questions set by other processes.
 DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "2.0"))

@@ -23,6 +23,7 @@ from interview.hiring import services as inv
 from interview.models import Chat
 from tests.factories import RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
+from tests.sockets.helpers import frames_until, of_type
 
 WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -302,3 +303,39 @@ async def test_socket_access(close_code, connect, socket, who, expected):
         assert snapshot["type"] == "session.snapshot"
     else:
         assert await close_code(path, user) == expected
+
+
+# --- Frames -----------------------------------------------------------------------------------------
+# Each role that may open a socket of the chat sends each steering frame: the candidate's socket refuses
+# it (`forbidden`); an observer's socket hands it to the service, which answers for the chat's state
+# (the world's chat has finished: `completed`, or `not_paused` for a resume).
+
+STEERING = {
+    "observer.probe": {"type": "observer.probe", "content": "Why?"},
+    "question.skip": {"type": "question.skip"},
+    "interview.pause": {"type": "interview.pause"},
+    "interview.resume": {"type": "interview.resume"},
+}
+FRAME_SOCKETS = {"candidate": "/ws/interview/{}/", "interviewer": "/ws/observe/{}/", "admin": "/ws/observe/{}/"}
+FRAME_CELLS = [
+    pytest.param(
+        kind,
+        who,
+        "forbidden" if who == "candidate" else ("not_paused" if kind == "interview.resume" else "completed"),
+        id=f"{kind}-{who}",
+    )
+    for kind in STEERING
+    for who in FRAME_SOCKETS
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(("kind", "who", "expected"), FRAME_CELLS)
+async def test_socket_frame_access(connect, kind, who, expected):
+    world = await database_sync_to_async(build_world)()
+    communicator, _ = await connect(FRAME_SOCKETS[who].format(world.taken.chat_id), world.users[who])
+    await communicator.send_json_to(STEERING[kind])
+    frame = (await frames_until(communicator, of_type("error")))[-1]  # presence frames may come first
+    await communicator.disconnect()
+    assert frame["code"] == expected

@@ -24,6 +24,9 @@ class ErrorCode(StrEnum):
     INTERRUPTED = "interrupted"
     UPSTREAM = "upstream"
     RATE_LIMITED = "rate_limited"
+    PAUSED = "paused"
+    NOT_PAUSED = "not_paused"
+    PROBE_LIMIT = "probe_limit"
     # Interviews
     INVITED_INTERVIEW = "invited_interview"
     # Documents (extraction failures carry the codes of interview/extraction/errors.py)

@@ -199,8 +199,13 @@ def chat_state(chat: Chat) -> dict[str, Any]:
             {"index": i, **follow_up_fields(i, f), "status": f.get("status"), "answer_seconds": f.get("answer_seconds")}
             for f in s.follow_ups(q)
         )
+    pause = chat.pauses[-1] if chat.paused_at is not None and chat.pauses else None
     return {
         "status": chat.status,
+        # While paused every clock is stopped: who paused, why, and since when.
+        "paused": {"since": s.iso(chat.paused_at), "by": pause.get("by_name"), "reason": pause.get("reason")}
+        if pause is not None and chat.paused_at is not None
+        else None,
         "question": question,
         "question_total": len(chat.key_questions),
         "questions": questions,

@@ -97,10 +97,21 @@ class FollowUpOutcome:
 
 
 @dataclass
+class ProbeDelivery:
+    """An observer's probe asked now: the pending probe it was, its stored message, and its question view."""
+
+    probe: dict[str, Any]
+    message: dict[str, Any]
+    question: dict[str, Any]
+
+
+@dataclass
 class SubmitResult:
     user_message: dict[str, Any]
     duplicate: bool
     turn: TurnStart | None
+    # An observer's probe asked instead of the next turn (it was waiting for this answer).
+    probe: ProbeDelivery | None = None
 
 
 @dataclass
@@ -110,6 +121,7 @@ class FinishResult:
     window_closed: bool = False  # the interview's time window passed while the reply was written
     gone: bool = False  # the chat was deleted while the reply was written
     superseded: bool = False  # the reply was marked failed meanwhile (its lease had expired)
+    probe: ProbeDelivery | None = None  # an observer's probe asked once the reply ended
 
 
 @dataclass
@@ -189,6 +201,11 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
             raise ServiceError(ErrorCode.NOT_STARTED, "Start the interview before answering.")
         if chat.status == Chat.COMPLETED:
             raise ServiceError(ErrorCode.COMPLETED, "This interview has finished; no more answers are accepted.")
+        if chat.paused_at is not None:
+            raise ServiceError(
+                ErrorCode.PAUSED,
+                "The hiring team paused the interview; your answer was not recorded. Send it again once it resumes.",
+            )
         if _window_closed(chat, now):
             raise ServiceError(
                 ErrorCode.TIME_EXPIRED, "The interview's time window has closed; your answer was not recorded."
@@ -230,12 +247,16 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
             )
             chat.question_deadline = None
             chat.current_follow_up = None
-        plan = s.plan_after(
-            chat.key_questions, index if question is not None else None, max_follow_ups=chat.max_follow_ups
-        )
-        turn = _add_turn(chat, plan, now)
+        # An observer's probe waiting for this answer is asked now, verbatim, instead of the next turn.
+        probe = probe_deliver(chat, now) if question is not None else None
+        turn = None
+        if probe is None:
+            plan = s.plan_after(
+                chat.key_questions, index if question is not None else None, max_follow_ups=chat.max_follow_ups
+            )
+            turn = _add_turn(chat, plan, now)
         chat.save()
-        return SubmitResult(user_message=message, duplicate=False, turn=turn)
+        return SubmitResult(user_message=message, duplicate=False, turn=turn, probe=probe)
 
 
 def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> bool:
@@ -314,7 +335,11 @@ def generation_finish(
             )  # fmt: skip
         elif status != s.ERROR and plan.question_index is not None and chat.status == Chat.IN_PROGRESS:
             question_started = _question_clock_start(chat, plan.question_index, now)
-        if plan.kind == "closing" and not asked and chat.status != Chat.COMPLETED:
+        # A reply that starts no clock leaves the candidate idle: a waiting probe is asked now (before a closing).
+        probe = probe_deliver(chat, now) if question_started is None else None
+        if probe is not None:
+            question_started = probe.question
+        elif plan.kind == "closing" and not asked and chat.status != Chat.COMPLETED:
             _complete(chat, now)
             completed = True
         chat.save()
@@ -332,6 +357,7 @@ def generation_finish(
             question_started=question_started,
             completed=completed,
             window_closed=chat.status == Chat.IN_PROGRESS and _window_closed(chat, now),
+            probe=probe,
         )
 
 
@@ -375,6 +401,35 @@ def _follow_up_clock_start(chat: Chat, index: int, follow_up: FollowUpOutcome, n
     return view
 
 
+def probe_deliver(chat: Chat, now: datetime) -> ProbeDelivery | None:
+    """On the locked row: ask the oldest pending probe now, verbatim, as a follow-up of the current key question.
+
+    Its message is stored complete (no model call) and its clock starts (the follow-up time limit rule).
+    """
+    index = chat.current_question_index
+    if not chat.probes or chat.status != Chat.IN_PROGRESS or index is None or _window_closed(chat, now):
+        return None
+    probe = chat.probes.pop(0)
+    key = chat.key_questions[index]
+    limit = s.follow_up_time_limit(key["time_limit"], settings.FOLLOW_UP_TIME_LIMIT_RATIO)
+    item = s.follow_up_add(
+        key, text=probe["content"], source=s.SOURCE_OBSERVER, asked_by=probe["by_name"], time_limit=limit, now=now
+    )
+    item["probe_id"] = probe["id"]
+    message = s.probe_message(
+        message_id=new_message_id(), text=probe["content"], index=index, number=item["number"],
+        asked_by=probe["by_name"], now=now,
+    )  # fmt: skip
+    chat.messages.append(message)
+    chat.current_question_index = index
+    chat.current_follow_up = item["number"]
+    chat.question_started_at = now
+    chat.question_deadline = now + timedelta(seconds=limit)
+    view = question_view(chat, index, item["number"], chat.question_deadline)
+    assert view is not None
+    return ProbeDelivery(probe=probe, message=message, question=view)
+
+
 def _running(chat: Chat) -> dict[str, Any] | None:
     """The stored dict of the question whose clock runs (a follow-up or a key question), if any."""
     return s.running_question(chat.key_questions, chat.current_question_index, chat.current_follow_up)
@@ -387,6 +442,9 @@ def _running_fields(chat: Chat, index: int) -> dict[str, Any]:
 
 
 def _complete(chat: Chat, now: datetime, reason: str = "finished") -> None:
+    if chat.paused_at is not None:  # ending an interview ends its pause
+        s.pause_end(chat.pauses, started=chat.paused_at, now=now, auto=False)
+        chat.paused_at = None
     chat.status = Chat.COMPLETED
     chat.completed_at = now
     chat.question_deadline = None
@@ -419,8 +477,8 @@ def question_expire(*, chat_id: int, index: int, now: datetime) -> ExpireResult 
     """Record key question `index` as expired and plan the next turn; None if already settled."""
     with transaction.atomic():
         chat = _locked_chat(chat_id, for_turn=True)
-        if chat.status != Chat.IN_PROGRESS or chat.current_question_index != index:
-            return None
+        if chat.status != Chat.IN_PROGRESS or chat.current_question_index != index or chat.paused_at is not None:
+            return None  # settled already, or paused: no clock runs while paused
         question = _running(chat)  # the key question, or the follow-up of it whose clock runs
         if question is None or question.get("status") != s.Q_ASKED:
             return None
@@ -476,7 +534,7 @@ def interview_window_close(*, chat_id: int, now: datetime) -> bool:
     """Close an interview whose time window has passed, once no reply is still being written."""
     with transaction.atomic():
         chat = _locked_chat(chat_id)
-        if chat.status != Chat.IN_PROGRESS or not _window_closed(chat, now):
+        if chat.status != Chat.IN_PROGRESS or chat.paused_at is not None or not _window_closed(chat, now):
             return False
         if s.streaming_message(chat.messages) is not None:
             return False  # the reply being written finishes first; the watcher comes back

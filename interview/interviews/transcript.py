@@ -25,6 +25,7 @@ Q_PENDING = "pending"
 Q_ASKED = "asked"
 Q_ANSWERED = "answered"
 Q_EXPIRED = "expired"
+Q_SKIPPED = "skipped"  # an observer skipped it: missing evidence, never a wrong answer
 
 # Who asked a follow-up: the AI interviewer, the offline interviewer's rules, or (later) an observer.
 SOURCE_AI = "ai"
@@ -34,6 +35,8 @@ SOURCE_OBSERVER = "observer"
 POLICY_SOURCES = frozenset({SOURCE_AI, SOURCE_OFFLINE})
 FOLLOW_UP_MIN_SECONDS = 60
 FOLLOW_UP_MAX_CHARS = 300
+# Observer probes per key question (asked and pending together); they never count against the policy.
+MAX_PROBES = 3
 # A follow-up this close to another key question's text is that question asked early, not a follow-up.
 REPEAT_SIMILARITY = 0.8
 
@@ -147,16 +150,22 @@ def plan_opening(key_questions: list[KeyQuestion]) -> TurnPlan:
 
 
 def plan_after(
-    key_questions: list[KeyQuestion], index: int | None, *, expired: bool = False, max_follow_ups: int = 0
+    key_questions: list[KeyQuestion],
+    index: int | None,
+    *,
+    expired: bool = False,
+    max_follow_ups: int = 0,
+    skipped: bool = False,
 ) -> TurnPlan:
-    """The turn that follows the answer to (or the expiry of) key question `index` or one of its follow-ups.
+    """The turn that follows the answer to (or the expiry or skip of) key question `index` or one of its follow-ups.
 
     The turn may become a follow-up (`follow_up_of`) when the policy leaves one for `index`; never after
-    an expiry. A closing turn that gets a follow-up is not a closing any more: the closing comes after it.
+    an expiry or a skip. A closing turn that gets a follow-up is not a closing any more: the closing comes after it.
     """
     if not key_questions or index is None:
         return TurnPlan(kind="reply", question_index=None, previous_expired=expired)
-    follow_up_of = index if not expired and follow_up_allowed(key_questions, index, max_follow_ups) else None
+    moving_on = expired or skipped
+    follow_up_of = index if not moving_on and follow_up_allowed(key_questions, index, max_follow_ups) else None
     following = index + 1
     if following < len(key_questions):
         return TurnPlan(
@@ -218,6 +227,44 @@ def follow_up_add(
     }
     items.append(item)
     return item
+
+
+def probes_used(question: KeyQuestion, pending: list[dict[str, Any]], index: int) -> int:
+    """Observer probes of key question `index`: those asked (its observer follow-ups) and those still pending."""
+    asked = sum(1 for f in follow_ups(question) if f.get("source") == SOURCE_OBSERVER)
+    return asked + sum(1 for probe in pending if probe.get("index") == index)
+
+
+def probe_message(*, message_id: str, text: str, index: int, number: int, asked_by: str, now: datetime) -> Message:
+    """The stored assistant message that asks an observer's probe verbatim (no model call, complete at once)."""
+    return {
+        "id": message_id,
+        "role": "assistant",
+        "content": text,
+        "status": COMPLETE,
+        "created_at": iso(now),
+        "updated_at": iso(now),
+        "kind": "follow_up",
+        "question_index": index,
+        "follow_up": number,
+        "source": SOURCE_OBSERVER,
+        "asked_by": asked_by,
+    }
+
+
+def pause_begin(pauses: list[dict[str, Any]], *, by: int, by_name: str, reason: str, now: datetime) -> None:
+    """Record a pause starting now."""
+    pauses.append(
+        {"by": by, "by_name": by_name, "reason": reason, "started_at": iso(now), "ended_at": None, "seconds": None}
+    )
+
+
+def pause_end(pauses: list[dict[str, Any]], *, started: datetime, now: datetime, auto: bool) -> float:
+    """Close the open pause (started at `started`) and return how many seconds it lasted."""
+    seconds = max(0.0, (now - started).total_seconds())
+    if pauses and pauses[-1].get("ended_at") is None:
+        pauses[-1].update(ended_at=iso(now), seconds=round(seconds, 1), auto=auto)
+    return seconds
 
 
 def running_question(

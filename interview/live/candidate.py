@@ -12,6 +12,7 @@ from interview.live import protocol as p
 from interview.live.deadlines import recovery_frames
 from interview.live.generation import generation_launch, generation_stop
 from interview.live.groups import chat_broadcast
+from interview.live.probes import probe_announce
 from interview.live.sockets import ChatSocket
 from interview.llm import get_provider
 
@@ -30,6 +31,11 @@ class InterviewConsumer(ChatSocket):
         result = await database_sync_to_async(svc.answer_submit)(
             chat_id=self.chat_id, client_id=frame.id, content=frame.content, now=timezone.now()
         )
+        if result.probe is not None:  # an observer's probe waited for this answer: it is asked now
+            await probe_announce(
+                self.chat_id, result.probe, timezone.now(), p.message_created(result.user_message, frame.id)
+            )
+            return
         if result.duplicate or result.turn is None:
             await self.send_frame(p.message_created(result.user_message, frame.id))
             return

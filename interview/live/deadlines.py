@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from interview.interviews.services import (
     interview_window_close,
     question_expire,
 )
+from interview.interviews.steering import ResumeResult, interview_resume
 from interview.live import protocol as p
 from interview.live.groups import chat_broadcast
 from interview.models import Chat
@@ -37,11 +39,27 @@ from interview.models import Chat
 logger = logging.getLogger(__name__)
 
 
-def _overdue_and_next(now: datetime) -> tuple[list[int], list[tuple[int, int | None]], list[int], datetime | None]:
-    """Chats whose generation lease expired, overdue key questions, closed windows, and the next moment anything falls due."""
+@dataclass(frozen=True)
+class Due:
+    """What one watcher pass settles, and the next moment anything falls due."""
+
+    orphaned: list[int]
+    overdue: list[tuple[int, int | None]]
+    closed: list[int]
+    pauses: list[int]
+    upcoming: datetime | None
+
+
+def _overdue_and_next(now: datetime) -> Due:
+    """Chats whose generation lease expired, overdue key questions, closed windows, pauses past their
+    maximum, and the next moment anything falls due. No clock of a paused chat falls due."""
     orphaned = list(Chat.objects.filter(generation_lease_until__lt=now).values_list("pk", flat=True))
     grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
-    running = Chat.objects.filter(status=Chat.IN_PROGRESS)
+    longest = timedelta(seconds=settings.PAUSE_MAX_SECONDS)
+    paused = Chat.objects.filter(status=Chat.IN_PROGRESS, paused_at__isnull=False)
+    pauses = list(paused.filter(paused_at__lte=now - longest).values_list("pk", flat=True))
+    next_resume = paused.order_by("paused_at").values_list("paused_at", flat=True).first()
+    running = Chat.objects.filter(status=Chat.IN_PROGRESS, paused_at__isnull=True)
     timed = running.filter(question_deadline__isnull=False)
     overdue = list(timed.filter(question_deadline__lt=now - grace).values_list("pk", "current_question_index"))
     windowed = running.filter(ends_at__isnull=False)
@@ -52,8 +70,10 @@ def _overdue_and_next(now: datetime) -> tuple[list[int], list[tuple[int, int | N
         .values_list("question_deadline", flat=True)
         .first(),
         windowed.filter(ends_at__gte=now - grace).order_by("ends_at").values_list("ends_at", flat=True).first(),
+        # Less the grace the watcher adds to every moment: a pause ends right at its maximum.
+        next_resume + longest - grace if next_resume is not None else None,
     ]
-    return orphaned, overdue, closed, min((u for u in upcoming if u is not None), default=None)
+    return Due(orphaned, overdue, closed, pauses, min((u for u in upcoming if u is not None), default=None))
 
 
 def recovery_frames(recovery: Recovery, now: datetime) -> list[dict[str, Any]]:
@@ -110,9 +130,25 @@ async def question_settle(chat_id: int, index: int, now: datetime | None = None)
     return True
 
 
+async def pause_settle(chat_id: int, now: datetime | None = None) -> bool:
+    """End a pause that lasted PAUSE_MAX_SECONDS (reason "auto") and tell everyone; False if none did."""
+    now = now or timezone.now()
+    result = await database_sync_to_async(interview_resume)(chat_id=chat_id, now=now, auto=True)
+    if result is None:
+        return False
+    await resume_announce(chat_id, result, now)
+    return True
+
+
+async def resume_announce(chat_id: int, result: ResumeResult, now: datetime) -> None:
+    """Tell everyone the clocks run again (the running question's new deadline) and wake the watcher."""
+    await chat_broadcast(chat_id, p.interview_resumed(result.reason, result.seconds, now, result.question))
+    WATCHER.poke()
+
+
 async def chat_settle(chat_id: int) -> None:
     """Settle the chat's orphaned reply, overdue question or closed window, if any (run on every connect)."""
-    fields = ("question_deadline", "current_question_index", "status", "ends_at", "generation_lease_until")
+    fields = ("question_deadline", "current_question_index", "status", "ends_at", "generation_lease_until", "paused_at")
     chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
     if not chat:
         return
@@ -121,6 +157,9 @@ async def chat_settle(chat_id: int) -> None:
     if lease is not None and lease < now and await orphan_settle(chat_id, now):
         chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
     if not chat or chat["status"] != Chat.IN_PROGRESS:
+        return
+    if chat["paused_at"] is not None:
+        await pause_settle(chat_id, now)  # no clock is settled while paused: the watcher comes back after a resume
         return
     grace = timedelta(seconds=settings.KEY_QUESTION_GRACE_SECONDS)
     if chat["question_deadline"] is not None and now > chat["question_deadline"] + grace:
@@ -181,14 +220,17 @@ class DeadlineWatcher:
             sleep_for = settings.DEADLINE_SWEEP_SECONDS
             try:
                 now = timezone.now()
-                orphaned, overdue, closed, upcoming = await database_sync_to_async(_overdue_and_next)(now)
-                for chat_id in orphaned:
+                due = await database_sync_to_async(_overdue_and_next)(now)
+                for chat_id in due.orphaned:
                     await orphan_settle(chat_id, now)
-                for chat_id, index in overdue:
+                for chat_id in due.pauses:
+                    await pause_settle(chat_id, now)
+                for chat_id, index in due.overdue:
                     if index is not None:
                         await question_settle(chat_id, index, now)
-                for chat_id in closed:
+                for chat_id in due.closed:
                     await window_settle(chat_id, now)
+                upcoming = due.upcoming
                 if upcoming is not None:
                     until = (upcoming - timezone.now()).total_seconds() + grace + 0.02
                     sleep_for = max(0.02, min(sleep_for, until))

@@ -43,6 +43,7 @@ from interview.live.groups import (
     control_group,
     control_send,
 )
+from interview.live.probes import probe_announce
 from interview.llm import get_provider
 from interview.llm.base import FOLLOW_UP_PURPOSE, LLMError, LLMProvider, LLMStream
 from interview.llm.offline import offline_follow_up
@@ -261,6 +262,9 @@ class Generation:
             ]
             if error is not None:
                 frames.append(p.error(error.code, error.user_message, message_id=self.message_id, retryable=True))
+            if result.probe is not None:  # an observer's probe was waiting for this reply to end
+                await probe_announce(self.chat_id, result.probe, now, *frames)
+                return
             if result.question_started:
                 frames.append(p.question_started(result.question_started, now))
             if result.completed:

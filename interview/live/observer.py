@@ -1,4 +1,5 @@
-"""The observer's socket: /ws/observe/<chat_id>/ — live transcript, private notes, extend, end."""
+"""The observer's socket: /ws/observe/<chat_id>/ — live transcript, private notes, extend, end, and steering
+(probe, skip, pause, resume)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from django.utils import timezone
 from interview.accounts.permissions import role_of
 from interview.core.errors import ErrorCode
 from interview.interviews import services as svc
+from interview.interviews import steering
 from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.live import protocol as p
 from interview.live.access import OK, chat_access
-from interview.live.deadlines import WATCHER
+from interview.live.deadlines import WATCHER, resume_announce
 from interview.live.generation import generation_stop
 from interview.live.groups import (
     PRESENCE_HERE,
@@ -24,6 +26,7 @@ from interview.live.groups import (
     observer_group,
     observers_broadcast,
 )
+from interview.live.probes import probe_announce
 from interview.live.sockets import ChatSocket
 from interview.models import Chat
 
@@ -39,7 +42,8 @@ class ObserverConsumer(ChatSocket):
         chat = Chat.objects.select_related("invitation").filter(pk=self.chat_id).first()
         verdict = chat_access(user, chat, observer=True)
         if verdict == OK:
-            self.display_name = f"{user.get_full_name() or user.username} ({role_of(user)})"
+            self.person_name = user.get_full_name() or user.username  # what the candidate sees on a probe
+            self.display_name = f"{self.person_name} ({role_of(user)})"
         return verdict
 
     async def join(self) -> None:
@@ -58,6 +62,7 @@ class ObserverConsumer(ChatSocket):
     def snapshot_data(self) -> dict[str, Any]:
         data = super().snapshot_data()
         data["notes"] = observer_notes_list(self.chat_id)
+        data["probes"] = list(Chat.objects.filter(pk=self.chat_id).values_list("probes", flat=True).first() or [])
         return data
 
     async def presence_query(self, event: dict[str, Any]) -> None:
@@ -87,3 +92,44 @@ class ObserverConsumer(ChatSocket):
             await chat_broadcast(self.chat_id, p.interview_completed("ended_by_interviewer", now))
         else:
             await self.send_frame(p.error(ErrorCode.COMPLETED, "This interview has already ended."))
+
+    async def on_observer_probe(self, frame: p.ClientFrame) -> None:
+        """Queue a verbatim question for the current key question; asked at once when the candidate is idle."""
+        now = timezone.now()
+        result = await database_sync_to_async(steering.probe_submit)(
+            chat_id=self.chat_id, content=frame.content, by=self.holder.user_id, by_name=self.person_name, now=now
+        )
+        await observers_broadcast(self.chat_id, p.probe_queued(result.probe))
+        if result.delivery is not None:
+            await probe_announce(self.chat_id, result.delivery, now)
+
+    async def on_question_skip(self, frame: p.ClientFrame) -> None:
+        """End the running question as skipped and move on, as after an expiry."""
+        now = timezone.now()
+        result = await database_sync_to_async(steering.question_skip)(chat_id=self.chat_id, now=now)
+        frames = [
+            p.question_expired(result.index, now, result.follow_up),
+            p.question_skipped(result.index, now, self.person_name, result.follow_up),
+        ]
+        if result.turn is not None:
+            frames.extend(p.message_created(message, "") for message in result.turn.created)
+        await chat_broadcast(self.chat_id, *frames)
+        if result.turn is not None:
+            WATCHER.launch(result.turn)
+
+    async def on_interview_pause(self, frame: p.ClientFrame) -> None:
+        """Stop every clock until an observer resumes (or PAUSE_MAX_SECONDS pass)."""
+        now = await database_sync_to_async(steering.interview_pause)(
+            chat_id=self.chat_id, by=self.holder.user_id, by_name=self.person_name, reason=frame.content,
+            now=timezone.now(),
+        )  # fmt: skip
+        await chat_broadcast(self.chat_id, p.interview_paused(self.person_name, frame.content, now))
+
+    async def on_interview_resume(self, frame: p.ClientFrame) -> None:
+        """Restart the clocks, each moved by the time paused."""
+        now = timezone.now()
+        result = await database_sync_to_async(steering.interview_resume)(
+            chat_id=self.chat_id, now=now, reason=frame.content
+        )
+        assert result is not None
+        await resume_announce(self.chat_id, result, now)

@@ -22,10 +22,25 @@ GENERATION_RETRY = "generation.retry"
 OBSERVER_NOTE = "observer.note"
 QUESTION_EXTEND = "question.extend"
 INTERVIEW_END = "interview.end"
+OBSERVER_PROBE = "observer.probe"
+QUESTION_SKIP = "question.skip"
+INTERVIEW_PAUSE = "interview.pause"
+INTERVIEW_RESUME = "interview.resume"
 PING = "ping"
 
 CANDIDATE_TYPES = frozenset({INTERVIEW_START, ANSWER_SUBMIT, GENERATION_STOP, GENERATION_RETRY, PING})
-OBSERVER_TYPES = frozenset({OBSERVER_NOTE, QUESTION_EXTEND, INTERVIEW_END, PING})
+OBSERVER_TYPES = frozenset(
+    {
+        OBSERVER_NOTE,
+        QUESTION_EXTEND,
+        INTERVIEW_END,
+        OBSERVER_PROBE,
+        QUESTION_SKIP,
+        INTERVIEW_PAUSE,
+        INTERVIEW_RESUME,
+        PING,
+    }
+)
 
 # Server → client
 SESSION_SNAPSHOT = "session.snapshot"
@@ -36,6 +51,11 @@ QUESTION_STARTED = "question.started"
 QUESTION_EXPIRED = "question.expired"
 QUESTION_EXTENDED = "question.extended"
 INTERVIEW_COMPLETED = "interview.completed"
+QUESTION_SKIPPED = "question.skipped"
+INTERVIEW_PAUSED = "interview.paused"
+INTERVIEW_RESUMED = "interview.resumed"
+PROBE_QUEUED = "probe.queued"  # observers only
+PROBE_ASKED = "probe.asked"  # observers only
 OBSERVER_JOINED = "observer.presence"
 NOTE_CREATED = "note.created"
 ERROR = "error"
@@ -50,6 +70,8 @@ MAX_FRAME_BYTES = 64 * 1024
 MAX_CLIENT_ID = 64
 MAX_NOTE_CHARS = 4000
 MAX_EXTEND_SECONDS = 1800
+MAX_PROBE_CHARS = 500
+MAX_REASON_CHARS = 200
 
 
 class ProtocolError(Exception):
@@ -122,6 +144,14 @@ def parse_client_frame(text: str | None, *, allowed: frozenset[str], max_content
         if not 1 <= seconds <= MAX_EXTEND_SECONDS:
             raise ProtocolError(ErrorCode.INVALID, f"`seconds` must be between 1 and {MAX_EXTEND_SECONDS}.")
         return ClientFrame(type=frame_type, seconds=seconds)
+    if frame_type == OBSERVER_PROBE:
+        content = _require_str(data, "content", max_len=MAX_PROBE_CHARS, label="The probe").strip()
+        if not content:
+            raise ProtocolError(ErrorCode.INVALID, "The probe is empty.")
+        return ClientFrame(type=frame_type, content=content)
+    if frame_type in (INTERVIEW_PAUSE, INTERVIEW_RESUME) and data.get("reason") is not None:
+        reason = _require_str(data, "reason", max_len=MAX_REASON_CHARS, label="The reason")
+        return ClientFrame(type=frame_type, content=reason.strip())
     return ClientFrame(type=frame_type)
 
 
@@ -213,6 +243,67 @@ def question_extended(
     }
 
 
+def question_skipped(
+    index: int, server_time: datetime, by_name: str, follow_up: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An observer skipped question `index` (or, with `follow_up`'s fields, that follow-up of it)."""
+    return {
+        "type": QUESTION_SKIPPED,
+        "index": index,
+        "by": by_name,
+        "server_time": iso(server_time),
+        **_question_kind(follow_up or {}),
+    }
+
+
+def interview_paused(by_name: str, reason: str, server_time: datetime) -> dict[str, Any]:
+    return {"type": INTERVIEW_PAUSED, "by": by_name, "reason": reason, "server_time": iso(server_time)}
+
+
+def interview_resumed(
+    reason: str, seconds: float, server_time: datetime, question: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The clocks run again; `question` (index, deadline and a follow-up's fields) is the running one, moved."""
+    frame: dict[str, Any] = {
+        "type": INTERVIEW_RESUMED,
+        "reason": reason,
+        "paused_seconds": round(seconds, 1),
+        "server_time": iso(server_time),
+        "index": None,
+        "deadline": None,
+    }
+    if question is not None:
+        frame.update(index=question["index"], deadline=iso(question["deadline"]), **_question_kind(question))
+    return frame
+
+
+def public_probe(probe: dict[str, Any]) -> dict[str, Any]:
+    """A pending probe as observers see it."""
+    return {
+        "id": probe["id"],
+        "content": probe["content"],
+        "index": probe["index"],
+        "asked_by": probe["by_name"],
+        "queued_at": probe["queued_at"],
+    }
+
+
+def probe_queued(probe: dict[str, Any]) -> dict[str, Any]:
+    return {"type": PROBE_QUEUED, "probe": public_probe(probe)}
+
+
+def probe_asked(probe: dict[str, Any], question: dict[str, Any], server_time: datetime) -> dict[str, Any]:
+    """A pending probe was asked: `question` is its question view (index, follow_up, deadline…)."""
+    return {
+        "type": PROBE_ASKED,
+        "id": probe["id"],
+        "index": question["index"],
+        "follow_up": question.get("follow_up"),
+        "deadline": iso(question["deadline"]) if isinstance(question["deadline"], datetime) else question["deadline"],
+        "server_time": iso(server_time),
+    }
+
+
 def interview_completed(reason: str, server_time: datetime) -> dict[str, Any]:
     return {"type": INTERVIEW_COMPLETED, "reason": reason, "server_time": iso(server_time)}
 
@@ -261,6 +352,7 @@ def session_snapshot(
     role: str,
     observers: list[dict[str, Any]] | None = None,
     notes: list[dict[str, Any]] | None = None,
+    probes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole chat as one frame: sent on connect and whenever a client must resync."""
     frame = {
@@ -277,4 +369,6 @@ def session_snapshot(
     }
     if notes is not None:  # observers only
         frame["notes"] = notes
+    if probes is not None:  # observers only: the probes queued, not asked yet
+        frame["probes"] = [public_probe(probe) for probe in probes]
     return frame

@@ -93,6 +93,12 @@ class Chat(models.Model):
     # The 1-based number of the follow-up of `current_question_index` whose clock is running; None while
     # the key question itself runs (or nothing does).
     current_follow_up = models.IntegerField(null=True, blank=True)
+    # Observer probes accepted but not asked yet, oldest first: [{id, content, index, by, by_name, queued_at}].
+    probes = models.JSONField(default=list, blank=True)
+    # Set while an observer has paused the interview (every clock stops); None otherwise.
+    paused_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Every pause: [{by, by_name, reason, started_at, ended_at, seconds, auto}], oldest first.
+    pauses = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -67,7 +67,7 @@
   // Who asked a follow-up, said plainly: the offline interviewer's rules are never passed off as AI judgement.
   function followUpSource(q) {
     if (q.source === "offline") return "offline interviewer's rule (not AI judgement)";
-    if (q.source === "observer") return "asked by the hiring team" + (q.asked_by ? " (" + q.asked_by + ")" : "");
+    if (q.source === "observer") return "Follow-up from the hiring team" + (q.asked_by ? " (" + q.asked_by + ")" : "");
     return "asked by the AI interviewer";
   }
   function followUpLabel(keyIndex) { return "Follow-up to question " + (Number(keyIndex) + 1); }
@@ -106,7 +106,7 @@
   // ---- controls -----------------------------------------------------------------------------
   function refreshControls() {
     var streaming = !!state.streamingId;
-    var canAnswer = role === "candidate" && state.status === "in_progress" && !streaming && !state.completed;
+    var canAnswer = role === "candidate" && state.status === "in_progress" && !streaming && !state.completed && !state.paused;
     startBtn.hidden = !(role === "candidate" && state.status === "not_started");
     startBtn.disabled = state.starting || !state.socket || state.socket.readyState !== 1;
     stopBtn.hidden = !(role === "candidate" && streaming);
@@ -118,6 +118,30 @@
     $("completed").hidden = !state.completed;
     var endBtn = $("end-btn");
     if (endBtn) endBtn.disabled = state.completed;
+    var pauseBtn = $("pause-btn"), resumeBtn = $("resume-btn"), skipBtn = $("skip-btn");
+    if (pauseBtn) {
+      pauseBtn.hidden = !!state.paused;
+      pauseBtn.disabled = state.completed || state.status !== "in_progress";
+      resumeBtn.hidden = !state.paused;
+    }
+    if (skipBtn) skipBtn.disabled = state.completed || !!state.paused || !state.question || !!state.question.expired;
+  }
+
+  // ---- pause ----------------------------------------------------------------------------------
+  function setPaused(p) {  // p: {since, by, reason} while paused, else null; every clock is frozen meanwhile
+    state.paused = p;
+    var banner = $("paused-banner");
+    panel.classList.toggle("paused", !!p);
+    if (banner) {
+      banner.hidden = !p;
+      if (p) {
+        var who = p.by ? " (" + p.by + ")" : "";
+        banner.textContent = (role === "candidate" ? "Paused by the hiring team" + who + ". The clock is stopped; you can answer once it resumes."
+          : "Paused by" + (p.by ? " " + p.by : " an observer") + ". Every clock is stopped until you resume (or it resumes by itself).") +
+          (p.reason ? " Reason: " + p.reason : "");
+      }
+    }
+    tick();
   }
   function focusAnswer() {
     if (answerForm && !answerForm.hidden && !sendBtn.disabled && document.activeElement !== answer) answer.focus();
@@ -165,7 +189,8 @@
   function tick() {
     var q = state.question;
     if (!q || !q.deadline || q.expired) return;
-    var remaining = Math.max(0, Math.round((Date.parse(q.deadline) - (Date.now() + state.clockOffset)) / 1000));
+    var now = state.paused && state.paused.since ? Date.parse(state.paused.since) : Date.now() + state.clockOffset;
+    var remaining = Math.max(0, Math.round((Date.parse(q.deadline) - now) / 1000));
     countdown.textContent = Math.floor(remaining / 60) + ":" + String(remaining % 60).padStart(2, "0");
     countdown.classList.toggle("low", remaining <= 15);
   }
@@ -189,7 +214,10 @@
       state.completed = f.interview.status === "completed";
       var lastAssistant = f.messages.filter(function (m) { return m.role === "assistant"; }).pop();
       state.lastError = lastAssistant && lastAssistant.status === "error" ? lastAssistant : null;
+      state.paused = f.interview.paused || null;
       setQuestion(f.question);
+      setPaused(state.paused);
+      if (probesList && f.probes) { probesList.innerHTML = ""; f.probes.forEach(function (p) { addProbe(p); }); }
       $("offline-note").hidden = !f.offline;
       setObservers(f.observers);
       if (notesList && f.notes) {
@@ -255,8 +283,32 @@
         : "Time ran out for question " + (f.index + 1) + ". The interviewer moves on to the next one.", "info");
       refreshControls();
     },
+    "question.skipped": function (f) {
+      expireQuestion(f);
+      countdown.textContent = "Skipped";
+      showNotice((role === "observer" ? (f.by || "An observer") + " skipped " : "The hiring team skipped ") +
+        (isFollowUp(f) ? "the " + followUpLabel(f.index).toLowerCase() : "question " + (f.index + 1)) + ". The interview moves on.", "info");
+      refreshControls();
+    },
+    "interview.paused": function (f) {
+      syncClock(f.server_time);
+      setPaused({ since: f.server_time, by: f.by, reason: f.reason });
+      refreshControls();
+    },
+    "interview.resumed": function (f) {
+      syncClock(f.server_time);
+      if (f.deadline && sameQuestion(state.question, f)) state.question.deadline = f.deadline;
+      setPaused(null);
+      showNotice(f.reason === "auto" ? "The pause ran out; the interview goes on." : "The interview goes on.", "info");
+      refreshControls(); focusAnswer();
+    },
+    "probe.queued": function (f) { addProbe(f.probe); },
+    "probe.asked": function (f) {
+      var li = probesList && probesList.querySelector('[data-probe-id="' + CSS.escape(f.id) + '"]');
+      if (li) { li.classList.add("asked"); li.querySelector(".note-meta").textContent = "asked as follow-up " + (f.index + 1) + "." + f.follow_up; }
+    },
     "interview.completed": function () {
-      state.completed = true; state.status = "completed"; setQuestion(null); refreshControls();
+      state.completed = true; setPaused(null); state.status = "completed"; setQuestion(null); refreshControls();
       var next = $("completed").querySelector("a");
       if (next) next.focus();  // keyboard users land on "Read your report"
     },
@@ -277,6 +329,21 @@
     "pong": function (f) { syncClock(f.server_time); },
     "note.created": function (f) { addNote(f.note); }
   };
+
+  // ---- observer probes ----------------------------------------------------------------------
+  var probesList = $("probes");
+  function addProbe(probe) {
+    if (!probesList || probesList.querySelector('[data-probe-id="' + CSS.escape(probe.id) + '"]')) return;
+    var li = document.createElement("li");
+    li.dataset.probeId = probe.id;
+    var body = document.createElement("div");
+    body.textContent = probe.content;
+    var meta = document.createElement("div");
+    meta.className = "note-meta";
+    meta.textContent = "queued for question " + (probe.index + 1) + " by " + probe.asked_by;
+    li.appendChild(body); li.appendChild(meta);
+    probesList.appendChild(li);
+  }
 
   // ---- observer notes -----------------------------------------------------------------------
   var notesList = $("notes");
@@ -392,6 +459,19 @@
     var endBtn = $("end-btn");
     if (endBtn) endBtn.addEventListener("click", function () {
       if (confirm("End this interview now for the candidate?")) send({ type: "interview.end" });
+    });
+    var skipBtn = $("skip-btn");
+    if (skipBtn) skipBtn.addEventListener("click", function () {
+      if (confirm("Skip this question for the candidate? It is recorded as skipped.")) send({ type: "question.skip" });
+    });
+    var pauseReason = $("pause-reason");
+    $("pause-btn").addEventListener("click", function () { send({ type: "interview.pause", reason: pauseReason.value.trim() }); });
+    $("resume-btn").addEventListener("click", function () { send({ type: "interview.resume" }); });
+    var probeForm = $("probe-form"), probe = $("probe");
+    probeForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!probe.value.trim()) return;
+      if (send({ type: "observer.probe", content: probe.value.trim() })) probe.value = "";
     });
     var noteForm = $("note-form"), note = $("note");
     if (noteForm) noteForm.addEventListener("submit", function (event) {
