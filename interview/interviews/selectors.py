@@ -14,7 +14,7 @@ from interview.llm.base import Turn
 from interview.models import Chat
 
 # A key question's text is the candidate's to read once it has been asked (and stays so after).
-STARTED_STATUSES = frozenset({s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED})
+STARTED_STATUSES = frozenset({s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED, s.Q_SKIPPED})
 
 
 def key_questions_hidden_from(user: UserLike | None, chat: Chat) -> frozenset[int]:

@@ -41,6 +41,8 @@ from interview.core.fence import fence, fence_rules, neutralise, new_nonce
 CATEGORIES: Final = ("professionalism", "subject_knowledge", "clarity")
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {"professionalism": 0.25, "subject_knowledge": 0.45, "clarity": 0.30}
 NO_ANSWER: Final = "no answer"
+SKIPPED: Final = "skipped"
+SKIPPED_FEEDBACK: Final = "Skipped by the hiring team: not scored, and not held against the candidate."
 OFFLINE_LABEL: Final = "offline rubric, not AI judgement"
 OFFLINE_MODEL: Final = "offline-rubric"
 THIN_CAPS: Final = ((2, 1), (9, 4))  # (at most this many words, best possible score)
@@ -516,8 +518,8 @@ def finish_grade(
         answered_any = any(q.evidence_text for q in questions)
     if answered_any is False:
         cap = 0
-    elif graded:
-        cap = min(100, round(sum(q.score for q in graded) / len(graded) * 10) + CATEGORY_MARGIN)
+    elif scored := [q for q in graded if not _skipped_unanswered(q)]:
+        cap = min(100, round(sum(q.score for q in scored) / len(scored) * 10) + CATEGORY_MARGIN)
     else:
         cap = 100
     for name in CATEGORIES:
@@ -534,8 +536,15 @@ def finish_grade(
     )
 
 
+def _skipped_unanswered(grade: QuestionGrade) -> bool:
+    """A key question the hiring team skipped before any answer: not scored, never held against the candidate."""
+    return grade.status == SKIPPED and not grade.evidence_text
+
+
 def _honest_question(grade: QuestionGrade, adjustments: list[str]) -> QuestionGrade:
     text = grade.evidence_text
+    if _skipped_unanswered(grade):
+        return replace(grade, score=0, feedback=SKIPPED_FEEDBACK, evidence="")
     if not text:
         feedback = f"{NO_ANSWER} (time ran out)" if grade.status == "expired" else NO_ANSWER
         return replace(grade, score=0, feedback=feedback, evidence="")
@@ -616,7 +625,9 @@ def grade_offline(data: GradingInput, weights: Mapping[str, float]) -> Grade:
         graded.append(
             QuestionGrade(qa.index, qa.question, qa.answer, score, feedback, evidence, qa.status, qa.follow_ups)
         )
-    categories = _rubric_categories(parts)
+    # A key question the hiring team skipped unanswered is not scored: it must not pull the categories down.
+    scored = [p for qa, p in zip(data.questions, parts, strict=False) if not (qa.status == SKIPPED and not p.words)]
+    categories = _rubric_categories(scored if data.questions and scored else parts)
     answered = sum(1 for p in parts if p.words)
     summary = (
         f"Scored by the offline rubric (answer length, coverage of each question's key terms, structure), "

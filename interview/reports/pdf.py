@@ -262,7 +262,12 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
                     Paragraph(markup(answer) if answer.strip() else "<i>No answer.</i>", small),
                 ]
                 + [part for follow_up in item["follow_ups"] for part in _follow_up_parts(follow_up, styles)],
-                Paragraph(f"<b>{item.get('score', 0)}/10</b>{suffix}", cell),
+                Paragraph(
+                    "<b>not scored</b> (skipped)"
+                    if item.get("status") == "skipped" and not answer.strip()
+                    else f"<b>{item.get('score', 0)}/10</b>{suffix}",
+                    cell,
+                ),
                 [Paragraph(markup(item.get("feedback")), cell)]
                 + ([Spacer(1, 3), Paragraph("Evidence: “" + markup(evidence) + "”", small)] if evidence else []),
             ]

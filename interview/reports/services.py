@@ -239,7 +239,7 @@ def report_totals(chat: Chat) -> dict[str, Any]:
     """Questions asked, answers given and the duration in minutes, from the chat's stored state and timestamps."""
     questions = chat.key_questions
     if questions:
-        asked = sum(1 for q in questions if q.get("status") in (s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED))
+        asked = sum(1 for q in questions if q.get("status") in (s.Q_ASKED, s.Q_ANSWERED, s.Q_EXPIRED, s.Q_SKIPPED))
         given = sum(1 for qa in grading.collect_answers(questions, chat.messages) if qa.answered)
     else:
         transcript = grading.collect_transcript(chat.messages)

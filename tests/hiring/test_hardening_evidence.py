@@ -285,3 +285,9 @@ def test_report_page_shows_regenerate_to_practice_owner(client, user):
     client.force_login(user)
     page = client.get(reverse("report_detail", args=[chat.pk])).content.decode()
     assert reverse("report_regenerate", args=[chat.pk]) in page
+
+
+def test_key_question_skipped_by_the_hiring_team_stays_visible_to_the_candidate(user, interviewer):
+    chat = invited_chat(user, interviewer)
+    chat.key_questions[0]["status"] = "skipped"
+    assert key_questions_hidden_from(user, chat) == {1}
