@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
+from interview.core.spreadsheet import escape_formula
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion
 from interview.reports.grading import OFFLINE_LABEL
@@ -262,6 +263,4 @@ def report_csv_rows(report: ExportableReport) -> list[list[str]]:
 
 
 def _csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with one of these is run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return escape_formula("" if value is None else str(value))
