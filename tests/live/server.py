@@ -89,12 +89,17 @@ class DaphneProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"daphne exited early:\n{self.log.read_text()[-4000:]}")
             try:
-                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
+                if self.ready():
+                    return self
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise RuntimeError(f"daphne did not answer on {self.http}:\n{self.log.read_text()[-4000:]}")
+
+    def ready(self) -> bool:
+        """Whether the server is up: it answers its health check (which also starts its deadline watcher)."""
+        with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as response:
+            return response.status == 200
 
     def stop(self, *, kill: bool = False) -> None:
         if self.process is None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
@@ -15,7 +13,7 @@ from asgiref.sync import sync_to_async
 
 from interview.models import ExportableReport
 from tests.factories import ChatFactory
-from tests.live.server import ROOT, DaphneProcess, server_environment, session_cookie
+from tests.live.server import DaphneProcess, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -23,26 +21,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 class SocketOnlyDaphne(DaphneProcess):
     """A daphne waited for by opening a TCP connection, so that it serves no HTTP request at all."""
 
-    def start(self) -> SocketOnlyDaphne:
-        self._log_file = self.log.open("wb")
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        self.process = subprocess.Popen(
-            [*command, "live_interview.asgi:application"],
-            cwd=ROOT,
-            env=server_environment(self.extra_env),
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited early:\n{self.log.read_text()[-4000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"daphne did not listen on {self.port}:\n{self.log.read_text()[-4000:]}")
+    def ready(self) -> bool:
+        socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+        return True
 
 
 async def _frames_until(ws, kind, timeout=15):
