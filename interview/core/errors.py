@@ -61,6 +61,17 @@ class ErrorCode(StrEnum):
     NOT_CANDIDATE = "not_candidate"
     PENDING_EXISTS = "pending_exists"
     ALREADY_DECIDED = "already_decided"
+    # Scoring: rubrics, scorecards, overrides, decisions (issue 18)
+    INVALID_RUBRIC = "invalid_rubric"
+    UNKNOWN_CRITERION = "unknown_criterion"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+    ALREADY_SUBMITTED = "already_submitted"
+    NOT_ON_PANEL = "not_on_panel"
+    PANEL_TOO_LARGE = "panel_too_large"
+    REASON_REQUIRED = "reason_required"
+    NO_SCORECARD = "no_scorecard"
+    STRONG_NO_UNACKNOWLEDGED = "strong_no_unacknowledged"
+    NO_REPORT = "no_report"
 
 
 class ServiceError(Exception):

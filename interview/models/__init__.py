@@ -11,6 +11,7 @@ from interview.models.core import (
     UserProfile,
 )
 from interview.models.documents import UploadedJobListing, UploadedResume
+from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
 from interview.models.usage import MergeTokenStats, TokenUsage
 
@@ -25,6 +26,8 @@ __all__ = [
     "QuestionBank",
     "ReportVersion",
     "RoleChangeRequest",
+    "ScoreOverride",
+    "Scorecard",
     "Tag",
     "TokenUsage",
     "UploadedJobListing",

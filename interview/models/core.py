@@ -99,6 +99,9 @@ class Chat(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Every pause: [{by, by_name, reason, started_at, ended_at, seconds, auto}], oldest first.
     pauses = models.JSONField(default=list, blank=True)
+    # The rubric this interview is scored on, copied from its template when it is created (so editing the
+    # template never changes past interviews); empty for chats older than rubrics: the default rubric applies.
+    rubric = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -154,6 +157,11 @@ class ExportableReport(models.Model):
     pdf_version = models.IntegerField(default=0)
     # When a user last asked for a (re)generation: the regenerate cooldown counts from it (None: never).
     regenerated_at = models.DateTimeField(null=True, blank=True)
+    # The AI's score per rubric criterion: [{key, name, weight, score (0-100), evidence, feedback}], in
+    # rubric order; an override replaces `score` (the AI's value stays on the ScoreOverride row).
+    criterion_scores = models.JSONField(default=list, blank=True)
+    # What produced the scores: a hash of the grading prompt's template and the rubric (core.rubric.prompt_version).
+    prompt_version = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.chat.title} Report"
@@ -174,6 +182,8 @@ class ReportVersion(models.Model):
     model_name = models.CharField(max_length=100, blank=True)
     generated_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    criterion_scores = models.JSONField(default=list, blank=True)
+    prompt_version = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -221,6 +231,21 @@ class InvitedInterview(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # Review feedback becomes visible to the candidate once published (marked reviewed).
     feedback_published = models.BooleanField(default=False)
+    # The panel: co-interviewers (besides `interviewer`, at most 5) who may observe the session and score it.
+    panel = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="panel_invitations")
+    # The hiring decision, recorded once by the inviting interviewer after at least one scorecard is in.
+    ADVANCE = "advance"
+    HOLD = "hold"
+    REJECT = "reject"
+    DECISION_CHOICES = [(ADVANCE, "Advance"), (HOLD, "Hold"), (REJECT, "Reject")]
+    decision = models.CharField(max_length=20, choices=DECISION_CHOICES, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="decided_invitations"
+    )
+    # Scorecard reminders sent: {"<user id>": {"count": n, "last_at": iso time}} (at most 3 per member).
+    panel_reminders = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-scheduled_time"]

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models.functions import Lower
 
+from interview.core.rubric import default_rubric
 from interview.models.choices import INTERVIEW_TYPE_CHOICES
 
 _SPACES = re.compile(r"\s+")
@@ -186,6 +187,8 @@ class InterviewTemplate(models.Model):
             "Every candidate interviewed with this template gets the same policy."
         ),
     )
+    # The criteria interviews from this template are scored on (interview/core/rubric.py): normalised weights.
+    rubric = models.JSONField(default=default_rubric, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="templates")
     question_banks = models.ManyToManyField(QuestionBank, blank=True, related_name="templates")
     # Public templates can be used by every user for practice (the demo templates are public).
