@@ -145,7 +145,8 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
     observer = can_observe_chat(user, chat)
     invitation = getattr(chat, "invitation", None)
     published = bool(invitation.feedback_published) if invitation is not None else True
-    team = observer or can_override_scores(user, chat)
+    may_override = can_override_scores(user, chat)
+    team = observer or may_override
     view = ReportView(
         chat=chat,
         report=report,
@@ -157,7 +158,7 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
         hidden_questions=key_questions_hidden_from(user, chat),
         review_published=published,
         hiring_team=team,
-        can_override=team and can_override_scores(user, chat),
+        can_override=may_override,
     )
     if report is not None:
         view.overrides = list(ScoreOverride.objects.filter(report=report).select_related("by"))
