@@ -73,6 +73,13 @@ def _model_of(report: ExportableReport) -> str:
     return OFFLINE_MODEL if report.is_offline else (report.model_name or "unknown model")
 
 
+def _points(value: Any) -> int | None:
+    """An AI score as whole points 0-100, or None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return max(0, min(100, round(value)))
+
+
 def _human_band(entry: Any) -> int | None:
     score = entry.get("score") if isinstance(entry, Mapping) else entry
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= BAND_COUNT:
@@ -87,12 +94,12 @@ def report_pairs(report: ExportableReport, scorecards: Iterable[Scorecard]) -> l
     for item in report.criterion_scores:
         score, key = item.get("score"), str(item.get("key") or "")
         mark = item.get(MARK) or {}
-        ai = mark.get("ai_score", score)
-        if not key or isinstance(ai, bool) or not isinstance(ai, int):
+        ai = _points(mark.get("ai_score", score))
+        if not key or ai is None:
             continue
         pairs = [Pair(ai, band, f"user:{c.interviewer_id}") for c in cards if (band := _human_band(c.scores.get(key)))]
-        if mark and isinstance(score, int):
-            pairs.append(Pair(ai, score_band(score), f"user:{mark.get('by_id')}"))
+        if mark and _points(score) is not None:
+            pairs.append(Pair(ai, score_band(float(score)), f"user:{mark.get('by_id')}"))
         name = str(item.get("name") or key)
         model = _model_of(report)
         found += [Sourced(model, report.prompt_version, report.is_offline, key, name, p) for p in pairs]

@@ -181,4 +181,5 @@ def override_label(mark: dict[str, Any] | None, score: Any) -> str:
     """How the hiring team reads an override: "AI 7 → 5 (reason)"; empty when the score is the AI's own."""
     if not mark:
         return ""
-    return f"AI {mark.get('ai_score')} → {score} ({mark.get('reason', '')})"
+    ai = mark.get("ai_score")
+    return f"AI {'not scored' if ai is None else ai} → {score} ({mark.get('reason', '')})"

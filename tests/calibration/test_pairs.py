@@ -114,3 +114,12 @@ def test_pair_holds_plain_values():
     assert next(s.pair for s in calibration_pairs()) == Pair(
         42, 2, f"user:{report.chat.scorecards.get().interviewer_id}"
     )
+
+
+def test_non_numeric_ai_scores_are_skipped_and_floats_rounded():
+    report = invited_report(scores={"clarity": 50, "professionalism": 70})
+    report.criterion_scores[0]["score"] = 71.6
+    report.criterion_scores[1]["score"] = None
+    report.save()
+    scorecard(report.chat, UserFactory(role="interviewer"), {"professionalism": 4, "clarity": 3})
+    assert [(s.criterion, s.pair.ai) for s in calibration_pairs()] == [("professionalism", 72)]

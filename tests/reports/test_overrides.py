@@ -148,3 +148,12 @@ def test_override_of_a_chat_without_report_is_no_report():
     api.force_authenticate(chat.invitation.interviewer)
     response = api.post(f"/api/chats/{chat.pk}/report/overrides/", {"question": 1, "score": 5, "reason": "x"})
     assert response.status_code == 409 and response.json()["code"] == "no_report"
+
+
+def test_override_of_an_unscored_question_says_so():
+    report = invited_report()
+    items = report.question_responses
+    items[1]["score"] = None
+    report.save()
+    body = post(interviewer_of(report), report, {"question": 2, "score": 3, "reason": "Partial answer."}).json()
+    assert body["override"]["ai_score"] is None and body["override"]["label"] == "AI not scored → 3 (Partial answer.)"
