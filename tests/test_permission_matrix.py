@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from interview.hiring import services as inv
-from interview.models import Chat
+from interview.models import Chat, ExportableReport
 from tests.factories import RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.sockets.helpers import frames_until, of_type
@@ -71,6 +71,15 @@ def build_world() -> World:
 
 
 # --- Pages ------------------------------------------------------------------------------------------
+
+
+def _ready_report(w: World, payload: dict[str, Any]) -> dict[str, Any]:
+    """Give the taken interview a ready report with one scored question, and return the override payload."""
+    ExportableReport.objects.update_or_create(
+        chat_id=w.taken.chat_id, defaults={"status": "ready", "version": 1, "question_responses": [{"score": 4}]}
+    )
+    return payload
+
 
 # name → (method, url builder, data builder or None, expected per visitor in WHO order)
 PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
@@ -130,6 +139,13 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         None,
         (LOGIN, 403, 404, ONWARD, 404, ONWARD),
     ),
+    "report_override": (
+        "post",
+        lambda w: reverse("report_override", args=[w.taken.chat_id]),
+        lambda w: _ready_report(w, {"target": "q:1", "score": "6", "reason": "Fair."}),
+        (LOGIN, 403, 404, ONWARD, 404, ONWARD),
+    ),
+    "calibration": ("get", lambda w: reverse("calibration"), None, (LOGIN, 403, 403, 200, 200, 200)),
     "role_request": ("get", lambda w: reverse("role_request"), None, (LOGIN, 200, 200, 403, 403, 403)),
     "role_request_admin": ("get", lambda w: reverse("role_request_admin"), None, (LOGIN, 403, 403, 403, 403, 200)),
     "role_request_decision": (
@@ -236,6 +252,13 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         None,
         (401, 403, 404, 202, 404, 202),
     ),
+    "report_overrides": (
+        "post",
+        lambda w: f"/api/chats/{w.taken.chat_id}/report/overrides/",
+        lambda w: _ready_report(w, {"question": 1, "score": 6, "reason": "Fair."}),
+        (401, 403, 404, 201, 404, 201),
+    ),
+    "calibration": ("get", lambda w: "/api/calibration/", None, (401, 403, 403, 200, 200, 200)),
     "role_requests_list": ("get", lambda w: "/api/role-requests/", None, (401, 200, 200, 200, 200, 200)),
     "role_requests_create": ("post", lambda w: "/api/role-requests/", lambda w: {}, (401, 201, 201, 403, 403, 403)),
     "role_requests_retrieve": (

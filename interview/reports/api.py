@@ -12,17 +12,19 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from interview.accounts.permissions import can_view_chat
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 from interview.reports import selectors as sel
+from interview.reports.overrides import OverrideRequest, score_override
 from interview.reports.services import ReportCooldown, report_regenerate
 from interview.reports.views import csv_content, export_filename, viewer_pdf_bytes
 
@@ -141,3 +143,64 @@ class ReportCsvView(_ReportAPIView):
         response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
         return response
+
+
+class OverrideInput(serializers.Serializer):
+    """Documents the override body; the service checks it (so every refusal carries an ErrorCode)."""
+
+    question = serializers.IntegerField(required=False, help_text="1-based key question number (score 0-10).")
+    criterion = serializers.CharField(required=False, help_text="Rubric criterion key (score 0-100).")
+    score = serializers.IntegerField(help_text="The new score: 0-10 for a question, 0-100 for a criterion.")
+    reason = serializers.CharField(help_text="Why the AI's score is wrong (required; never shown to the candidate).")
+
+
+OVERRIDE_STATUS: dict[str, int] = {ErrorCode.FORBIDDEN: 403, ErrorCode.NO_REPORT: 409, ErrorCode.REPORT_BUSY: 409}
+
+
+class ReportOverrideView(_ReportAPIView):
+    """POST to override one AI score with a reason: the report gains a version showing "AI 7 → 5 (reason)".
+
+    Name exactly one of `question` (1-based, score 0-10) or `criterion` (key, score 0-100). Allowed: the
+    inviting interviewer, the panel and admins; a practice interview's scores only admins may override.
+    """
+
+    def get_chat(self, chat_id: int) -> Chat:
+        chat = sel.chat_get_for_override(self.request.user, chat_id)
+        if chat is None:
+            raise NotFound("No such interview.")
+        return chat
+
+    @extend_schema(
+        request=OverrideInput,
+        responses={
+            201: OpenApiResponse(description="Overridden: the report as JSON, with `override` (the new row)"),
+            400: OpenApiResponse(
+                description="`reason_required`, `unknown_criterion`, `score_out_of_range` or `invalid`"
+            ),
+            403: OpenApiResponse(description="`forbidden`: the candidate, or someone not on the hiring team"),
+            409: OpenApiResponse(description="`no_report` (nothing ready to override) or `report_busy`"),
+        },
+        examples=[
+            OpenApiExample("A question", value={"question": 2, "score": 5, "reason": "The answer covered indexes."}),
+            OpenApiExample("A criterion", value={"criterion": "clarity", "score": 40, "reason": "Rambled."}),
+        ],
+        tags=["reports"],
+    )
+    def post(self, request: Request, chat_id: int) -> Response:
+        chat = self.get_chat(chat_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        wanted = OverrideRequest(
+            score=data.get("score"),
+            reason=data.get("reason"),
+            question=data.get("question"),
+            criterion=data.get("criterion"),
+        )
+        try:
+            override = score_override(chat=chat, user=request.user, request=wanted)
+        except ServiceError as exc:
+            code = OVERRIDE_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": exc.message, "code": exc.code}, status=code)
+        # Fetched again: `chat` still holds the report as it was before the override.
+        payload = self.report_payload(self.get_chat(chat_id)) if can_view_chat(request.user, chat) else {}
+        payload["override"] = sel.override_as_dict(override)
+        return Response(payload, status=status.HTTP_201_CREATED)

@@ -9,7 +9,8 @@ used are embedded. All text from users or the model goes through `markup()`, whi
 reportlab's paragraph markup and wraps the runs Vera lacks in <font name="ReportFallback">.
 
 The PDF holds nothing viewer-specific (no observer notes, no review feedback), so one cached file
-serves every viewer; it is valid while `pdf_version == version`.
+serves every viewer; it is valid while `pdf_version == version`. The one exception: overridden scores
+read "AI 7 → 5 (reason)" for the hiring team, so the candidate's PDF is drawn uncached from their copy.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interview.models import ExportableReport
-from interview.reports.selectors import SCORE_FIELDS, candidate_name, question_rows, scored_by
+from interview.reports.selectors import SCORE_FIELDS, candidate_name, overrides_in_force, question_rows, scored_by
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def render_report_pdf(report: ExportableReport) -> bytes:
     label = f"Scored by: {scored_by(report)}"
     story += [Spacer(1, 6), Paragraph(markup(label), styles["warn" if offline else "small"])]
     story += [Paragraph("Scores (0-100)", styles["h2"]), _score_chart(report)]
+    story += _override_parts(report, styles)
     story += [
         Paragraph("Feedback", styles["h2"]),
         Paragraph(markup(report.feedback_text or "No feedback."), styles["body"]),
@@ -262,12 +264,15 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
                     Paragraph(markup(answer) if answer.strip() else "<i>No answer.</i>", small),
                 ]
                 + [part for follow_up in item["follow_ups"] for part in _follow_up_parts(follow_up, styles)],
-                Paragraph(
-                    "<b>not scored</b> (skipped)"
-                    if item.get("status") == "skipped" and not answer.strip()
-                    else f"<b>{item.get('score', 0)}/10</b>{suffix}",
-                    cell,
-                ),
+                [
+                    Paragraph(
+                        "<b>not scored</b> (skipped)"
+                        if item.get("status") == "skipped" and not answer.strip()
+                        else _question_score(item, suffix),
+                        cell,
+                    )
+                ]
+                + ([Paragraph(markup(item["override_label"]), small)] if item["override_label"] else []),
                 [Paragraph(markup(item.get("feedback")), cell)]
                 + ([Spacer(1, 3), Paragraph("Evidence: “" + markup(evidence) + "”", small)] if evidence else []),
             ]
@@ -286,6 +291,20 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
         )
     )
     return table
+
+
+def _question_score(item: dict[str, Any], suffix: str) -> str:
+    return "<i>under review</i>" if item.get("under_review") else f"<b>{item.get('score', 0)}/10</b>{suffix}"
+
+
+def _override_parts(report: ExportableReport, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """The scores a person overrode, each as "AI 7 → 5 (reason)" (none in the candidate's copy)."""
+    rows = overrides_in_force(report)
+    if not rows:
+        return []
+    parts: list[Any] = [Paragraph("Score overrides", styles["h2"])]
+    parts += [Paragraph(markup(f"{row['target']}: {row['label']}"), styles["body"]) for row in rows]
+    return parts
 
 
 def _shortened(text: Any) -> str:

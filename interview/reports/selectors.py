@@ -10,8 +10,9 @@ from typing import Any
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.core.spreadsheet import escape_formula
 from interview.interviews.selectors import key_questions_hidden_from
-from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion
+from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion, ScoreOverride
 from interview.reports.grading import OFFLINE_LABEL
+from interview.reports.overrides import MARK, can_override_scores, override_label
 
 SCORE_FIELDS = (
     ("professionalism", "Professionalism"),
@@ -23,6 +24,8 @@ NOT_ASKED = "(This question was not asked.)"
 CSV_HEADER = ["number", "question", "status", "answer", "score_out_of_10", "evidence", "feedback", "scored_by"]
 # Added at the end, and only when the report has follow-ups: a report without any exports exactly as before.
 CSV_FOLLOW_UP_HEADER = ["follow_up_of", "source", "asked_by"]
+# The last column: "AI 7 → 5 (reason)" when a person overrode the AI's score (empty for the candidate).
+CSV_OVERRIDE_HEADER = ["override"]
 ASKED_BY_LABELS = {"ai": "asked by the AI interviewer", "offline": "asked by the offline interviewer's rule"}
 # How an unanswered follow-up is shown: why there is no answer, never as a wrong one.
 FOLLOW_UP_STATUS_LABELS = {
@@ -40,6 +43,28 @@ def chat_get_for_report(user: Any, chat_id: int) -> Chat | None:
     """The chat if the user may see its report (its owner, or an interviewer or admin allowed to observe it)."""
     chat = Chat.objects.select_related("user", "invitation", "exportablereport").filter(pk=chat_id).first()
     return chat if chat is not None and can_view_chat(user, chat) else None
+
+
+def chat_get_for_override(user: Any, chat_id: int) -> Chat | None:
+    """The chat if the user may see its report or override its scores (a panel member may do the latter)."""
+    chat = Chat.objects.select_related("user", "invitation", "exportablereport").filter(pk=chat_id).first()
+    if chat is None:
+        return None
+    return chat if can_view_chat(user, chat) or can_override_scores(user, chat) else None
+
+
+def override_targets(report: ExportableReport | None) -> list[tuple[str, str]]:
+    """The override form's choices: ("q:2", "Question 2 (now 7/10)") and ("c:clarity", "Clarity (now 62/100)")."""
+    if report is None or report.version < 1:
+        return []
+    targets = [
+        (f"q:{n}", f"Question {n} (now {item.get('score')}/10)")
+        for n, item in enumerate(report.question_responses, start=1)
+    ]
+    for item in report.criterion_scores:
+        label = f"{item.get('name') or item.get('key')} (now {item.get('score')}/100)"
+        targets.append((f"c:{item.get('key')}", label))
+    return targets
 
 
 def report_of(chat: Chat) -> ExportableReport | None:
@@ -82,6 +107,10 @@ class ReportView:
     review_feedback: str = ""
     review_published: bool = False
     history: list[ReportVersion] = field(default_factory=list)
+    # The hiring team (observers, panel, admins) sees overrides as "AI 7 → 5 (reason)", and who made them.
+    hiring_team: bool = False
+    can_override: bool = False
+    overrides: list[ScoreOverride] = field(default_factory=list)
 
     @property
     def busy(self) -> bool:
@@ -99,12 +128,15 @@ class ReportView:
     @property
     def redacts(self) -> bool:
         """Whether this viewer's report leaves out the text of questions that were never asked."""
-        return self.report is not None and report_redacted(self.report, self.hidden_questions) is not self.report
+        return self.report is not None and self.shown_report is not self.report
 
     @property
     def shown_report(self) -> ExportableReport | None:
         """The report as this viewer may read it: questions never asked lose their text (an unsaved copy)."""
-        return report_redacted(self.report, self.hidden_questions) if self.report is not None else None
+        if self.report is None:
+            return None
+        shown = report_redacted(self.report, self.hidden_questions)
+        return shown if self.hiring_team else report_for_candidate(shown, published=self.review_published)
 
 
 def report_view_get(user: Any, chat: Chat) -> ReportView:
@@ -112,7 +144,9 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
     report = report_of(chat)
     observer = can_observe_chat(user, chat)
     invitation = getattr(chat, "invitation", None)
-    published = bool(invitation and invitation.feedback_published)
+    published = bool(invitation.feedback_published) if invitation is not None else True
+    may_override = can_override_scores(user, chat)
+    team = observer or may_override
     view = ReportView(
         chat=chat,
         report=report,
@@ -123,13 +157,61 @@ def report_view_get(user: Any, chat: Chat) -> ReportView:
         can_regenerate=can_regenerate_report(user, chat),
         hidden_questions=key_questions_hidden_from(user, chat),
         review_published=published,
-        history=list(report.versions.all()) if report is not None else [],
+        hiring_team=team,
+        can_override=may_override,
     )
+    if report is not None:
+        view.overrides = list(ScoreOverride.objects.filter(report=report).select_related("by"))
+        view.history = _history(report, view.overrides, team=team)
     if observer:
         view.observer_notes = list(ObserverNote.objects.filter(chat=chat).select_related("author"))
     if invitation is not None and (observer or published):
         view.review_feedback = invitation.interviewer_feedback
     return view
+
+
+def _history(report: ExportableReport, overrides: list[ScoreOverride], *, team: bool) -> list[ReportVersion]:
+    """Earlier versions; the candidate's list leaves out those an override replaced (they hold the AI's value)."""
+    versions = list(report.versions.all())
+    if team:
+        return versions
+    replaced = {o.version - 1 for o in overrides}
+    return [v for v in versions if v.version not in replaced]
+
+
+def report_for_candidate(report: ExportableReport, *, published: bool) -> ExportableReport:
+    """The report without override marks (an unsaved copy when it has any): never who, never the AI's value.
+
+    Once feedback is published an overridden score shows as its new value; before, it is withheld
+    (`score` None, `under_review` True), since the hiring team is still settling it.
+    """
+    marked = any(MARK in item for item in [*report.question_responses, *report.criterion_scores])
+    if not marked:
+        return report
+    shown = copy.copy(report)
+    shown.question_responses = [_unmarked(item, published) for item in report.question_responses]
+    shown.criterion_scores = [_unmarked(item, published) for item in report.criterion_scores]
+    return shown
+
+
+def _unmarked(item: Mapping[str, Any], published: bool) -> dict[str, Any]:
+    clean = {k: v for k, v in item.items() if k != MARK}
+    if MARK in item and not published:
+        clean.update(score=None, under_review=True)
+    return clean
+
+
+def overrides_in_force(report: ExportableReport) -> list[dict[str, Any]]:
+    """The overrides the report's current version applies, as "Question 2" / criterion name and its label."""
+    rows = []
+    for number, item in enumerate(report.question_responses, start=1):
+        if item.get(MARK):
+            rows.append({"target": f"Question {number}", "label": override_label(item[MARK], item.get("score"))})
+    for item in report.criterion_scores:
+        if item.get(MARK):
+            name = item.get("name") or item.get("key")
+            rows.append({"target": str(name), "label": override_label(item[MARK], item.get("score"))})
+    return rows
 
 
 def report_redacted(report: ExportableReport, hidden: frozenset[int]) -> ExportableReport:
@@ -183,7 +265,8 @@ def question_rows(report: ExportableReport) -> list[dict[str, Any]]:
             for position, f in enumerate(item.get("follow_ups") or [], start=1)
             if isinstance(f, Mapping)
         ]
-        rows.append({**item, "number": number, "follow_ups": follow_ups})
+        label = override_label(item.get(MARK), item.get("score"))
+        rows.append({**item, "number": number, "follow_ups": follow_ups, "override_label": label})
     return rows
 
 
@@ -214,6 +297,8 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
             interview_duration_minutes=report.interview_duration_minutes,
             history=[_version_dict(v) for v in view.history],
         )
+        if view.hiring_team:
+            data["overrides"] = [override_as_dict(o) for o in view.overrides]
     if view.is_observer:
         data["observer_notes"] = [_note_dict(n) for n in view.observer_notes]
     if view.review_feedback:
@@ -232,6 +317,22 @@ def _version_dict(version: ReportVersion) -> dict[str, Any]:
     }
 
 
+def override_as_dict(override: ScoreOverride) -> dict[str, Any]:
+    """An override for the hiring team: what, the AI's value, the new one, why, who and when."""
+    return {
+        "kind": override.kind,
+        "question": override.question_number,
+        "criterion": override.criterion_key or None,
+        "ai_score": override.ai_score,
+        "score": override.score,
+        "reason": override.reason,
+        "label": override_label({"ai_score": override.ai_score, "reason": override.reason}, override.score),
+        "by": override.by.get_username() if override.by else None,
+        "version": override.version,
+        "created_at": override.created_at.isoformat(),
+    }
+
+
 def _note_dict(note: ObserverNote) -> dict[str, Any]:
     return {
         "text": note.text,
@@ -247,17 +348,19 @@ def report_csv_rows(report: ExportableReport) -> list[list[str]]:
 
     A key question's follow-ups get a row each after its own ("2.1"), with the key question's number in
     `follow_up_of`; they have no score, evidence or feedback of their own (they are graded with it).
-    Every report has the same columns, follow-ups or not, so a hiring team can stack exports.
+    Every report has the same columns, follow-ups or not, so a hiring team can stack exports. The last,
+    `override`, reads "AI 7 → 5 (reason)" on a question whose score a person overrode (the score column
+    holds the value in force); the candidate's copy has no marks, so it is empty for them.
     """
     label = scored_by(report)
-    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER]
+    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER + CSV_OVERRIDE_HEADER]
     for item in question_rows(report):
         cells = [item["number"], item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
-        cells += [item.get("evidence"), item.get("feedback"), label, "", "", ""]
+        cells += [item.get("evidence"), item.get("feedback"), label, "", "", "", item["override_label"]]
         rows.append([_csv_safe(cell) for cell in cells])
         for follow_up in item["follow_ups"]:
             cells = [follow_up["label"], follow_up.get("question"), follow_up.get("status"), follow_up.get("answer")]
-            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by")]
+            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by"), ""]
             rows.append([_csv_safe(cell) for cell in cells])
     return rows
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("interviews/<int:chat_id>/report.pdf", v.report_pdf, name="report_pdf"),
     path("interviews/<int:chat_id>/report.csv", v.report_csv, name="report_csv"),
     path("interviews/<int:chat_id>/report/regenerate/", v.report_regenerate, name="report_regenerate"),
+    path("interviews/<int:chat_id>/report/overrides/", v.report_override, name="report_override"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Mapping
 from typing import cast
 
 from django.contrib import messages
@@ -16,8 +18,11 @@ from interview.accounts.permissions import is_interviewer
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
+from interview.reports.overrides import OverrideRequest, score_override
 from interview.reports.pdf import render_report_pdf, report_pdf_bytes
 from interview.reports.services import report_regenerate as report_regenerate_service
+
+WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 
 
 def _chat(request: HttpRequest, chat_id: int) -> Chat:
@@ -68,6 +73,8 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
         "scores": sel.score_rows(view.report) if view.report is not None and view.has_content else [],
         "scored_by": sel.scored_by(view.report) if view.report else "",
         "can_manage_setup": is_interviewer(request.user),
+        "in_force": sel.overrides_in_force(shown) if shown is not None and view.hiring_team else [],
+        "override_targets": sel.override_targets(view.report) if view.can_override else [],
     }
     return render(request, "reports/detail.html", context)
 
@@ -111,4 +118,35 @@ def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
             return render(request, "403.html", status=403)
     else:
         messages.success(request, "The report is being generated. This page updates by itself.")
+    return redirect("report_detail", chat_id=chat.pk)
+
+
+def override_request_from_form(data: Mapping[str, str]) -> OverrideRequest:
+    """The override form's fields as a request: target "q:<n>" or "c:<key>", a whole-number score and a reason."""
+    kind, _, target = (data.get("target") or "").partition(":")
+    raw = (data.get("score") or "").strip()
+    score: int | str = int(raw) if WHOLE_NUMBER.fullmatch(raw) else raw
+    question: int | str | None = None
+    if kind == "q":
+        question = int(target) if target.isdigit() else target
+    return OverrideRequest(
+        score=score, reason=data.get("reason", ""), question=question, criterion=target if kind == "c" else None
+    )
+
+
+@login_required
+@require_POST
+def report_override(request: HttpRequest, chat_id: int) -> HttpResponse:
+    """Override one AI score with a reason (the hiring team); the report gains a version."""
+    chat = sel.chat_get_for_override(request.user, chat_id)
+    if chat is None:
+        raise Http404("No such interview.")
+    try:
+        override = score_override(chat=chat, user=request.user, request=override_request_from_form(request.POST))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        if exc.code == ErrorCode.FORBIDDEN:
+            return render(request, "403.html", status=403)
+    else:
+        messages.success(request, f"Score overridden: the report is now version {override.version}.")
     return redirect("report_detail", chat_id=chat.pk)

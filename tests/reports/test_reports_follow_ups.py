@@ -138,7 +138,7 @@ def test_csv_has_a_row_per_follow_up_after_its_key_question(client, report):
 
 
 def test_csv_keeps_old_columns_and_adds_follow_up_columns_at_the_end(client, report):
-    assert csv_rows(client, report.chat)[0] == [*OLD_CSV_HEADER, "follow_up_of", "source", "asked_by"]
+    assert csv_rows(client, report.chat)[0] == [*OLD_CSV_HEADER, "follow_up_of", "source", "asked_by", "override"]
 
 
 def test_csv_follow_up_row_names_its_key_question_status_and_asker(client, report):
@@ -159,13 +159,13 @@ def test_csv_follow_up_row_has_no_score_of_its_own(client, report):
 
 
 def test_csv_key_question_row_leaves_follow_up_columns_empty(client, report):
-    assert csv_rows(client, report.chat)[1][8:] == ["", "", ""]
+    assert csv_rows(client, report.chat)[1][8:11] == ["", "", ""]
 
 
 def test_csv_without_follow_ups_keeps_the_same_columns(client, plain):
     rows = csv_rows(client, plain.chat)
-    assert rows[0] == [*OLD_CSV_HEADER, "follow_up_of", "source", "asked_by"]
-    assert [row[0] for row in rows[1:]] == ["1", "2", "3"] and all(row[8:] == ["", "", ""] for row in rows[1:])
+    assert rows[0] == [*OLD_CSV_HEADER, "follow_up_of", "source", "asked_by", "override"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3"] and all(row[8:11] == ["", "", ""] for row in rows[1:])
 
 
 def test_csv_neutralises_formulas_in_follow_up_answers(client, user, offline_llm):
