@@ -16,6 +16,16 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_format_memo():
+    """Forget which structured-output format each server accepted: a fake server's port is reused across tests."""
+    from interview.llm import openai_provider
+
+    openai_provider._working_formats.clear()
+    yield
+    openai_provider._working_formats.clear()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(username="candidate")
