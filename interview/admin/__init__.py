@@ -1,4 +1,7 @@
-"""Django admin for every interview model, with CSV/XLSX export (and import for the question catalogue)."""
+"""Django admin for every interview model, with CSV/XLSX export (and import for the question catalogue).
+
+Every admin here audits its adds, changes and deletes (AuditedAdmin, interview/admin/audit.py).
+"""
 
 from __future__ import annotations
 
@@ -18,13 +21,15 @@ from import_export.formats.base_formats import CSV, XLSX, Format
 from interview import models as m
 from interview.accounts.roles import role_request_decide
 from interview.admin import resources as r
+from interview.admin.audit import ActionFilter, AuditedAdmin, TargetTypeFilter, may_read_audit
+from interview.audit.actions import action_label
 
 User = get_user_model()
 FORMATS: list[type[Format]] = [CSV, XLSX]
 
 
 # The import-export stubs type `model` and `change_list_template` unlike Django's ModelAdmin stubs.
-class ExportAdmin(ExportMixin, admin.ModelAdmin):  # type: ignore[misc]
+class ExportAdmin(ExportMixin, AuditedAdmin):  # type: ignore[misc]
     """CSV and XLSX export, offered to whoever may view the rows."""
 
     # Class attributes shadow the mixin's settings-driven properties, so these formats hold
@@ -61,7 +66,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     inlines = (UserProfileInline,)
     # The stubs make list_display generic in the model; Django's UserAdmin sets it on the class.
     list_display = (*DjangoUserAdmin.list_display, "role")  # type: ignore[misc]
@@ -427,3 +432,44 @@ class MergeTokenStatsAdmin(ExportAdmin):
     @admin.display(description="cumulative cost (USD)", ordering="cumulative_total_cost")
     def cumulative_cost_usd(self, stats: m.MergeTokenStats) -> str:
         return f"{stats.cumulative_total_cost:.6f}"
+
+
+# --- Audit log -----------------------------------------------------------------------------------
+
+
+@admin.register(m.AuditEvent)
+class AuditEventAdmin(ExportAdmin):
+    """The audit log, read-only for everyone (superusers included); admins and superusers may read and export it."""
+
+    resource_classes = [r.AuditEventResource]
+    list_display = ("created_at", "actor_label", "action_name", "target_type", "target_id", "subject", "ip")
+    list_filter = (
+        ActionFilter,
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        TargetTypeFilter,
+        "created_at",
+    )
+    search_fields = ("actor_label", "action", "target_type", "target_id", "user_agent", "ip")
+    date_hierarchy = "created_at"
+    list_select_related = ("subject",)
+    readonly_fields = tuple(field.name for field in m.AuditEvent._meta.fields)
+    actions = None  # no bulk delete, nor any other bulk action
+
+    @admin.display(description="action", ordering="action")
+    def action_name(self, event: m.AuditEvent) -> str:
+        return action_label(event.action)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_read_audit(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_read_audit(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
