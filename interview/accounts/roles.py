@@ -35,13 +35,14 @@ def role_request_create(*, user: Any, requested_role: str, reason: str = "") -> 
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_CHARS} characters."})
     if RoleChangeRequest.objects.filter(user=user, status=RoleChangeRequest.PENDING).exists():
         raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS)
-    try:
-        with transaction.atomic():
-            created = RoleChangeRequest.objects.create(user=user, requested_role=requested_role, reason=reason)
-            audit_record(actor=user, action=AuditAction.ROLE_REQUESTED, target=created, detail={"role": requested_role})
-            return created
-    except IntegrityError as exc:  # a concurrent request won the race for the one pending slot
-        raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS) from exc
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                created = RoleChangeRequest.objects.create(user=user, requested_role=requested_role, reason=reason)
+        except IntegrityError as exc:  # a concurrent request won the race for the one pending slot
+            raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS) from exc
+        audit_record(actor=user, action=AuditAction.ROLE_REQUESTED, target=created, detail={"role": requested_role})
+    return created
 
 
 def role_request_decide(

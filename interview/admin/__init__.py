@@ -451,7 +451,7 @@ class AuditEventAdmin(ExportAdmin):
     )
     search_fields = ("actor_label", "action", "target_type", "target_id", "user_agent", "ip")
     date_hierarchy = "created_at"
-    list_select_related = ("subject",)
+    list_select_related = ("actor", "subject")  # the export names both
     readonly_fields = tuple(field.name for field in m.AuditEvent._meta.fields)
     actions = None  # no bulk delete, nor any other bulk action
 

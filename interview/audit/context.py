@@ -21,11 +21,19 @@ USER_AGENT_MAX = 255
 
 @dataclass(frozen=True)
 class Origin:
-    """The client address (None when unknown), its User-Agent (truncated) and the user, if any."""
+    """The client address (None when unknown), its User-Agent (truncated) and the user, if any.
+
+    For a request the user is read when asked (`holder.user`): DRF authenticates a token after the
+    middleware ran, and sets the user it found on the underlying request.
+    """
 
     ip: str | None = None
     user_agent: str = ""
-    user: Any = None
+    holder: Any = None  # the request or scope-like object whose `user` is the caller
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.holder, "user", None)
 
 
 _origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
@@ -43,14 +51,19 @@ def client_ip(request: HttpRequest) -> str | None:
 def origin_of(request: HttpRequest) -> Origin:
     """The Origin of a Django request."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
-    return Origin(ip=client_ip(request), user_agent=user_agent, user=getattr(request, "user", None))
+    return Origin(ip=client_ip(request), user_agent=user_agent, holder=request)
 
 
 def origin_of_scope(scope: Mapping[str, Any]) -> Origin:
     """The Origin of a Channels (WebSocket) connection's scope."""
     headers = dict(scope.get("headers") or [])
     user_agent = headers.get(b"user-agent", b"").decode("latin1")[:USER_AGENT_MAX]
-    return Origin(ip=(scope.get("client") or (None,))[0], user_agent=user_agent, user=scope.get("user"))
+    return Origin(ip=(scope.get("client") or (None,))[0], user_agent=user_agent, holder=_ScopeUser(scope.get("user")))
+
+
+@dataclass(frozen=True)
+class _ScopeUser:
+    user: Any
 
 
 def current_origin() -> Origin:

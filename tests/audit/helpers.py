@@ -12,14 +12,14 @@ from interview.audit.actions import AuditAction
 from interview.models import AuditEvent
 
 
-def events(action: AuditAction) -> list[AuditEvent]:
-    """The stored events of one action, oldest first."""
-    return list(AuditEvent.objects.filter(action=action.value).order_by("created_at", "id"))
+def events(action: AuditAction, **filters: Any) -> list[AuditEvent]:
+    """The stored events of one action (narrowed by `filters`), oldest first."""
+    return list(AuditEvent.objects.filter(action=action.value, **filters).order_by("created_at", "id"))
 
 
-def only_event(action: AuditAction) -> AuditEvent:
-    """The one stored event of `action` (fails when there are none or several)."""
-    found = events(action)
+def only_event(action: AuditAction, **filters: Any) -> AuditEvent:
+    """The one stored event of `action` (narrowed by `filters`); fails when there are none or several."""
+    found = events(action, **filters)
     assert len(found) == 1, f"expected exactly one {action} event, found {len(found)}"
     return found[0]
 
