@@ -7,8 +7,10 @@ user is deleted) and every DELETE, except a delete of a row created at or before
   the trigger function `interview_auditevent_guard()`.
 - SQLite: the function `audit_delete_allowed(created_at)`, registered on each of our connections and
   answering from this thread's window. A connection without it (the sqlite3 shell) cannot delete at all.
-`flush_allowed` lets `manage.py flush` (and the test runner's flush between transactional tests) empty
-the table on SQLite; PostgreSQL's flush is a TRUNCATE, which row triggers do not see.
+A statement trigger on PostgreSQL also refuses TRUNCATE unless the session setting
+`interview.audit_flush` is "on". `flush_allowed` opens both engines for `manage.py flush` (our
+override, interview/management/commands/flush.py, which allows it only under DEBUG or the test runner:
+the test runner flushes the database between transactional tests).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 PG_SETTING = "interview.audit_purge_before"
+PG_FLUSH_SETTING = "interview.audit_flush"
 _state = threading.local()
 
 
@@ -65,7 +68,17 @@ def purge_window(cutoff: datetime) -> Iterator[None]:
 
 @contextmanager
 def flush_allowed() -> Iterator[None]:
-    """While the whole database is flushed: let SQLite's DELETE FROM empty the audit table too."""
+    """While the whole database is flushed: let it empty the audit table too (DELETE on SQLite, TRUNCATE on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'on', false)", [PG_FLUSH_SETTING])
+        try:
+            yield
+        finally:
+            if not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config(%s, '', false)", [PG_FLUSH_SETTING])
+        return
     _state.flushing = True
     try:
         yield

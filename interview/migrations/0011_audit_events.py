@@ -4,6 +4,7 @@
 Both engines refuse an UPDATE of an audit row, except one that only clears actor_id or subject_id (the
 user was deleted: on_delete=SET_NULL), and a DELETE, except of a row the retention purge's window admits
 (interview/audit/guard.py: a transaction-local setting on PostgreSQL, a registered function on SQLite).
+PostgreSQL also refuses TRUNCATE unless the session setting interview.audit_flush is on (manage.py flush).
 """
 
 import django.db.models.deletion
@@ -60,8 +61,19 @@ PG_FORWARD = [
     END $$""",
     """CREATE TRIGGER interview_auditevent_append_only BEFORE UPDATE OR DELETE ON interview_auditevent
     FOR EACH ROW EXECUTE FUNCTION interview_auditevent_guard()""",
+    f"""CREATE FUNCTION interview_auditevent_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF COALESCE(current_setting('interview.audit_flush', true), '') = 'on' THEN
+            RETURN NULL;
+        END IF;
+        RAISE EXCEPTION '{MESSAGE}: truncate refused' USING ERRCODE = 'integrity_constraint_violation';
+    END $$""",
+    """CREATE TRIGGER interview_auditevent_no_truncate BEFORE TRUNCATE ON interview_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION interview_auditevent_no_truncate()""",
 ]
 PG_REVERSE = [
+    "DROP TRIGGER IF EXISTS interview_auditevent_no_truncate ON interview_auditevent",
+    "DROP FUNCTION IF EXISTS interview_auditevent_no_truncate()",
     "DROP TRIGGER IF EXISTS interview_auditevent_append_only ON interview_auditevent",
     "DROP FUNCTION IF EXISTS interview_auditevent_guard()",
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from interview.accounts.api_tokens import api_tokens_revoke
 from interview.audit.actions import AuditAction
 from tests.audit.helpers import audit_inserts_refused, events, only_event, target_of
 
@@ -120,8 +121,6 @@ def test_api_token_revoked_writes_one_event(user):
 
 
 def test_api_token_revoke_whose_event_fails_keeps_the_token(user):
-    from interview.accounts.api_tokens import api_tokens_revoke
-
     Token.objects.create(user=user)
     with audit_inserts_refused(), pytest.raises(DatabaseError):
         api_tokens_revoke(user_id=user.pk)
