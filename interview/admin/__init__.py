@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -21,7 +22,7 @@ from import_export.formats.base_formats import CSV, XLSX, Format
 from interview import models as m
 from interview.accounts.roles import role_request_decide
 from interview.admin import resources as r
-from interview.admin.audit import ActionFilter, AuditedAdmin, TargetTypeFilter, may_read_audit
+from interview.admin.audit import ActionFilter, AuditedAdmin, TargetTypeFilter, audit_import, may_read_audit
 from interview.audit.actions import action_label
 
 User = get_user_model()
@@ -50,6 +51,14 @@ class ImportExportAdmin(ImportExportMixin, ExportAdmin):  # type: ignore[misc]  
         # import-export's default lets anyone who can open the changelist import (it needs
         # IMPORT_EXPORT_IMPORT_PERMISSION_CODE set otherwise); an import adds and changes rows.
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> Any:
+        with transaction.atomic():  # the imported rows and their audit events commit together
+            return super().process_import(request, **kwargs)
+
+    def generate_log_entries(self, result: Any, request: HttpRequest) -> Any:
+        audit_import(request, self.model, result)
+        return super().generate_log_entries(result, request)
 
 
 # --- Users and roles -----------------------------------------------------------------------------

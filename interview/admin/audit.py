@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -33,6 +34,11 @@ class AuditedAdmin(admin.ModelAdmin):
         self._audit(request, AuditAction.ADMIN_CHANGED, obj, message)
         return super().log_change(request, obj, message)
 
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        # Bulk actions (delete_selected logs, then deletes) run in one transaction, as the change views do.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         for obj in queryset:
             self._audit(request, AuditAction.ADMIN_DELETED, obj, None)
@@ -44,6 +50,21 @@ class AuditedAdmin(admin.ModelAdmin):
         if changed:
             detail["changed"] = changed
         audit_record(actor=request.user, action=action, target=obj, request=request, detail=detail)
+
+
+IMPORTED = {"new": AuditAction.ADMIN_ADDED, "update": AuditAction.ADMIN_CHANGED, "delete": AuditAction.ADMIN_DELETED}
+
+
+def audit_import(request: HttpRequest, model: type[Model], result: Any) -> None:
+    """One event per row an admin import added, changed or deleted (django-import-export writes its own
+    LogEntry rows, bypassing log_addition and log_change)."""
+    for row in result:
+        action = IMPORTED.get(row.import_type)
+        if action is not None and row.object_id is not None:
+            detail = {"repr": str(row.object_repr or "")[:200], "via": "import"}
+            audit_record(
+                actor=request.user, action=action, target=(model, row.object_id), request=request, detail=detail
+            )
 
 
 def _fields(entry: dict[str, Any]) -> list[str]:

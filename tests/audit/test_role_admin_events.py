@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -114,3 +117,14 @@ def test_admin_user_add_writes_one_event(admin_client):
     hired = UserFactory._meta.model.objects.get(username="hired")
     assert only_event(AuditAction.ADMIN_ADDED).target_id == str(hired.pk)
     assert AuditEvent.objects.filter(action=AuditAction.ADMIN_ADDED.value).count() == 1
+
+
+def test_admin_import_writes_one_event_per_row(admin_client, admin_user):
+    upload = SimpleUploadedFile("tags.csv", b"id,name\n,kotlin\n,scala\n", "text/csv")
+    url = reverse("admin:interview_tag_import")
+    preview = admin_client.post(url, {"format": "0", "resource": "0", "import_file": upload})
+    fields = r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"'
+    admin_client.post(reverse("admin:interview_tag_process_import"), dict(re.findall(fields, preview.content.decode())))
+    added = events(AuditAction.ADMIN_ADDED)
+    assert sorted(e.target_id for e in added) == sorted(str(pk) for pk in Tag.objects.values_list("pk", flat=True))
+    assert len(added) == 2 and {e.actor_id for e in added} == {admin_user.pk}
