@@ -64,7 +64,7 @@ class Command(BaseCommand):
         now = timezone.now()
         self._report(invitations_settle(now=now), always=always)
         purged = audit_purge(now=now)
-        if always or purged:
+        if purged:
             self.stdout.write(f"{purged} audit event(s) past retention purged.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
