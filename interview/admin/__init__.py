@@ -6,18 +6,22 @@ Every admin here audits its adds, changes and deletes (AuditedAdmin, interview/a
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX, Format
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from interview import models as m
 from interview.accounts.roles import role_request_decide
@@ -57,7 +61,7 @@ class ImportExportAdmin(ImportExportMixin, ExportAdmin):  # type: ignore[misc]  
             return super().process_import(request, **kwargs)
 
     def generate_log_entries(self, result: Any, request: HttpRequest) -> Any:
-        audit_import(request, self.model, result)
+        audit_import(request, cast(type[Model], self.model), result)
         return super().generate_log_entries(result, request)
 
 
@@ -72,6 +76,20 @@ class UserProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, DjangoGroupAdmin):
+    """Django's group admin, audited."""
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(AuditedAdmin, DrfTokenAdmin):
+    """DRF's token admin, audited; the event names the token by its user, never by its key."""
+
+    audit_repr = False
 
 
 @admin.register(User)

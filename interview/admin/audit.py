@@ -34,18 +34,21 @@ class AuditedAdmin(admin.ModelAdmin):
         self._audit(request, AuditAction.ADMIN_CHANGED, obj, message)
         return super().log_change(request, obj, message)
 
-    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
         # Bulk actions (delete_selected logs, then deletes) run in one transaction, as the change views do.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().response_action(request, queryset)
+            return super().response_action(request, queryset, *args, **kwargs)
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         for obj in queryset:
             self._audit(request, AuditAction.ADMIN_DELETED, obj, None)
         return super().log_deletions(request, queryset)
 
+    # Whether str(obj) may be stored in the event; False where it is a secret (a DRF token's key).
+    audit_repr = True
+
     def _audit(self, request: HttpRequest, action: AuditAction, obj: Model, message: Any) -> None:
-        detail: dict[str, Any] = {"repr": str(obj)[:200]}
+        detail: dict[str, Any] = {"repr": str(obj)[:200]} if self.audit_repr else {}
         changed = [name for entry in message or [] if isinstance(entry, dict) for name in _fields(entry)]
         if changed:
             detail["changed"] = changed

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.audit.actions import AuditAction
@@ -128,3 +129,11 @@ def test_admin_import_writes_one_event_per_row(admin_client, admin_user):
     added = events(AuditAction.ADMIN_ADDED)
     assert sorted(e.target_id for e in added) == sorted(str(pk) for pk in Tag.objects.values_list("pk", flat=True))
     assert len(added) == 2 and {e.actor_id for e in added} == {admin_user.pk}
+
+
+def test_admin_token_add_writes_one_event_without_the_key(admin_client, user):
+    admin_client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": user.pk})
+    token = Token.objects.get(user=user)
+    event = only_event(AuditAction.ADMIN_ADDED)
+    assert (event.target_type, event.target_id) == ("authtoken.tokenproxy", str(user.pk))
+    assert token.key not in str(event.detail)
