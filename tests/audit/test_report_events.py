@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 def chat(user):
     chat = make_chat(user)
     generate(chat)
-    InvitationFactory(interviewer=UserFactory(username="their_interviewer", role="interviewer"), chat=chat)
+    interviewer = UserFactory(username="their_interviewer", role="interviewer")
+    InvitationFactory(interviewer=interviewer, chat=chat, candidate=chat.user, candidate_email=chat.user.email)
     return chat
 
 
@@ -50,6 +51,15 @@ def test_report_viewed_by_the_interviewer_writes_one_event(chat, via, name):
     event = only_event(AuditAction.REPORT_VIEWED)
     assert (event.actor_id, (event.target_type, event.target_id)) == (interviewer.pk, target_of(report_of(chat)))
     assert event.detail["via"] == via
+
+
+def test_invitation_review_page_showing_the_report_writes_one_view(chat):
+    interviewer = chat.invitation.interviewer
+    client = Client()
+    client.force_login(interviewer)
+    assert client.get(reverse("invitation_review", args=[chat.invitation.pk])).status_code == 200
+    event = only_event(AuditAction.REPORT_VIEWED)
+    assert (event.actor_id, event.target_id, event.detail["via"]) == (interviewer.pk, str(report_of(chat).pk), "review")
 
 
 @pytest.mark.parametrize(("via", "name"), [("page", "report_detail"), ("api", "api-report")])
