@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -65,6 +65,10 @@ class LoginView(auth_views.LoginView):
     """Log in with a username or an email address."""
 
     form_class = LoginForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        with transaction.atomic():  # last_login and the login's audit event (a user_logged_in receiver) together
+            return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

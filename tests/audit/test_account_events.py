@@ -125,3 +125,10 @@ def test_api_token_revoke_whose_event_fails_keeps_the_token(user):
     with audit_inserts_refused(), pytest.raises(DatabaseError):
         api_tokens_revoke(user_id=user.pk)
     assert Token.objects.filter(user=user).exists()
+
+
+def test_login_whose_event_fails_leaves_last_login_unset(client, user):
+    with audit_inserts_refused(), pytest.raises(DatabaseError):
+        client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    user.refresh_from_db()
+    assert user.last_login is None
