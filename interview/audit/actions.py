@@ -61,9 +61,13 @@ LABELS: dict[str, str] = {
     AuditAction.LOGIN: "Logged in",
     AuditAction.LOGOUT: "Logged out",
     AuditAction.LOGIN_FAILED: "Failed login",
+    AuditAction.LOCKOUT: "Locked out",
     AuditAction.SIGNUP: "Signed up",
     AuditAction.PASSWORD_CHANGED: "Password changed",
     AuditAction.PASSWORD_RESET: "Password reset",
+    AuditAction.MFA_ENROLLED: "Two-factor enrolled",
+    AuditAction.MFA_REMOVED: "Two-factor removed",
+    AuditAction.SOCIAL_LINKED: "Social account linked",
     AuditAction.API_TOKEN_CREATED: "API token created",
     AuditAction.API_TOKEN_REVOKED: "API token revoked",
     AuditAction.ROLE_REQUESTED: "Role requested",
@@ -75,6 +79,8 @@ LABELS: dict[str, str] = {
     AuditAction.REPORT_VIEWED: "Report viewed",
     AuditAction.REPORT_EXPORTED: "Report exported",
     AuditAction.REPORT_REGENERATED: "Report regenerated",
+    AuditAction.SCORE_OVERRIDDEN: "Score overridden",
+    AuditAction.SCORECARD_SUBMITTED: "Scorecard submitted",
     AuditAction.OBSERVER_NOTE: "Observer note",
     AuditAction.QUESTION_EXTENDED: "Question time extended",
     AuditAction.INTERVIEW_ENDED: "Interview ended by observer",
@@ -85,6 +91,8 @@ LABELS: dict[str, str] = {
     AuditAction.INVITATION_CREATED: "Invitation created",
     AuditAction.INVITATION_RESENT: "Invitation resent",
     AuditAction.INVITATION_CANCELLED: "Invitation cancelled",
+    AuditAction.DATA_EXPORTED: "Personal data exported",
+    AuditAction.ACCOUNT_ERASED: "Account erased",
 }
 
 

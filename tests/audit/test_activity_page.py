@@ -40,7 +40,8 @@ def test_activity_page_shows_an_export_of_the_users_report_by_someone_else(clien
 def test_activity_page_shows_a_failed_login_on_the_account(client, user):
     client.post(reverse("login"), {"username": user.username, "password": "wrong"})
     client.force_login(user)
-    assert "Failed login" in client.get(URL).content.decode()
+    body = client.get(URL).content.decode()
+    assert "Failed login" in body and "someone not signed in" in body
 
 
 def test_activity_page_is_linked_from_every_page(client, user):

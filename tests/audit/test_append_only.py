@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from interview.audit.actions import AuditAction
+from interview.audit.actions import LABELS, AuditAction
 from interview.audit.services import DETAIL_MAX_CHARS, audit_record
 from interview.models import AppendOnlyError, AuditEvent
 from tests.factories import UserFactory
@@ -96,3 +96,9 @@ def test_deleting_the_actor_keeps_the_event_and_its_label():
     gone.delete()
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.actor_id, stored.subject_id, stored.actor_label) == (None, None, "leaver")
+
+
+def test_every_action_has_a_label_and_a_distinct_code():
+    codes = [action.value for action in AuditAction]
+    assert len(set(codes)) == len(codes)
+    assert all(action in LABELS for action in AuditAction)
