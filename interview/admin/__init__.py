@@ -481,6 +481,7 @@ class AuditEventAdmin(ExportAdmin):
     list_select_related = ("actor", "subject")  # the export names both
     readonly_fields = tuple(field.name for field in m.AuditEvent._meta.fields)
     actions = None  # no bulk delete, nor any other bulk action
+    show_full_result_count = False  # the log grows without bound; one COUNT per page is enough
 
     @admin.display(description="action", ordering="action")
     def action_name(self, event: m.AuditEvent) -> str:

@@ -94,8 +94,10 @@ class TargetTypeFilter(admin.SimpleListFilter):
     parameter_name = "target_type"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        types = m.AuditEvent.objects.exclude(target_type="").order_by().values_list("target_type", flat=True)
-        return [(value, value) for value in sorted(set(types))]
+        types = (
+            m.AuditEvent.objects.exclude(target_type="").order_by("target_type").values_list("target_type", flat=True)
+        )
+        return [(value, value) for value in types.distinct()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(target_type=self.value()) if self.value() else queryset
