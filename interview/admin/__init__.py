@@ -1,68 +1,34 @@
 """Django admin for every interview model, with CSV/XLSX export (and import for the question catalogue).
 
-Every admin here audits its adds, changes and deletes (AuditedAdmin, interview/admin/audit.py).
+Every admin here audits its adds, changes and deletes (AuditedAdmin, interview/admin/audit.py); the audit
+log's own admin is interview/admin/audit_log.py.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX, Format
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from interview import models as m
 from interview.accounts.roles import role_request_decide
+from interview.admin import audit_log  # noqa: F401  (registers the audit log's read-only admin)
 from interview.admin import resources as r
-from interview.admin.audit import ActionFilter, AuditedAdmin, TargetTypeFilter, audit_import, may_read_audit
-from interview.audit.actions import action_label
+from interview.admin.audit import AuditedAdmin
+from interview.admin.base import ExportAdmin, ImportExportAdmin
 
 User = get_user_model()
-FORMATS: list[type[Format]] = [CSV, XLSX]
-
-
-# The import-export stubs type `model` and `change_list_template` unlike Django's ModelAdmin stubs.
-class ExportAdmin(ExportMixin, AuditedAdmin):  # type: ignore[misc]
-    """CSV and XLSX export, offered to whoever may view the rows."""
-
-    # Class attributes shadow the mixin's settings-driven properties, so these formats hold
-    # whatever IMPORT_EXPORT_FORMATS / EXPORT_FORMATS say.
-    formats = FORMATS
-    export_formats = FORMATS
-
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
-
-
-class ImportExportAdmin(ImportExportMixin, ExportAdmin):  # type: ignore[misc]  # as ExportAdmin
-    """CSV and XLSX export and import; importing needs add and change permission."""
-
-    import_formats = FORMATS
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        # import-export's default lets anyone who can open the changelist import (it needs
-        # IMPORT_EXPORT_IMPORT_PERMISSION_CODE set otherwise); an import adds and changes rows.
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def process_import(self, request: HttpRequest, **kwargs: Any) -> Any:
-        with transaction.atomic():  # the imported rows and their audit events commit together
-            return super().process_import(request, **kwargs)
-
-    def generate_log_entries(self, result: Any, request: HttpRequest) -> Any:
-        audit_import(request, cast(type[Model], self.model), result)
-        return super().generate_log_entries(result, request)
 
 
 # --- Users and roles -----------------------------------------------------------------------------
@@ -459,45 +425,3 @@ class MergeTokenStatsAdmin(ExportAdmin):
     @admin.display(description="cumulative cost (USD)", ordering="cumulative_total_cost")
     def cumulative_cost_usd(self, stats: m.MergeTokenStats) -> str:
         return f"{stats.cumulative_total_cost:.6f}"
-
-
-# --- Audit log -----------------------------------------------------------------------------------
-
-
-@admin.register(m.AuditEvent)
-class AuditEventAdmin(ExportAdmin):
-    """The audit log, read-only for everyone (superusers included); admins and superusers may read and export it."""
-
-    resource_classes = [r.AuditEventResource]
-    list_display = ("created_at", "actor_label", "action_name", "target_type", "target_id", "subject", "ip")
-    list_filter = (
-        ActionFilter,
-        ("actor", admin.RelatedOnlyFieldListFilter),
-        TargetTypeFilter,
-        "created_at",
-    )
-    search_fields = ("actor_label", "action", "target_type", "target_id", "user_agent", "ip")
-    date_hierarchy = "created_at"
-    list_select_related = ("actor", "subject")  # the export names both
-    readonly_fields = tuple(field.name for field in m.AuditEvent._meta.fields)
-    actions = None  # no bulk delete, nor any other bulk action
-    show_full_result_count = False  # the log grows without bound; one COUNT per page is enough
-
-    @admin.display(description="action", ordering="action")
-    def action_name(self, event: m.AuditEvent) -> str:
-        return action_label(event.action)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_read_audit(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_read_audit(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

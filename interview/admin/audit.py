@@ -1,8 +1,4 @@
-"""The audit log in the Django admin: read-only for admins and superusers, and the hook that audits the admin.
-
-Nobody may add, change or delete an audit event here, superusers included: the permissions say no,
-the bulk delete action is gone, and the model and the database refuse it anyway.
-"""
+"""The hooks that audit the Django admin: every add, change, delete (single or bulk) and import."""
 
 from __future__ import annotations
 
@@ -13,8 +9,6 @@ from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from interview import models as m
-from interview.accounts.permissions import is_admin
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 
@@ -74,36 +68,3 @@ def _fields(entry: dict[str, Any]) -> list[str]:
     """The field names of one construct_change_message entry ({"changed": {"fields": [...]}} and the like)."""
     body = entry.get("changed") or {}
     return [str(name) for name in body.get("fields", [])] if isinstance(body, dict) else []
-
-
-class ActionFilter(admin.SimpleListFilter):
-    """Filter by action among the declared codes (the field has no choices, so new codes need no migration)."""
-
-    title = "action"
-    parameter_name = "action"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(code.value, code.label) for code in AuditAction]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(action=self.value()) if self.value() else queryset
-
-
-class TargetTypeFilter(admin.SimpleListFilter):
-    title = "target type"
-    parameter_name = "target_type"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        types = (
-            m.AuditEvent.objects.exclude(target_type="").order_by("target_type").values_list("target_type", flat=True)
-        )
-        return [(value, value) for value in types.distinct()]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(target_type=self.value()) if self.value() else queryset
-
-
-def may_read_audit(request: HttpRequest) -> bool:
-    """Staff who are admins (by role) or superusers."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and is_admin(user))
