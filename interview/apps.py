@@ -16,6 +16,7 @@ class InterviewConfig(AppConfig):
         # Each import connects that area's receivers (their @receiver decorators run on import), in this
         # order: accounts first, so a new user's profile exists before any other post_save receiver runs.
         from interview.accounts import receivers as accounts_receivers  # noqa: F401  (profiles, tokens, sign-up)
+        from interview.audit import receivers as audit_receivers  # noqa: F401  (logins, roles; the SQLite guard)
         from interview.core import checks  # noqa: F401  (registers the deploy checks)
         from interview.documents import receivers as documents_receivers  # noqa: F401  (files go with their rows)
         from interview.hiring import receivers as hiring_receivers  # noqa: F401  (invitation completes with its chat)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("interview.interviews.urls")),
     path("", include("interview.accounts.urls")),
+    path("", include("interview.audit.urls")),
     path("", include("interview.documents.urls")),
     path("", include("interview.setup.urls")),
     path("", include("interview.reports.urls")),

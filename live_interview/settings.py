@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's client address, browser and user, for audit events written by services (interview/audit/).
+    "interview.audit.context.audit_origin_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -377,6 +379,10 @@ EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS
 EMAIL_VERIFICATION_RESEND_SECONDS = env_int("EMAIL_VERIFICATION_RESEND_SECONDS", 60)
 # A started invitation's chat is closed by the settler this long after its window ended.
 INVITATION_ABANDON_GRACE_SECONDS = float(os.environ.get("INVITATION_ABANDON_GRACE_SECONDS", "60"))
+# Audit events are kept this many days, then purged by the settle loop (manage.py invitations_settle); 0 keeps them.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+if AUDIT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS must be 0 (keep forever) or more, got {AUDIT_RETENTION_DAYS}")
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The folder django.core.mail.backends.filebased.EmailBackend writes each message to (the E2E tests read it).

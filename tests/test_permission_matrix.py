@@ -167,6 +167,8 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         (LOGIN, 403, 403, 200, 200, 200),
     ),
     "email_verify": ("get", lambda w: reverse("email_verify"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    # Everyone sees their own account's audit events, nobody else's (tests/audit/test_activity_page.py).
+    "account_activity": ("get", lambda w: reverse("account_activity"), None, (LOGIN, 200, 200, 200, 200, 200)),
 }
 
 PAGE_CELLS = [

@@ -9,6 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from interview.audit.actions import AuditAction
+from interview.audit.context import current_actor
+from interview.audit.services import audit_record
+
 EXPIRED_MESSAGE = "This API token has expired. Obtain a new one from POST /api/auth/token/."
 
 
@@ -25,10 +29,18 @@ def api_token_issue(*, user: Any, now: datetime) -> Token:
         if not created and api_token_expired(token, now=now):
             token.delete()
             token = Token.objects.create(user=user)
+            created = True
+        if created:
+            audit_record(actor=user, action=AuditAction.API_TOKEN_CREATED, target=(Token, user.pk), subject=user)
     return token
 
 
 def api_tokens_revoke(*, user_id: int) -> int:
-    """Delete every API token of the user; returns how many there were."""
-    deleted, _ = Token.objects.filter(user_id=user_id).delete()
+    """Delete every API token of the user (recording who did, if any were deleted); returns how many there were."""
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user_id=user_id).delete()
+        if deleted:
+            audit_record(
+                actor=current_actor(), action=AuditAction.API_TOKEN_REVOKED, target=(Token, user_id), subject=user_id
+            )
     return deleted

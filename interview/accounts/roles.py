@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from interview.accounts.permissions import is_candidate
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import RoleChangeRequest, UserProfile
 
@@ -33,11 +35,14 @@ def role_request_create(*, user: Any, requested_role: str, reason: str = "") -> 
         raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_CHARS} characters."})
     if RoleChangeRequest.objects.filter(user=user, status=RoleChangeRequest.PENDING).exists():
         raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS)
-    try:
-        with transaction.atomic():
-            return RoleChangeRequest.objects.create(user=user, requested_role=requested_role, reason=reason)
-    except IntegrityError as exc:  # a concurrent request won the race for the one pending slot
-        raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS) from exc
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                created = RoleChangeRequest.objects.create(user=user, requested_role=requested_role, reason=reason)
+        except IntegrityError as exc:  # a concurrent request won the race for the one pending slot
+            raise ServiceError(ErrorCode.PENDING_EXISTS, PENDING_EXISTS) from exc
+        audit_record(actor=user, action=AuditAction.ROLE_REQUESTED, target=created, detail={"role": requested_role})
+    return created
 
 
 def role_request_decide(
@@ -72,6 +77,13 @@ def role_request_decide(
                 role_request.admin_notes = notes
                 fields.append("admin_notes")
             role_request.save(update_fields=fields)
+            audit_record(
+                actor=reviewer,
+                action=AuditAction.ROLE_DECIDED,
+                target=role_request,
+                subject=role_request.user_id,
+                detail={"decision": decision, "role": role_request.requested_role},
+            )
     return pending
 
 

@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +30,8 @@ from interview.accounts.email_verification import email_verification_confirm, em
 from interview.accounts.forms import LoginForm, RegisterForm, RoleDecisionForm, RoleRequestForm
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_candidate, role_required
 from interview.accounts.roles import role_request_create, role_request_decide_one
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ServiceError
 from interview.core.pages import add_service_errors, safe_next_url
 
@@ -45,7 +49,9 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST) if request.method == "POST" else RegisterForm()
     if form.is_bound and form.is_valid():
         try:
-            user = form.save()
+            with transaction.atomic():
+                user = form.save()
+                audit_record(actor=user, action=AuditAction.SIGNUP, target=user, request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -60,9 +66,20 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
 
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        with transaction.atomic():  # last_login and the login's audit event (a user_logged_in receiver) together
+            return super().form_valid(form)
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the password of the logged-in user, keeping them logged in."""
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        with transaction.atomic():  # the new password and its audit event commit together
+            response = super().form_valid(form)
+            user = form.user
+            audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user, request=self.request)
+        return response
 
 
 # --- Roles ------------------------------------------------------------------------------------------

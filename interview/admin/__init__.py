@@ -1,4 +1,8 @@
-"""Django admin for every interview model, with CSV/XLSX export (and import for the question catalogue)."""
+"""Django admin for every interview model, with CSV/XLSX export (and import for the question catalogue).
+
+Every admin here audits its adds, changes and deletes (AuditedAdmin, interview/admin/audit.py); the audit
+log's own admin is interview/admin/audit_log.py.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +11,24 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX, Format
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from interview import models as m
 from interview.accounts.roles import role_request_decide
+from interview.admin import audit_log  # noqa: F401  (registers the audit log's read-only admin)
 from interview.admin import resources as r
+from interview.admin.audit import AuditedAdmin
+from interview.admin.base import ExportAdmin, ImportExportAdmin
 
 User = get_user_model()
-FORMATS: list[type[Format]] = [CSV, XLSX]
-
-
-# The import-export stubs type `model` and `change_list_template` unlike Django's ModelAdmin stubs.
-class ExportAdmin(ExportMixin, admin.ModelAdmin):  # type: ignore[misc]
-    """CSV and XLSX export, offered to whoever may view the rows."""
-
-    # Class attributes shadow the mixin's settings-driven properties, so these formats hold
-    # whatever IMPORT_EXPORT_FORMATS / EXPORT_FORMATS say.
-    formats = FORMATS
-    export_formats = FORMATS
-
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
-
-
-class ImportExportAdmin(ImportExportMixin, ExportAdmin):  # type: ignore[misc]  # as ExportAdmin
-    """CSV and XLSX export and import; importing needs add and change permission."""
-
-    import_formats = FORMATS
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        # import-export's default lets anyone who can open the changelist import (it needs
-        # IMPORT_EXPORT_IMPORT_PERMISSION_CODE set otherwise); an import adds and changes rows.
-        return self.has_add_permission(request) and self.has_change_permission(request)
 
 
 # --- Users and roles -----------------------------------------------------------------------------
@@ -58,10 +42,24 @@ class UserProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, DjangoGroupAdmin):
+    """Django's group admin, audited."""
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(AuditedAdmin, DrfTokenAdmin):
+    """DRF's token admin, audited; the event names the token by its user, never by its key."""
+
+    audit_repr = False
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     inlines = (UserProfileInline,)
     # The stubs make list_display generic in the model; Django's UserAdmin sets it on the class.
     list_display = (*DjangoUserAdmin.list_display, "role")  # type: ignore[misc]

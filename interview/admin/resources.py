@@ -373,3 +373,25 @@ class ReportVersionResource(ModelResource):
             "generated_at",
         )
         export_order = fields
+
+
+class AuditEventResource(ModelResource):
+    """The audit log as exported from its admin (CSV/XLSX); never imported."""
+
+    class Meta:
+        model = m.AuditEvent
+        fields = (
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "subject",
+            "action",
+            "target_type",
+            "target_id",
+            "ip",
+            "user_agent",
+            "detail",
+        )
+        export_order = fields
+        widgets = {"actor": USERNAME, "subject": USERNAME}

@@ -24,6 +24,8 @@ from django.urls import reverse
 
 from interview.accounts.forms import normalise_email
 from interview.accounts.permissions import is_admin, is_interviewer
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.hiring import clock
 from interview.hiring.ics import CalendarEvent, event_calendar
@@ -98,14 +100,21 @@ def invitation_create(
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
-    invitation = InvitedInterview.objects.create(
-        interviewer=interviewer,
-        candidate_email=email,
-        template=template,
-        scheduled_time=scheduled_time,
-        duration_minutes=duration_minutes,
-        token_hash=token_hash(token),
-    )
+    with transaction.atomic():
+        invitation = InvitedInterview.objects.create(
+            interviewer=interviewer,
+            candidate_email=email,
+            template=template,
+            scheduled_time=scheduled_time,
+            duration_minutes=duration_minutes,
+            token_hash=token_hash(token),
+        )
+        audit_record(
+            actor=interviewer,
+            action=AuditAction.INVITATION_CREATED,
+            target=invitation,
+            detail={"candidate_email": email, "template": template.pk if template else None},
+        )
     return InvitationSent(invitation, _email_invitation(invitation, link_for(token), now))
 
 
@@ -127,6 +136,7 @@ def invitation_resend(*, invitation_id: int, user: Any, now: datetime, link_for:
         token = secrets.token_urlsafe(32)
         invitation.token_hash = token_hash(token)
         invitation.save(update_fields=["token_hash"])
+        audit_record(actor=user, action=AuditAction.INVITATION_RESENT, target=invitation)
     return InvitationSent(invitation, _email_invitation(invitation, link_for(token), now))
 
 

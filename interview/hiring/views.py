@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import INTERVIEWER, role_required
+from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.pages import add_service_errors
 from interview.hiring import clock
@@ -109,6 +110,8 @@ def invitation_review(request: HttpRequest, invitation_id: int) -> HttpResponse:
             messages.success(request, "Marked reviewed; the candidate has been emailed." if publish else "Draft saved.")
             return redirect("invitation_review", invitation_id=invitation.pk)
     data = sel.invitation_review_data(invitation)
+    if data.report is not None and data.report.status == data.report.READY:  # its scores are on this page
+        audit_report_read(request=request, report=data.report, candidate_id=invitation.candidate_id, via="review")
     context = {
         "invitation": invitation,
         "form": form,

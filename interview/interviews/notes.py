@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.models import Chat, ObserverNote
@@ -23,6 +25,7 @@ def observer_note_add(*, chat_id: int, author_id: int, text: str, now: datetime)
         note = ObserverNote.objects.create(
             chat_id=chat_id, author_id=author_id, text=text, elapsed_seconds=elapsed, question_index=question_index
         )
+        audit_record(actor=author_id, action=AuditAction.OBSERVER_NOTE, target=note, detail={"chat": chat_id})
         return note_public(note, author_name=None)
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.services import (
@@ -24,7 +26,9 @@ from interview.interviews.services import (
     _running,
     _running_fields,
     _window_closed,
+    interview_end,
     probe_deliver,
+    question_extend,
 )
 from interview.models import Chat
 
@@ -97,10 +101,13 @@ def probe_submit(*, chat_id: int, content: str, by: int, by_name: str, now: date
         if _question_running(chat) is None and s.streaming_message(chat.messages) is None:
             delivery = probe_deliver(chat, now)
         chat.save()
+        audit_record(
+            actor=by, action=AuditAction.PROBE_SUBMITTED, target=chat, detail={"probe": probe["id"], "index": index}
+        )
         return ProbeResult(probe=probe, delivery=delivery)
 
 
-def question_skip(*, chat_id: int, now: datetime) -> SkipResult:
+def question_skip(*, chat_id: int, now: datetime, by: int | None = None) -> SkipResult:
     """End the running question (key or follow-up) now as skipped and plan the next turn, as after an expiry."""
     with transaction.atomic():
         chat = _locked_chat(chat_id, for_turn=True)
@@ -119,6 +126,7 @@ def question_skip(*, chat_id: int, now: datetime) -> SkipResult:
         if s.streaming_message(chat.messages) is None and not _window_closed(chat, now):
             turn = _add_turn(chat, s.plan_after(chat.key_questions, index, skipped=True), now)
         chat.save()
+        audit_record(actor=by, action=AuditAction.QUESTION_SKIPPED, target=chat, detail={"index": index})
         return SkipResult(index=index, follow_up=skipped_follow_up, turn=turn)
 
 
@@ -132,10 +140,13 @@ def interview_pause(*, chat_id: int, by: int, by_name: str, reason: str, now: da
         chat.paused_at = now
         s.pause_begin(chat.pauses, by=by, by_name=by_name, reason=reason, now=now)
         chat.save(update_fields=["paused_at", "pauses", "updated_at"])
+        audit_record(actor=by, action=AuditAction.INTERVIEW_PAUSED, target=chat, detail={"reason": reason[:200]})
         return now
 
 
-def interview_resume(*, chat_id: int, now: datetime, reason: str = "", auto: bool = False) -> ResumeResult | None:
+def interview_resume(
+    *, chat_id: int, now: datetime, reason: str = "", auto: bool = False, by: int | None = None
+) -> ResumeResult | None:
     """Restart the clocks of a paused interview, each moved by the time paused.
 
     With `auto` (the watcher ending a pause past PAUSE_MAX_SECONDS) a chat not paused any more, or
@@ -164,6 +175,30 @@ def interview_resume(*, chat_id: int, now: datetime, reason: str = "", auto: boo
                 chat.question_started_at += shift
             question = {"index": index, "deadline": chat.question_deadline, **_running_fields(chat, index)}
         chat.save()
+        detail = {"seconds": round(seconds, 1), "auto": auto}
+        audit_record(actor=None if auto else by, action=AuditAction.INTERVIEW_RESUMED, target=chat, detail=detail)
         return ResumeResult(
             seconds=seconds, by_name=pause.get("by_name", ""), reason="auto" if auto else reason, question=question
         )
+
+
+def observer_question_extend(*, chat_id: int, by: int, seconds: int, now: datetime) -> dict[str, Any]:
+    """An observer adds time to the running question (services.question_extend), audited in its transaction."""
+    with transaction.atomic():
+        result = question_extend(chat_id=chat_id, seconds=seconds, now=now)
+        audit_record(
+            actor=by,
+            action=AuditAction.QUESTION_EXTENDED,
+            target=(Chat, chat_id),
+            detail={"index": result["index"], "seconds": seconds},
+        )
+        return result
+
+
+def observer_interview_end(*, chat_id: int, by: int, now: datetime) -> bool:
+    """An observer ends the interview now (services.interview_end); False, and no event, if it had ended."""
+    with transaction.atomic():
+        ended = interview_end(chat_id=chat_id, now=now)
+        if ended:
+            audit_record(actor=by, action=AuditAction.INTERVIEW_ENDED, target=(Chat, chat_id))
+        return ended

@@ -9,8 +9,8 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from interview.accounts.permissions import role_of
+from interview.audit.context import origin_of_scope, origin_set
 from interview.core.errors import ErrorCode
-from interview.interviews import services as svc
 from interview.interviews import steering
 from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.live import protocol as p
@@ -48,6 +48,7 @@ class ObserverConsumer(ChatSocket):
 
     async def join(self) -> None:
         """Join the chat's group and the observers-only group, and tell everyone we are here."""
+        origin_set(origin_of_scope(self.scope))  # this socket's address and browser, for its audit events
         await super().join()
         await self.channel_layer.group_add(observer_group(self.chat_id), self.channel_name)
         await chat_event(self.chat_id, {"type": PRESENCE_JOIN, "channel": self.channel_name, "name": self.display_name})
@@ -79,7 +80,9 @@ class ObserverConsumer(ChatSocket):
 
     async def on_question_extend(self, frame: p.ClientFrame) -> None:
         now = timezone.now()
-        result = await database_sync_to_async(svc.question_extend)(chat_id=self.chat_id, seconds=frame.seconds, now=now)
+        result = await database_sync_to_async(steering.observer_question_extend)(
+            chat_id=self.chat_id, by=self.holder.user_id, seconds=frame.seconds, now=now
+        )
         await chat_broadcast(
             self.chat_id, p.question_extended(result["index"], result["deadline"], result["seconds"], now, result)
         )
@@ -87,7 +90,9 @@ class ObserverConsumer(ChatSocket):
 
     async def on_interview_end(self, frame: p.ClientFrame) -> None:
         now = timezone.now()
-        if await database_sync_to_async(svc.interview_end)(chat_id=self.chat_id, now=now):
+        if await database_sync_to_async(steering.observer_interview_end)(
+            chat_id=self.chat_id, by=self.holder.user_id, now=now
+        ):
             await generation_stop(self.chat_id)
             await chat_broadcast(self.chat_id, p.interview_completed("ended_by_interviewer", now))
         else:
@@ -106,7 +111,9 @@ class ObserverConsumer(ChatSocket):
     async def on_question_skip(self, frame: p.ClientFrame) -> None:
         """End the running question as skipped and move on, as after an expiry."""
         now = timezone.now()
-        result = await database_sync_to_async(steering.question_skip)(chat_id=self.chat_id, now=now)
+        result = await database_sync_to_async(steering.question_skip)(
+            chat_id=self.chat_id, now=now, by=self.holder.user_id
+        )
         frames = [
             p.question_expired(result.index, now, result.follow_up),
             p.question_skipped(result.index, now, self.person_name, result.follow_up),
@@ -129,7 +136,7 @@ class ObserverConsumer(ChatSocket):
         """Restart the clocks, each moved by the time paused."""
         now = timezone.now()
         result = await database_sync_to_async(steering.interview_resume)(
-            chat_id=self.chat_id, now=now, reason=frame.content
+            chat_id=self.chat_id, now=now, reason=frame.content, by=self.holder.user_id
         )
         assert result is not None
         await resume_announce(self.chat_id, result, now)

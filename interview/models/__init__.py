@@ -1,6 +1,7 @@
 """All models of the interview app, split by area."""
 
 from interview.models import lookups as _lookups  # noqa: F401  (registers the integer `__in` lookup)
+from interview.models.audit import AppendOnlyError, AuditEvent
 from interview.models.core import (
     Chat,
     ExportableReport,
@@ -16,6 +17,8 @@ from interview.models.templates import InterviewTemplate, Question, QuestionBank
 from interview.models.usage import MergeTokenStats, TokenUsage
 
 __all__ = [
+    "AppendOnlyError",
+    "AuditEvent",
     "Chat",
     "ExportableReport",
     "InterviewTemplate",

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interview.accounts.permissions import can_view_chat
+from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 from interview.reports import selectors as sel
@@ -57,8 +58,10 @@ class _ReportAPIView(APIView):
             raise NotFound("No such interview.")
         return chat
 
-    def report_payload(self, chat: Chat) -> dict[str, Any]:
+    def report_payload(self, chat: Chat, *, audit: bool = False) -> dict[str, Any]:
         view = sel.report_view_get(self.request.user, chat)
+        if audit and view.report is not None:
+            audit_report_read(request=self.request, report=view.report, candidate_id=chat.user_id, via="api")
         urls = {
             name: self.request.build_absolute_uri(reverse(f"api-report{suffix}", args=[chat.pk]))
             for name, suffix in (("self", ""), ("pdf", "-pdf"), ("csv", "-csv"), ("regenerate", "-regenerate"))
@@ -78,7 +81,7 @@ class ReportDetailView(_ReportAPIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="The report as JSON")}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> Response:
-        return Response(self.report_payload(self.get_chat(chat_id)))
+        return Response(self.report_payload(self.get_chat(chat_id), audit=True))
 
 
 class ReportRegenerateView(_ReportAPIView):
@@ -120,10 +123,12 @@ class ReportPdfView(_ReportAPIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
-        view = _exportable(request.user, self.get_chat(chat_id))
+        chat = self.get_chat(chat_id)
+        view = _exportable(request.user, chat)
         if view is None or view.report is None:
             return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
         report = view.report
+        audit_report_read(request=request, report=report, candidate_id=chat.user_id, via="api", exported_as="pdf")
         response = HttpResponse(viewer_pdf_bytes(view), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
         return response
@@ -136,10 +141,14 @@ class ReportCsvView(_ReportAPIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV")}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
-        view = _exportable(request.user, self.get_chat(chat_id))
+        chat = self.get_chat(chat_id)
+        view = _exportable(request.user, chat)
         if view is None or view.shown_report is None:
             return Response({"detail": NOT_READY}, status=status.HTTP_409_CONFLICT)
         report = view.shown_report
+        audit_report_read(
+            request=request, report=view.report or report, candidate_id=chat.user_id, via="api", exported_as="csv"
+        )
         response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
         return response

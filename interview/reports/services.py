@@ -31,6 +31,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from interview.accounts.permissions import UserLike, can_regenerate_report
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
 from interview.interviews import transcript as s
@@ -149,6 +151,7 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
             raise ReportCooldown(max(1, math.ceil((last + cooldown - now).total_seconds())))
         report = report_request(chat=chat, now=now)
         Report.objects.filter(pk=report.pk).update(regenerated_at=now)
+        audit_record(actor=user, action=AuditAction.REPORT_REGENERATED, target=report, detail={"chat": chat.pk})
     report.regenerated_at = now
     return report
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interview.accounts.permissions import is_interviewer
+from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
@@ -64,6 +65,8 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report: scores as bars, per-question cards with evidence, feedback, history, and observers' private notes."""
     chat = _chat(request, chat_id)
     view = sel.report_view_get(request.user, chat)
+    if view.report is not None:
+        audit_report_read(request=request, report=view.report, candidate_id=chat.user_id, via="page")
     shown = view.shown_report
     context = {
         "view": view,
@@ -87,6 +90,7 @@ def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
     if view is None or view.report is None:
         return redirect("report_detail", chat_id=chat.pk)
     report = view.report
+    audit_report_read(request=request, report=report, candidate_id=chat.user_id, via="page", exported_as="pdf")
     response = HttpResponse(viewer_pdf_bytes(view), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "pdf")}"'
     return response
@@ -100,6 +104,9 @@ def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
     if view is None or view.shown_report is None:
         return redirect("report_detail", chat_id=chat.pk)
     report = view.shown_report
+    audit_report_read(
+        request=request, report=view.report or report, candidate_id=chat.user_id, via="page", exported_as="csv"
+    )
     response = HttpResponse(csv_content(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(report, "csv")}"'
     return response

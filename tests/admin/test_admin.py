@@ -25,6 +25,8 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from interview import models as m
 from interview.admin.resources import QuestionResource
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from tests import factories as f
 
 User = get_user_model()
@@ -33,7 +35,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label != "django_tasks_database"),
     key=lambda model: model._meta.label,
 )
-ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats}
+ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent}
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
 _serial = itertools.count()
@@ -89,6 +91,9 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     ),
     m.ObserverNote: lambda: m.ObserverNote.objects.create(
         chat=f.ChatFactory(), author=f.UserFactory(), text="Clear answer."
+    ),
+    m.AuditEvent: lambda: audit_record(
+        actor=f.UserFactory(), action=AuditAction.REPORT_EXPORTED, target=f.ChatFactory(), subject=f.UserFactory()
     ),
 }
 

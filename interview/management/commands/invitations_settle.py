@@ -1,4 +1,5 @@
-"""Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned.
+"""Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
+and purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from interview.audit.services import audit_purge
 from interview.hiring.services import SettleResult, invitations_settle
 
 logger = logging.getLogger(__name__)
@@ -23,7 +25,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Expire pending invitations whose start window has closed and complete started ones whose interview "
-        "ended or was abandoned; never expires a started interview. --loop SECONDS repeats until stopped."
+        "ended or was abandoned; never expires a started interview; purges audit events past AUDIT_RETENTION_DAYS. "
+        "--loop SECONDS repeats until stopped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +39,7 @@ class Command(BaseCommand):
         if interval < 0:
             raise CommandError("--loop takes a positive number of seconds.")
         if not interval:
-            self._report(invitations_settle(now=timezone.now()), always=True)
+            self._settle(always=True)
             return
         stop = threading.Event()
 
@@ -49,13 +52,20 @@ class Command(BaseCommand):
             while not stop.is_set():
                 close_old_connections()
                 try:
-                    self._report(invitations_settle(now=timezone.now()), always=False)
+                    self._settle(always=False)
                 except Exception:  # a database hiccup must not end the worker; the next pass retries
                     logger.exception("Settling invitations failed")
                 stop.wait(interval)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+    def _settle(self, *, always: bool) -> None:
+        now = timezone.now()
+        self._report(invitations_settle(now=now), always=always)
+        purged = audit_purge(now=now)
+        if purged:
+            self.stdout.write(f"{purged} audit event(s) past retention purged.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
         if always or result.expired or result.completed or result.closed:
