@@ -241,3 +241,11 @@ def test_template_edit_form_refusal_keeps_the_stored_rubric(as_interviewer, bank
     as_interviewer.post(reverse("template_edit", args=[template.pk]), form_post(bank, [criterion("depth", 0)]))
     template.refresh_from_db()
     assert template.rubric == default_rubric()
+
+
+def test_template_detail_page_shows_the_rubric(as_interviewer, interviewer):
+    template = TemplateFactory(
+        user=interviewer, rubric=[criterion("depth", 1.0, anchors={"1": "a", "3": "b", "5": "Deep."})]
+    )
+    page = as_interviewer.get(reverse("template_detail", args=[template.pk])).content.decode()
+    assert "Depth" in page and "5: Deep." in page and "100%" in page
