@@ -773,9 +773,8 @@ def _general_quality(graded: Sequence[QuestionGrade], data: GradingInput) -> flo
     """The mean question points out of 10 (0-1) over the scored questions, or over the conversation's answers."""
     scored = [g.score for g in graded if not (g.status == SKIPPED and not g.evidence_text)]
     if not graded:
-        scored = [
-            sum((p.length, p.coverage, p.structure)) for p in map(lambda a: rubric_parts("", a), data.answer_texts)
-        ]
+        parts = [rubric_parts("", answer) for answer in data.answer_texts]
+        scored = [p.length + p.coverage + p.structure for p in parts]
     return sum(scored) / (10 * len(scored)) if scored else 0.0
 
 
