@@ -74,7 +74,7 @@ class TemplateSerializer(serializers.Serializer):
         default=FOLLOW_UPS_DEFAULT,
         help_text="Follow-up questions per key question (0-3), the same for every candidate of the template.",
     )
-    rubric = serializers.JSONField(required=False, help_text=RUBRIC_HELP)
+    rubric = serializers.JSONField(required=False, allow_null=True, help_text=RUBRIC_HELP)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
     question_bank_ids = serializers.ListField(child=IdField(), write_only=True)
     question_banks = serializers.ListField(child=serializers.DictField(), read_only=True)

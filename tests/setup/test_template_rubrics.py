@@ -84,6 +84,8 @@ BAD_RUBRICS = {
     "all weights zero": [criterion("depth", 0), criterion("ownership", 0)],
     "weight x": [criterion("depth", "x")],
     "not a list": {"depth": 1},
+    "null": None,
+    "a string": "depth",
 }
 
 
