@@ -66,8 +66,18 @@ def scored_by(report: ExportableReport) -> str:
 
 
 def score_rows(report: ExportableReport) -> list[dict[str, Any]]:
-    """The four scores as (key, label, value) rows, in display order."""
-    return [{"key": key, "label": label, "value": getattr(report, f"{key}_score")} for key, label in SCORE_FIELDS]
+    """The four scores as (key, label, value) rows, in display order; `auxiliary` marks a spec category the
+    report's rubric lacks (graded and shown, but not counted in the overall)."""
+    keys = {c.get("key") for c in report.criterion_scores or [] if isinstance(c, Mapping)}
+    return [
+        {
+            "key": key,
+            "label": label,
+            "value": getattr(report, f"{key}_score"),
+            "auxiliary": bool(keys) and key != "overall" and key not in keys,
+        }
+        for key, label in SCORE_FIELDS
+    ]
 
 
 def criterion_rows(report: ExportableReport) -> list[dict[str, Any]]:

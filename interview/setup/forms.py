@@ -144,6 +144,7 @@ class TemplateForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(instance)
         super().__init__(*args, **kwargs)
+        self.user, self.instance = user, instance
         # The criteria editor's rows: as posted, else the template's rubric, else the default rubric. A post without
         # the editor's rows (criteria_count) leaves the rubric as it is.
         self.rubric_posted = self.is_bound and rubrics.COUNT_FIELD in self.data
@@ -190,9 +191,13 @@ class TemplateForm(forms.Form):
             raise ValidationError(f"No user is called {', '.join(unknown)}.")
         return users
 
-    def apply_rubric_action(self, action: str) -> None:
-        """Add or remove a criteria row (an editor button): nothing is validated or saved."""
-        self.rubric_rows = rubrics.rows_after_action(self.rubric_rows, action)
+    def with_rubric_action(self, action: str) -> TemplateForm:
+        """An unbound form showing the posted values with a criteria row added or removed (an editor button):
+        nothing is validated, so a new empty row is not reported as an error, and nothing is saved."""
+        initial = {name: self[name].value() for name in self.fields}
+        form = TemplateForm(user=self.user, instance=self.instance, initial=initial)
+        form.rubric_rows = rubrics.rows_after_action(self.rubric_rows, action)
+        return form
 
     @property
     def rubric_row_count(self) -> int:

@@ -275,8 +275,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest) -> HttpResponse:
     """Create a template owned by the user."""
     form = TemplateForm(request.POST or None, user=request.user)
-    if _rubric_action(request, form):
-        pass  # a criteria row was added or removed: show the form again, save nothing
+    if action := _rubric_action(request):
+        form = form.with_rubric_action(action)  # a criteria row added or removed: show the form again, save nothing
     elif request.method == "POST" and form.is_valid():
         try:
             template = template_services.template_create(user=request.user, data=form.to_data())
@@ -307,8 +307,8 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     """Change a template the user owns (admins: any template)."""
     template = get_object_or_404(InterviewTemplate.objects.editable_by(request.user), pk=template_id)
     form = TemplateForm(request.POST or None, user=request.user, instance=template)
-    if _rubric_action(request, form):
-        pass  # a criteria row was added or removed: show the form again, save nothing
+    if action := _rubric_action(request):
+        form = form.with_rubric_action(action)  # a criteria row added or removed: show the form again, save nothing
     elif request.method == "POST" and form.is_valid():
         try:
             template_services.template_update(template=template, data=form.to_data())
@@ -321,12 +321,9 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     return _page(request, "setup/template_form.html", {"form": form, "template": template})
 
 
-def _rubric_action(request: HttpRequest, form: TemplateForm) -> bool:
-    """Apply the criteria editor's add/remove button if one was pressed; True when it was."""
-    action = request.POST.get("rubric_action", "") if request.method == "POST" else ""
-    if action:
-        form.apply_rubric_action(action)
-    return bool(action)
+def _rubric_action(request: HttpRequest) -> str:
+    """The criteria editor's button pressed ("add", "remove-<n>"), or "" for any other request."""
+    return request.POST.get("rubric_action", "") if request.method == "POST" else ""
 
 
 @require_POST

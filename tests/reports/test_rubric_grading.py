@@ -280,3 +280,9 @@ def test_criterion_text_cannot_close_its_fence():
     data = grading.GradingInput("T", "GEN", 5, (), rubric=(hostile,))
     prompt = grading.build_grading_messages(data, nonce=NONCE)[1]["content"]
     assert prompt.count(f"<<<END CRITERION 1 {NONCE}>>>") == 1
+
+
+def test_report_page_marks_spec_scores_the_rubric_lacks_as_not_counted(client, graded):
+    client.force_login(graded.chat.user)
+    page = client.get(reverse("report_detail", args=[graded.chat.pk])).content.decode()
+    assert page.count("not in the rubric: not counted in overall") == 3

@@ -222,6 +222,17 @@ def test_template_form_add_button_adds_a_row_and_saves_nothing(as_interviewer, b
     assert not InterviewTemplate.objects.exists()
 
 
+def test_template_form_add_button_reports_no_errors_for_the_new_empty_row(as_interviewer, bank):
+    response = as_interviewer.post(reverse("template_create"), form_post(bank, CUSTOM, rubric_action="add"))
+    assert (response.status_code, "rubric_errors" in response.content.decode()) == (200, False)
+
+
+def test_template_form_buttons_keep_the_other_posted_fields(as_interviewer, bank):
+    response = as_interviewer.post(reverse("template_create"), form_post(bank, CUSTOM, rubric_action="remove-1"))
+    page = response.content.decode()
+    assert 'value="Form screen"' in page and f'value="{bank.pk}"' in page and "checked" in page
+
+
 def test_template_form_remove_button_drops_that_row(as_interviewer, bank):
     response = as_interviewer.post(reverse("template_create"), form_post(bank, CUSTOM, rubric_action="remove-0"))
     page = response.content.decode()
