@@ -370,7 +370,8 @@ DOCUMENT_MAX_TEXT_CHARS = env_int("DOCUMENT_MAX_TEXT_CHARS", 100_000)
 # A parse or report still "in progress" this long after its worker claimed it is declared interrupted.
 JOB_PARSE_STALE_MINUTES = float(os.environ.get("JOB_PARSE_STALE_MINUTES", "15"))
 REPORT_STALE_MINUTES = float(os.environ.get("REPORT_STALE_MINUTES", "15"))
-# The weight of each score in a report's overall score (they must add up to 1).
+# The weights of the default rubric (chats without a template, and chats from before rubrics); a template's rubric
+# carries its own weights (docs/operations.md, "Report weights and rubrics").
 REPORT_WEIGHTS: dict[str, float] = {"professionalism": 0.25, "subject_knowledge": 0.45, "clarity": 0.30}
 # A TrueType font for characters the PDF report's built-in fonts lack (else one found on the system).
 REPORT_PDF_FALLBACK_FONT = os.environ.get("REPORT_PDF_FALLBACK_FONT", "").strip()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from interview.core.rubric import default_rubric
 from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport
 from tests.factories import RoleChangeRequestFactory, UserFactory
@@ -261,6 +262,12 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         (401, 403, 404, 201, 404, 201),
     ),
     "calibration": ("get", lambda w: "/api/calibration/", None, (401, 403, 403, 200, 200, 200)),
+    "templates_partial_update_rubric": (
+        "patch",
+        lambda w: f"/api/templates/{w.template.pk}/",
+        lambda w: {"rubric": default_rubric()},
+        (401, 403, 403, 200, 403, 200),
+    ),
     "role_requests_list": ("get", lambda w: "/api/role-requests/", None, (401, 200, 200, 200, 200, 200)),
     "role_requests_create": ("post", lambda w: "/api/role-requests/", lambda w: {}, (401, 201, 201, 403, 403, 403)),
     "role_requests_retrieve": (

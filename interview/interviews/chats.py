@@ -30,6 +30,7 @@ from interview.setup.assembly import (
 )
 from interview.setup.interview_templates import template_key_questions
 from interview.setup.key_questions import key_questions_from_banks
+from interview.setup.rubrics import rubric_for_chat
 from interview.setup.selectors import job_listings_for, resumes_for
 from interview.usage.services import usage_record
 
@@ -88,7 +89,8 @@ def chat_create(
 
     `template_chooser` (for invitations) is the user whose templates may be used instead of `user`'s own. A chat
     from a chosen template always takes the template's `max_follow_ups` (a different explicit value is refused);
-    otherwise the explicit value, else a recommended template's, else the default of 1.
+    otherwise the explicit value, else a recommended template's, else the default of 1. The chat copies the rubric
+    of the template its questions come from (chosen or recommended), else the default rubric.
     """
     title = _validated(title, type, difficulty, max_follow_ups)
     resume = _resolve(resumes_for(user), resume_id, "resume", "No such resume.")
@@ -117,6 +119,9 @@ def chat_create(
         job_listing=job_listing,
         key_questions=validate_key_questions(key_questions),
         max_follow_ups=max_follow_ups if max_follow_ups is not None else follow_up_policy_for(policy_from),
+        # A copy of the rubric of the template the questions come from (else the default): editing the template
+        # later never changes how this interview is scored.
+        rubric=rubric_for_chat(policy_from),
     )
     with transaction.atomic():
         chat.save()

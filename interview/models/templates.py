@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from interview.core.rubric import default_rubric
+from interview.core.rubric import RubricError, default_rubric, validate_rubric
 from interview.models.choices import INTERVIEW_TYPE_CHOICES
 
 _SPACES = re.compile(r"\s+")
@@ -215,9 +215,19 @@ class InterviewTemplate(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, list[str]] = {}
+        # The rubric is checked (1-12 criteria, unique keys, anchors, weights > 0) and stored normalised.
+        try:
+            self.rubric = validate_rubric(self.rubric)
+        except RubricError as exc:
+            errors["rubric"] = exc.problems
         if not self.validate_difficulty_distribution():
             total = sum(p or 0 for p in (self.easy_percentage, self.medium_percentage, self.hard_percentage))
-            raise ValidationError(f"Easy, medium and hard percentages must add up to 100 (they add up to {total}).")
+            errors[NON_FIELD_ERRORS] = [
+                f"Easy, medium and hard percentages must add up to 100 (they add up to {total})."
+            ]
+        if errors:
+            raise ValidationError(errors)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable description of the template."""
@@ -233,6 +243,7 @@ class InterviewTemplate(models.Model):
             "medium_percentage": self.medium_percentage,
             "hard_percentage": self.hard_percentage,
             "max_follow_ups": self.max_follow_ups,
+            "rubric": self.rubric,
             "tags": sorted(t.name for t in self.tags.all()) if saved else [],
             "question_banks": [{"id": b.pk, "name": b.name} for b in self.question_banks.all()] if saved else [],
             "is_public": self.is_public,

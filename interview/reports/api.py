@@ -79,7 +79,20 @@ def _exportable(user: Any, chat: Chat) -> sel.ReportView | None:
 class ReportDetailView(_ReportAPIView):
     """GET a chat's report: status, scores, per-question grades, history (status "none" before any request)."""
 
-    @extend_schema(responses={200: OpenApiResponse(description="The report as JSON")}, tags=["reports"])
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                description=(
+                    "The report as JSON. Once ready: `scores` (the spec's four, 0-100; overall is the weighted mean "
+                    "of the rubric's criteria), `criterion_scores` [{key, name, weight, score 0-100, band 1-5, "
+                    "evidence, feedback}] in rubric order (bands: 0-19 → 1, 20-39 → 2, 40-59 → 3, 60-79 → 4, "
+                    "80-100 → 5), `model_name` and `prompt_version` (what produced the scores), "
+                    "`question_responses` and `history`."
+                )
+            )
+        },
+        tags=["reports"],
+    )
     def get(self, request: Request, chat_id: int) -> Response:
         return Response(self.report_payload(self.get_chat(chat_id), audit=True))
 

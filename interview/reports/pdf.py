@@ -39,7 +39,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from interview.models import ExportableReport
-from interview.reports.selectors import SCORE_FIELDS, candidate_name, overrides_in_force, question_rows, scored_by
+from interview.reports.selectors import (
+    SCORE_FIELDS,
+    candidate_name,
+    criterion_rows,
+    overrides_in_force,
+    question_rows,
+    scored_by,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +174,7 @@ def render_report_pdf(report: ExportableReport) -> bytes:
     label = f"Scored by: {scored_by(report)}"
     story += [Spacer(1, 6), Paragraph(markup(label), styles["warn" if offline else "small"])]
     story += [Paragraph("Scores (0-100)", styles["h2"]), _score_chart(report)]
+    story += _criteria_parts(report, styles, doc.width)
     story += _override_parts(report, styles)
     story += [
         Paragraph("Feedback", styles["h2"]),
@@ -241,6 +249,43 @@ class ScoreBars(Flowable):
 def _score_chart(report: ExportableReport) -> ScoreBars:
     rows = [(label, getattr(report, f"{key}_score")) for key, label in SCORE_FIELDS]
     return ScoreBars(rows, offline=report.is_offline)
+
+
+def _criteria_parts(report: ExportableReport, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    """The rubric criteria: name, weight, 0-100 score with its 1-5 band, evidence and feedback (none: nothing)."""
+    rows = criterion_rows(report)
+    if not rows:
+        return []
+    suffix = " (offline)" if report.is_offline else ""
+    cell, small = styles["cell"], styles["small"]
+    data: list[list[Any]] = [
+        [Paragraph(h, styles["head"]) for h in ("Criterion", "Weight", "Score", "Evidence and feedback")]
+    ]
+    for c in rows:
+        band = f" · band {c['band']}/5" if c.get("band") else ""
+        evidence = c.get("evidence") or ""
+        data.append(
+            [
+                Paragraph(f"<b>{markup(c.get('name'))}</b>", cell),
+                Paragraph(f"{c['weight_percent']}%", cell),
+                Paragraph(f"<b>{c.get('score', 'n/a')}/100</b>{band}{suffix}", cell),
+                ([Paragraph("Evidence: “" + markup(evidence) + "”", small), Spacer(1, 2)] if evidence else [])
+                + [Paragraph(markup(c.get("feedback")), cell)],
+            ]
+        )
+    table = Table(data, colWidths=[width * 0.25, 16 * mm, 30 * mm, None], repeatRows=1, splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), BASE_FONT),
+                ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    note = "Overall is the weighted mean of these criteria; bands: 0-19 is 1, 20-39 is 2, 40-59 is 3, 60-79 is 4, 80-100 is 5."
+    return [Paragraph("Rubric criteria", styles["h2"]), table, Spacer(1, 2), Paragraph(note, small)]
 
 
 def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle], width: float) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
+from interview.core.rubric import score_band
 from interview.core.spreadsheet import escape_formula
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion, ScoreOverride
@@ -26,6 +27,10 @@ CSV_HEADER = ["number", "question", "status", "answer", "score_out_of_10", "evid
 CSV_FOLLOW_UP_HEADER = ["follow_up_of", "source", "asked_by"]
 # The last column: "AI 7 → 5 (reason)" when a person overrode the AI's score (empty for the candidate).
 CSV_OVERRIDE_HEADER = ["override"]
+# Added after those, filled only on the criterion rows that follow the question rows (one per rubric criterion,
+# in rubric order, `number` "criterion"): every report has the same columns, so exports stack.
+CSV_CRITERION_HEADER = ["criterion_key", "criterion_name", "criterion_weight", "criterion_score_out_of_100"]
+CRITERION_ROW = "criterion"
 ASKED_BY_LABELS = {"ai": "asked by the AI interviewer", "offline": "asked by the offline interviewer's rule"}
 # How an unanswered follow-up is shown: why there is no answer, never as a wrong one.
 FOLLOW_UP_STATUS_LABELS = {
@@ -86,8 +91,31 @@ def scored_by(report: ExportableReport) -> str:
 
 
 def score_rows(report: ExportableReport) -> list[dict[str, Any]]:
-    """The four scores as (key, label, value) rows, in display order."""
-    return [{"key": key, "label": label, "value": getattr(report, f"{key}_score")} for key, label in SCORE_FIELDS]
+    """The four scores as (key, label, value) rows, in display order; `auxiliary` marks a spec category the
+    report's rubric lacks (graded and shown, but not counted in the overall)."""
+    keys = {c.get("key") for c in report.criterion_scores or [] if isinstance(c, Mapping)}
+    return [
+        {
+            "key": key,
+            "label": label,
+            "value": getattr(report, f"{key}_score"),
+            "auxiliary": bool(keys) and key != "overall" and key not in keys,
+        }
+        for key, label in SCORE_FIELDS
+    ]
+
+
+def criterion_rows(report: ExportableReport) -> list[dict[str, Any]]:
+    """The rubric criteria's grades in rubric order, each with `weight_percent` and its 1-5 `band`."""
+    rows = []
+    for item in report.criterion_scores or []:
+        if not isinstance(item, Mapping):
+            continue
+        score = item.get("score")
+        weight = float(item.get("weight") or 0)
+        band = score_band(score) if isinstance(score, int | float) else None
+        rows.append({**item, "weight_percent": round(100 * weight, 1), "band": band})
+    return rows
 
 
 @dataclass
@@ -292,6 +320,8 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
             scores={row["key"]: row["value"] for row in score_rows(report)},
             feedback_text=report.feedback_text,
             question_responses=report.question_responses,
+            criterion_scores=[_criterion_dict(row) for row in criterion_rows(report)],
+            prompt_version=report.prompt_version,
             total_questions_asked=report.total_questions_asked,
             total_responses_given=report.total_responses_given,
             interview_duration_minutes=report.interview_duration_minutes,
@@ -314,6 +344,8 @@ def _version_dict(version: ReportVersion) -> dict[str, Any]:
         "model_name": version.model_name,
         "scores": {key: getattr(version, f"{key}_score") for key, _ in SCORE_FIELDS},
         "question_scores": version.question_scores,
+        "criterion_scores": version.criterion_scores,
+        "prompt_version": version.prompt_version,
     }
 
 
@@ -333,6 +365,11 @@ def override_as_dict(override: ScoreOverride) -> dict[str, Any]:
     }
 
 
+def _criterion_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("key", "name", "weight", "score", "band", "evidence", "feedback")
+    return {key: row.get(key) for key in keys}
+
+
 def _note_dict(note: ObserverNote) -> dict[str, Any]:
     return {
         "text": note.text,
@@ -348,20 +385,33 @@ def report_csv_rows(report: ExportableReport) -> list[list[str]]:
 
     A key question's follow-ups get a row each after its own ("2.1"), with the key question's number in
     `follow_up_of`; they have no score, evidence or feedback of their own (they are graded with it).
-    Every report has the same columns, follow-ups or not, so a hiring team can stack exports. The last,
-    `override`, reads "AI 7 → 5 (reason)" on a question whose score a person overrode (the score column
-    holds the value in force); the candidate's copy has no marks, so it is empty for them.
+    Every report has the same columns, follow-ups and criteria or not, so a hiring team can stack exports.
+    After the questions, one row per rubric criterion (`number` "criterion"; evidence, feedback and scored_by
+    filled; the criterion columns hold its key, name, normalised weight and 0-100 score). The last column,
+    `override`, reads "AI 7 → 5 (reason)" on a question or criterion whose score a person overrode (the score
+    columns hold the value in force); the candidate's copy has no marks, so it is empty for them.
     """
     label = scored_by(report)
-    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER + CSV_OVERRIDE_HEADER]
+    none = [""] * len(CSV_CRITERION_HEADER)
+    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER + CSV_CRITERION_HEADER + CSV_OVERRIDE_HEADER]
     for item in question_rows(report):
         cells = [item["number"], item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
-        cells += [item.get("evidence"), item.get("feedback"), label, "", "", "", item["override_label"]]
+        cells += [item.get("evidence"), item.get("feedback"), label, "", "", "", *none, item["override_label"]]
         rows.append([_csv_safe(cell) for cell in cells])
         for follow_up in item["follow_ups"]:
             cells = [follow_up["label"], follow_up.get("question"), follow_up.get("status"), follow_up.get("answer")]
-            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by"), ""]
+            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by"), *none, ""]
             rows.append([_csv_safe(cell) for cell in cells])
+    for c in criterion_rows(report):
+        cells = [CRITERION_ROW, "", "", "", "", c.get("evidence"), c.get("feedback"), label, "", "", ""]
+        cells += [
+            c.get("key"),
+            c.get("name"),
+            c.get("weight"),
+            c.get("score"),
+            override_label(c.get(MARK), c.get("score")),
+        ]
+        rows.append([_csv_safe(cell) for cell in cells])
     return rows
 
 

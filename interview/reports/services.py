@@ -12,7 +12,10 @@ The claim, the lease and the recovery are interview/core/jobs.py's.
 
 Grading: one JSON call to the configured model (one retry on invalid output, each call's usage recorded as
 a TokenUsage row with request_type "report"), or the offline rubric when the interview was conducted
-offline or no model is configured (`is_offline=True`). See interview/reports/grading.py for the rules.
+offline or no model is configured (`is_offline=True`). The chat's own rubric (copied from its template when
+it was created) is graded; a chat without one is graded on the default rubric weighted by
+settings.REPORT_WEIGHTS. The report stores `criterion_scores`, `prompt_version` and `model_name`, and a
+regeneration keeps the previous version's (ReportVersion). See interview/reports/grading.py for the rules.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.models import Chat, ExportableReport, ReportVersion
 from interview.reports import grading
+from interview.reports.criteria import criteria_or_default
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -85,7 +89,10 @@ JOB = RowJob(
 
 
 def report_weights() -> dict[str, float]:
-    """The category weights of the overall score (settings.REPORT_WEIGHTS), failing fast when they are unusable."""
+    """The default rubric's weights (settings.REPORT_WEIGHTS), failing fast when they are unusable.
+
+    They weight the default rubric of a chat that has no rubric of its own (chats created before rubrics).
+    """
     try:
         return grading.validate_weights(settings.REPORT_WEIGHTS)
     except ValueError as exc:
@@ -191,6 +198,7 @@ def grading_input(chat: Chat) -> grading.GradingInput:
         difficulty=chat.difficulty,
         questions=grading.collect_answers(chat.key_questions, chat.messages),
         transcript=grading.collect_transcript(chat.messages),
+        rubric=tuple(criteria_or_default(chat.rubric, report_weights())),
     )
 
 
@@ -270,6 +278,8 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
             setattr(report, f"{name}_score", value)
         report.feedback_text = grade.feedback
         report.question_responses = [q.as_dict() for q in grade.questions]
+        report.criterion_scores = [c.as_dict() for c in grade.criteria]
+        report.prompt_version = grade.prompt_version
         for name, value in report_totals(chat).items():
             setattr(report, name, value)
         report.is_offline = grade.is_offline
@@ -299,6 +309,8 @@ def _keep_version(report: ExportableReport) -> None:
             "is_offline": report.is_offline,
             "model_name": report.model_name,
             "generated_at": report.generated_at,
+            "criterion_scores": report.criterion_scores,
+            "prompt_version": report.prompt_version,
         },
     )
 

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from interview.core.rubric import RubricError, default_rubric, validate_rubric
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
 from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN, GUIDANCE_MAX_CHARS
+from interview.setup import rubrics
 from interview.setup.interview_templates import TemplateData
 from interview.setup.selectors import job_listings_for, resumes_for, template_list_for_user
 from interview.setup.tags import split_tag_names
@@ -142,6 +144,16 @@ class TemplateForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(instance)
         super().__init__(*args, **kwargs)
+        self.user, self.instance = user, instance
+        # The criteria editor's rows: as posted, else the template's rubric, else the default rubric. A post without
+        # the editor's rows (criteria_count) leaves the rubric as it is.
+        self.rubric_posted = self.is_bound and rubrics.COUNT_FIELD in self.data
+        if self.rubric_posted:
+            self.rubric_rows = rubrics.rows_from_post(self.data)
+        else:
+            self.rubric_rows = rubrics.rows_from_rubric(instance.rubric if instance is not None else default_rubric())
+        self.rubric_problems: list[str] = []
+        self.rubric: list[dict[str, Any]] | None = None
         visible = QuestionBank.objects.visible_to(user)
         if instance is not None:  # keep banks the editor cannot see (e.g. on a copy) rather than drop them
             visible = QuestionBank.objects.filter(Q(pk__in=visible) | Q(pk__in=instance.question_banks.all()))
@@ -179,8 +191,26 @@ class TemplateForm(forms.Form):
             raise ValidationError(f"No user is called {', '.join(unknown)}.")
         return users
 
+    def with_rubric_action(self, action: str) -> TemplateForm:
+        """An unbound form showing the posted values with a criteria row added or removed (an editor button):
+        nothing is validated, so a new empty row is not reported as an error, and nothing is saved."""
+        initial = {name: self[name].value() for name in self.fields}
+        form = TemplateForm(user=self.user, instance=self.instance, initial=initial)
+        form.rubric_rows = rubrics.rows_after_action(self.rubric_rows, action)
+        return form
+
+    @property
+    def rubric_row_count(self) -> int:
+        return len(self.rubric_rows)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        try:
+            if self.rubric_posted:
+                self.rubric = validate_rubric(rubrics.rubric_from_rows(self.rubric_rows))
+        except RubricError as exc:
+            self.rubric_problems = exc.problems
+            self.add_error(None, "The rubric is not valid: see the criteria below.")
         shares = [data.get(f) for f in ("easy_percentage", "medium_percentage", "hard_percentage")]
         if all(s is not None for s in shares) and sum(shares) != 100:  # type: ignore[arg-type]
             raise ValidationError(
@@ -204,6 +234,7 @@ class TemplateForm(forms.Form):
             is_public=d["is_public"],
             shared_with=d["shared_with"],
             max_follow_ups=d["max_follow_ups"],
+            rubric=self.rubric,
         )
 
 

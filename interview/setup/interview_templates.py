@@ -36,6 +36,8 @@ class TemplateData:
     is_public: bool = False
     shared_with: Sequence[Any] = field(default_factory=list)
     max_follow_ups: int = FOLLOW_UPS_DEFAULT
+    # The rubric (validated and normalised by the model's clean); None keeps the template's (a new one: the default).
+    rubric: list[dict[str, Any]] | None = None
 
 
 def time_limits() -> dict[str, int]:
@@ -60,7 +62,7 @@ def template_update(*, template: InterviewTemplate, data: TemplateData) -> Inter
 
 
 def template_copy(*, template: InterviewTemplate, user: Any) -> InterviewTemplate:
-    """Make a private copy of `template` owned by `user`, with the same tags, banks and policy, shared with nobody."""
+    """Make a private copy of `template` owned by `user`, with the same tags, banks, policy and rubric, shared with nobody."""
     name = f"Copy of {template.name}"[:NAME_MAX_LENGTH]
     copy = InterviewTemplate(
         user=user,
@@ -72,6 +74,7 @@ def template_copy(*, template: InterviewTemplate, user: Any) -> InterviewTemplat
         medium_percentage=template.medium_percentage,
         hard_percentage=template.hard_percentage,
         max_follow_ups=template.max_follow_ups,
+        rubric=template.rubric,
         is_public=False,
     )
     with transaction.atomic():
@@ -96,7 +99,9 @@ def _save(template: InterviewTemplate, data: TemplateData) -> InterviewTemplate:
     template.hard_percentage = data.hard_percentage
     template.is_public = data.is_public
     template.max_follow_ups = data.max_follow_ups
-    template.full_clean()  # field ranges, and clean(): the percentages must add up to 100
+    if data.rubric is not None:
+        template.rubric = data.rubric
+    template.full_clean()  # field ranges, and clean(): the percentages add up to 100, the rubric is valid
     with transaction.atomic():
         tags = tags_get_or_create(data.tag_names)
         _check_supply(template, data.banks, [t.name for t in tags])

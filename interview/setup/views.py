@@ -275,7 +275,9 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest) -> HttpResponse:
     """Create a template owned by the user."""
     form = TemplateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if action := _rubric_action(request):
+        form = form.with_rubric_action(action)  # a criteria row added or removed: show the form again, save nothing
+    elif request.method == "POST" and form.is_valid():
         try:
             template = template_services.template_create(user=request.user, data=form.to_data())
         except ValidationError as exc:
@@ -305,7 +307,9 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     """Change a template the user owns (admins: any template)."""
     template = get_object_or_404(InterviewTemplate.objects.editable_by(request.user), pk=template_id)
     form = TemplateForm(request.POST or None, user=request.user, instance=template)
-    if request.method == "POST" and form.is_valid():
+    if action := _rubric_action(request):
+        form = form.with_rubric_action(action)  # a criteria row added or removed: show the form again, save nothing
+    elif request.method == "POST" and form.is_valid():
         try:
             template_services.template_update(template=template, data=form.to_data())
         except ValidationError as exc:
@@ -315,6 +319,11 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
             messages.success(request, "Template saved.")
             return redirect("template_detail", template_id=template.pk)
     return _page(request, "setup/template_form.html", {"form": form, "template": template})
+
+
+def _rubric_action(request: HttpRequest) -> str:
+    """The criteria editor's button pressed ("add", "remove-<n>"), or "" for any other request."""
+    return request.POST.get("rubric_action", "") if request.method == "POST" else ""
 
 
 @require_POST

@@ -28,6 +28,7 @@ JOB_PARSE = {
     },
 }
 _ANSWER = re.compile(r"<<<BEGIN ANSWER (\d+) (\w+)>>>\n(.*?)\n<<<END ANSWER \1 \2>>>", re.S)
+_CRITERION = re.compile(r'^Criterion \d+: key "(\w+)"', re.M)
 
 
 def turn_text(turn: int, words: int = 24) -> str:
@@ -82,10 +83,16 @@ def grade(prompt: str) -> dict[str, Any]:
                 "evidence": " ".join(words[:8]),
             }
         )
+    quote = next((r["evidence"] for r in responses if r["evidence"]), "")
+    criteria = [
+        {"key": key, "score": 74, "feedback": "Consistent with the answers.", "evidence": quote}
+        for key in dict.fromkeys(_CRITERION.findall(prompt))
+    ]
     return {
         "professionalism_score": 78,
         "subject_knowledge_score": 71,
         "clarity_score": 74,
+        "criteria": criteria,
         "feedback_text": "Clear, specific answers with real examples. Say more about trade-offs.",
         "question_responses": responses,
     }

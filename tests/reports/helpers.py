@@ -199,4 +199,16 @@ def valid(**changes: object) -> dict:
             {"index": 2, "score": 0, "feedback": "No answer.", "evidence": ""},
         ],
     }
-    return payload | changes
+    return with_criteria(payload | changes)
+
+
+def with_criteria(payload: dict) -> dict:
+    """The grader answer with a `criteria` list for the default rubric mirroring its three category scores."""
+    if "criteria" in payload:
+        return payload
+    quote = next((r["evidence"] for r in payload.get("question_responses", []) if r.get("evidence")), "")
+    keys = ("professionalism", "subject_knowledge", "clarity")
+    criteria = [
+        {"key": k, "score": payload.get(f"{k}_score"), "feedback": "As the category.", "evidence": quote} for k in keys
+    ]
+    return payload | {"criteria": criteria}

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from interview.reports import grading as g
+from tests.reports.helpers import with_criteria
 
 WEIGHTS = dict(g.DEFAULT_WEIGHTS)
 ANSWER_0 = "I led the migration of our billing service to Django. First we mapped every endpoint, then we moved traffic gradually."
@@ -36,7 +37,7 @@ def reply(**changes: object) -> dict:
             {"index": 1, "score": 7, "feedback": "Good reason.", "evidence": "the read load was ten times"},
         ],
     }
-    return base | changes
+    return with_criteria(base | changes)
 
 
 def grade(payload: object, input_data: g.GradingInput | None = None) -> g.Grade:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from interview.reports import grading as g
-from tests.reports.helpers import ANSWERS, FOLLOW_UPS, FollowUp, build_transcript
+from tests.reports.helpers import ANSWERS, FOLLOW_UPS, FollowUp, build_transcript, with_criteria
 
 WEIGHTS = dict(g.DEFAULT_WEIGHTS)
 NONCE = "feedface0badcafe"
@@ -35,17 +35,19 @@ def fence_body(text: str, label: str) -> str:
 
 def model_reply(evidence_0: str = "found N+1 queries on the dashboard", score_0: int = 8) -> str:
     return json.dumps(
-        {
-            "professionalism_score": 72,
-            "subject_knowledge_score": 70,
-            "clarity_score": 64,
-            "feedback_text": "Concrete.",
-            "question_responses": [
-                {"index": 0, "score": score_0, "feedback": "Measured.", "evidence": evidence_0},
-                {"index": 1, "score": 7, "feedback": "Fair.", "evidence": "built a small prototype of both"},
-                {"index": 2, "score": 0, "feedback": "None.", "evidence": ""},
-            ],
-        }
+        with_criteria(
+            {
+                "professionalism_score": 72,
+                "subject_knowledge_score": 70,
+                "clarity_score": 64,
+                "feedback_text": "Concrete.",
+                "question_responses": [
+                    {"index": 0, "score": score_0, "feedback": "Measured.", "evidence": evidence_0},
+                    {"index": 1, "score": 7, "feedback": "Fair.", "evidence": "built a small prototype of both"},
+                    {"index": 2, "score": 0, "feedback": "None.", "evidence": ""},
+                ],
+            }
+        )
     )
 
 

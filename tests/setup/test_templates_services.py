@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from interview.core.rubric import default_rubric
 from interview.models import InterviewTemplate, Tag
 from interview.setup.assembly import ShortageError
 from interview.setup.interview_templates import (
@@ -57,6 +58,7 @@ def test_template_create_saves_fields_tags_and_banks(interviewer, bank):
         "medium_percentage": 40,
         "hard_percentage": 20,
         "max_follow_ups": 1,
+        "rubric": default_rubric(),
         "tags": ["python"],
         "question_banks": [{"id": bank.pk, "name": bank.name}],
         "is_public": False,
