@@ -106,7 +106,7 @@ def score_rows(report: ExportableReport) -> list[dict[str, Any]]:
 
 
 def criterion_rows(report: ExportableReport) -> list[dict[str, Any]]:
-    """The rubric criteria's grades in rubric order, each with `weight_percent` and its 1-5 `band`."""
+    """The rubric criteria's grades in rubric order, each with `weight_percent`, its 1-5 `band` and `override_label`."""
     rows = []
     for item in report.criterion_scores or []:
         if not isinstance(item, Mapping):
@@ -114,7 +114,8 @@ def criterion_rows(report: ExportableReport) -> list[dict[str, Any]]:
         score = item.get("score")
         weight = float(item.get("weight") or 0)
         band = score_band(score) if isinstance(score, int | float) else None
-        rows.append({**item, "weight_percent": round(100 * weight, 1), "band": band})
+        label = override_label(item.get(MARK), score)
+        rows.append({**item, "weight_percent": round(100 * weight, 1), "band": band, "override_label": label})
     return rows
 
 

@@ -74,7 +74,7 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
         "report": view.report,
         "questions": sel.question_rows(shown) if shown is not None and view.has_content else [],
         "scores": sel.score_rows(view.report) if view.report is not None and view.has_content else [],
-        "criteria": sel.criterion_rows(view.report) if view.report is not None and view.has_content else [],
+        "criteria": sel.criterion_rows(shown) if shown is not None and view.has_content else [],
         "scored_by": sel.scored_by(view.report) if view.report else "",
         "can_manage_setup": is_interviewer(request.user),
         "in_force": sel.overrides_in_force(shown) if shown is not None and view.hiring_team else [],

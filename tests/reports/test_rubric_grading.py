@@ -232,17 +232,18 @@ def csv_rows(client, chat) -> list[list[str]]:
 
 
 def test_csv_appends_criterion_columns_to_the_header(client, graded):
-    assert csv_rows(client, graded.chat)[0][-4:] == [
+    assert csv_rows(client, graded.chat)[0][-5:] == [
         "criterion_key",
         "criterion_name",
         "criterion_weight",
         "criterion_score_out_of_100",
+        "override",
     ]
 
 
 def test_csv_has_a_row_per_criterion_after_the_questions(client, graded):
     rows = [row for row in csv_rows(client, graded.chat) if row[0] == "criterion"]
-    assert [(r[-4], r[-1], r[5]) for r in rows] == [(g["key"], str(g["score"]), g["evidence"]) for g in GRADES]
+    assert [(r[-5], r[-2], r[5]) for r in rows] == [(g["key"], str(g["score"]), g["evidence"]) for g in GRADES]
 
 
 def test_report_api_lists_criterion_scores_with_their_band(client, graded):
