@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("interview.interviews.api_urls")),
     path("", include("interview.setup.api_urls")),
     path("", include("interview.hiring.api_urls")),
+    path("", include("interview.scoring.api_urls")),
 ]

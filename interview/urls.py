@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("interview.reports.urls")),
     path("", include("interview.usage.urls")),
     path("", include("interview.hiring.urls")),
+    path("", include("interview.scoring.urls")),
 ]

@@ -1,7 +1,8 @@
 """REST API for interview reports: read (JSON), PDF and CSV exports, and (re)generation.
 
 Only the chat's owner and the interviewers and admins allowed to observe it may see a report; for anyone
-else the chat is a 404. Observers also get the private observer notes and the review feedback; the
+else the chat is a 404. A panelist who has not submitted their scorecard gets 403 `scores_hidden` on every
+route (interview/scoring/blind.py). Observers also get the private observer notes and the review feedback; the
 candidate gets review feedback once it is published.
 """
 
@@ -14,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,8 +26,10 @@ from interview.models import Chat
 from interview.reports import selectors as sel
 from interview.reports.services import ReportCooldown, report_regenerate
 from interview.reports.views import csv_content, export_filename, viewer_pdf_bytes
+from interview.scoring.blind import scores_hidden_from
 
 NOT_READY = "This report is not ready yet."
+SCORES_HIDDEN = "Submit your scorecard first: the AI's scores stay hidden from the panel until then."
 
 
 class _FileRenderer(BaseRenderer):
@@ -53,6 +56,8 @@ class _ReportAPIView(APIView):
         chat = sel.chat_get_for_report(self.request.user, chat_id)
         if chat is None:
             raise NotFound("No such interview.")
+        if scores_hidden_from(self.request.user, chat):  # the blind rule: 403 scores_hidden until they submit
+            raise PermissionDenied({"detail": SCORES_HIDDEN, "code": ErrorCode.SCORES_HIDDEN.value})
         return chat
 
     def report_payload(self, chat: Chat) -> dict[str, Any]:

@@ -33,7 +33,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label != "django_tasks_database"),
     key=lambda model: model._meta.label,
 )
-ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats}
+ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.Scorecard}
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
 _serial = itertools.count()
@@ -90,6 +90,10 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     m.ObserverNote: lambda: m.ObserverNote.objects.create(
         chat=f.ChatFactory(), author=f.UserFactory(), text="Clear answer."
     ),
+    m.Scorecard: lambda: m.Scorecard.objects.create(
+        chat=f.ChatFactory(), interviewer=f.UserFactory(), scores={"clarity": {"score": 4, "comment": ""}},
+        status=m.Scorecard.SUBMITTED, reopened_by=f.UserFactory(),
+    ),  # fmt: skip
 }
 
 

@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Expire pending invitations whose start window has closed and complete started ones whose interview "
-        "ended or was abandoned; never expires a started interview. --loop SECONDS repeats until stopped."
+        "ended or was abandoned (never expires a started interview), and remind panels of missing scorecards. "
+        "--loop SECONDS repeats until stopped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,7 +59,8 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
-        if always or result.expired or result.completed or result.closed:
+        if always or result.expired or result.completed or result.closed or result.reminded:
             self.stdout.write(
-                f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed."
+                f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed, "
+                f"{result.reminded} scorecard reminder(s) sent."
             )
