@@ -30,6 +30,7 @@ from interview.scoring.blind import scores_hidden_from
 
 NOT_READY = "This report is not ready yet."
 SCORES_HIDDEN = "Submit your scorecard first: the AI's scores stay hidden from the panel until then."
+HIDDEN = OpenApiResponse(description='{"code": "scores_hidden"}: a panelist who has not submitted a scorecard')
 
 
 class _FileRenderer(BaseRenderer):
@@ -79,7 +80,7 @@ def _exportable(user: Any, chat: Chat) -> sel.ReportView | None:
 class ReportDetailView(_ReportAPIView):
     """GET a chat's report: status, scores, per-question grades, history (status "none" before any request)."""
 
-    @extend_schema(responses={200: OpenApiResponse(description="The report as JSON")}, tags=["reports"])
+    @extend_schema(responses={200: OpenApiResponse(description="The report as JSON"), 403: HIDDEN}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> Response:
         return Response(self.report_payload(self.get_chat(chat_id)))
 
@@ -121,7 +122,9 @@ class ReportPdfView(_ReportAPIView):
 
     renderer_classes = [PdfRenderer, JSONRenderer]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}, tags=["reports"])
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(description="PDF"), 403: HIDDEN}, tags=["reports"]
+    )
     def get(self, request: Request, chat_id: int) -> HttpResponse:
         view = _exportable(request.user, self.get_chat(chat_id))
         if view is None or view.report is None:
@@ -137,7 +140,7 @@ class ReportCsvView(_ReportAPIView):
 
     renderer_classes = [CsvRenderer, JSONRenderer]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV")}, tags=["reports"])
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV"), 403: HIDDEN}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
         view = _exportable(request.user, self.get_chat(chat_id))
         if view is None or view.shown_report is None:

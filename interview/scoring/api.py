@@ -119,6 +119,7 @@ class ScorecardListView(_ScoringView):
 
     @extend_schema(
         summary="Scorecards you may see (blind rule), the rubric and the AI's scores once you submitted",
+        operation_id="chats_scorecards_list",
         responses={200: ScorecardListSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
         tags=["scorecards"],
     )
@@ -132,6 +133,7 @@ class ScorecardListView(_ScoringView):
 
     @extend_schema(
         summary="Create or update your draft; submit it with submit: true",
+        operation_id="chats_scorecards_save",
         request=ScorecardWriteSerializer,
         responses={
             200: ScorecardSerializer,
@@ -177,6 +179,7 @@ class ScorecardDetailView(_ScoringView):
 
     @extend_schema(
         summary="One interviewer's scorecard, subject to the blind rule",
+        operation_id="chats_scorecards_retrieve",
         responses={
             200: ScorecardSerializer,
             403: OpenApiResponse(ErrorSerializer, description="scores_hidden"),
@@ -198,6 +201,7 @@ class ScorecardReopenView(_ScoringView):
 
     @extend_schema(
         summary="Reopen a submitted scorecard (admins)",
+        operation_id="chats_scorecards_reopen",
         request=None,
         responses={200: ScorecardSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
         tags=["scorecards"],

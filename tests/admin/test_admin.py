@@ -91,9 +91,12 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         chat=f.ChatFactory(), author=f.UserFactory(), text="Clear answer."
     ),
     m.Scorecard: lambda: m.Scorecard.objects.create(
-        chat=f.ChatFactory(), interviewer=f.UserFactory(), scores={"clarity": {"score": 4, "comment": ""}},
-        status=m.Scorecard.SUBMITTED, reopened_by=f.UserFactory(),
-    ),  # fmt: skip
+        chat=f.ChatFactory(),
+        interviewer=f.UserFactory(),
+        scores={"clarity": {"score": 4, "comment": ""}},
+        status=m.Scorecard.SUBMITTED,
+        reopened_by=f.UserFactory(),
+    ),
 }
 
 
