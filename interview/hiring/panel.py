@@ -109,8 +109,7 @@ def invitation_decide(
         if submitted.filter(recommendation=Scorecard.STRONG_NO).exists() and not acknowledge_strong_no:
             raise ServiceError(
                 ErrorCode.STRONG_NO_UNACKNOWLEDGED,
-                "A panel member recommends a strong no: acknowledge it (acknowledge_strong_no) and address it in "
-                "the reason.",
+                "A panel member recommends a strong no: acknowledge it and address it in your reason.",
             )
         invitation.decision = decision
         invitation.decision_reason = reason
