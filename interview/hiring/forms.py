@@ -30,7 +30,7 @@ class PanelField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [name for name in text.replace(",", " ").split() if name]
 
 

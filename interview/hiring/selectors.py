@@ -79,7 +79,7 @@ def invitation_counts_for_interviewer(user: Any) -> dict[str, int]:
     return counts
 
 
-def _own_or_panel(user: Any) -> QuerySet[InvitedInterview]:
+def _own_or_panel(user: Any) -> QuerySet[InvitedInterview, Any]:
     return InvitedInterview.objects.filter(Q(interviewer=user) | Q(panel=user)).values("pk")
 
 

@@ -186,7 +186,10 @@ def invitation_decision(request: HttpRequest, invitation_id: int) -> HttpRespons
     return _page(request, "invitation_review.html", context, status=400)
 
 
-_DECISION_FIELDS = {ErrorCode.REASON_REQUIRED: "reason", ErrorCode.STRONG_NO_UNACKNOWLEDGED: "acknowledge_strong_no"}
+_DECISION_FIELDS: dict[str, str] = {
+    ErrorCode.REASON_REQUIRED: "reason",
+    ErrorCode.STRONG_NO_UNACKNOWLEDGED: "acknowledge_strong_no",
+}
 
 
 @require_POST

@@ -21,7 +21,7 @@ def blind_gate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        chat = Chat.objects.select_related("invitation").filter(pk=kwargs.get("chat_id")).first()
+        chat = Chat.objects.select_related("invitation").filter(pk=int(kwargs.get("chat_id") or 0)).first()
         if chat is not None and can_view_chat(request.user, chat) and scores_hidden_from(request.user, chat):
             context = {"chat": chat, "code": ErrorCode.SCORES_HIDDEN}
             return render(request, "scoring/scores_hidden.html", context, status=403)
