@@ -168,7 +168,9 @@ class InvitationViewSet(
 
     def get_queryset(self) -> QuerySet[InvitedInterview]:
         user = self.request.user
-        rows = InvitedInterview.objects.select_related("template", "interviewer")
+        rows = InvitedInterview.objects.select_related("template", "interviewer", "decided_by").prefetch_related(
+            "panel"
+        )
         if not is_admin(user):
             rows = rows.filter(Q(interviewer=user) | Q(candidate=user) | Q(panel=user)).distinct()
         wanted = self.request.query_params.get("status", "")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
+from interview.accounts.permissions import is_interviewer
 from interview.hiring.mail import email_send, site_url
 from interview.models import InvitedInterview, Scorecard
 
@@ -50,7 +51,7 @@ def _remind(invitation_id: int, now: datetime) -> int:
     with transaction.atomic():
         invitation = (
             InvitedInterview.objects.select_for_update(of=("self",))
-            .select_related("interviewer", "template")
+            .select_related("interviewer__profile", "template")
             .filter(pk=invitation_id, decision="", chat__isnull=False)
             .first()
         )
@@ -65,8 +66,8 @@ def _remind(invitation_id: int, now: datetime) -> int:
         record = dict(invitation.panel_reminders or {})
         due = [
             person
-            for person in [invitation.interviewer, *invitation.panel.all()]
-            if person.pk not in submitted and person.is_active and person.email
+            for person in [invitation.interviewer, *invitation.panel.select_related("profile")]
+            if person.pk not in submitted and person.is_active and person.email and is_interviewer(person)
             and reminder_due(record.get(str(person.pk)), now)
         ]  # fmt: skip
         for person in due:

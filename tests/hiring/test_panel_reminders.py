@@ -89,3 +89,9 @@ def test_reminders_recorded_on_the_invitation(ended, member):
 
 def test_reminders_counted_in_the_settle_result(ended):
     assert invitations_settle(now=NOW).reminded == 2
+
+
+def test_reminders_skip_a_member_who_lost_the_role(ended, interviewer, member):
+    member.profile.role = "candidate"
+    member.profile.save()
+    assert settle(NOW) == [interviewer.email]
