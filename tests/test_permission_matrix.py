@@ -451,7 +451,7 @@ PANEL = {
     "report_pdf": (403, ONWARD),
     "report_csv": (403, ONWARD),
     "scorecard_page": (200, 200),
-    "scorecard_page_post": (ONWARD, 400),
+    "scorecard_page_post": (ONWARD, ONWARD),  # the scorer: refused (already submitted), said on the page
     "invitation_panel": (404, 404),
     "invitation_decision": (404, 404),
     "role_request": (403, 403),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.hiring.selectors import invitation_review_data
 from interview.models import Chat, Scorecard
 from interview.scoring import selectors as sel
@@ -40,7 +40,11 @@ def scorecard_page(request: HttpRequest, chat_id: int) -> HttpResponse:
         try:
             scorecard_save(chat=chat, user=request.user, data=data, now=timezone.now())
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            if exc.code != ErrorCode.ALREADY_SUBMITTED:
+                form.add_error(None, exc.message)
+            else:  # a second tab's late submit: the form is gone from the page, so say it above the board
+                messages.error(request, exc.message)
+                return redirect("scorecard_page", chat_id=chat.pk)
         else:
             messages.success(request, "Scorecard submitted." if data.submit else "Draft saved.")
             return redirect("scorecard_page", chat_id=chat.pk)

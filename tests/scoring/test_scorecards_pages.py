@@ -67,3 +67,12 @@ def test_admin_reopen_action_reopens_and_records(admin_client, admin_user):
     response = admin_client.post(reverse("admin:interview_scorecard_changelist"), data)
     card.refresh_from_db()
     assert (response.status_code, card.status, card.reopened_by) == (302, "draft", admin_user)
+
+
+def test_scorecard_page_post_after_submitting_says_it_is_final(client):
+    world = panel_world(submitted=("member",))
+    client.force_login(world.users["member"])
+    url = reverse("scorecard_page", args=[world.chat.pk])
+    response = client.post(url, form_data(clarity=1), follow=True)
+    card = Scorecard.objects.get(interviewer=world.users["member"])
+    assert ("submitted and final" in response.content.decode(), card.scores["clarity"]["score"]) == (True, 4)
