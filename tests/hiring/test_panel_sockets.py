@@ -10,9 +10,11 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from consumers.routing import websocket_urlpatterns
 from interview.hiring.panel import panel_set
+from interview.live.access import OK, SocketHolder, socket_access_recheck
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.sockets.helpers import closed_with, frames_until, of_type
 
@@ -56,3 +58,16 @@ async def test_panel_member_socket_survives_the_periodic_pass(sockets, settings)
     await ws.send_json_to({"type": "ping"})
     frames = await frames_until(ws, of_type("pong"))  # presence frames may come first; a close fails here
     assert frames[-1]["type"] == "pong"
+
+
+def test_socket_recheck_reads_every_panel_in_one_query(django_assert_num_queries):
+    holders = []
+    for n in range(3):
+        chat = ChatFactory()
+        invitation = InvitationFactory(chat=chat, candidate_email=chat.user.email)
+        member = UserFactory(username=f"member{n}", role="interviewer")
+        invitation.panel.add(member, UserFactory(username=f"other{n}", role="interviewer"))
+        holders.append(SocketHolder(user_id=member.pk, chat_id=chat.pk, observer=True))
+    with django_assert_num_queries(3):  # users, chats, panels
+        verdicts = socket_access_recheck(holders, now=timezone.now())
+    assert verdicts == [OK] * 3
