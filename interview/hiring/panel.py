@@ -23,6 +23,7 @@ from interview.models import InvitedInterview, Scorecard
 
 PANEL_MAX = 5
 REASON_MAX_CHARS = 5000
+MAX_ID = 2**63 - 1  # larger numbers are no one's id (and would overflow the database's integer)
 DECISIONS = tuple(code for code, _ in InvitedInterview.DECISION_CHOICES)
 
 
@@ -31,20 +32,24 @@ def panel_resolve(
 ) -> list[Any]:
     """The users named by ids or usernames, checked: at most PANEL_MAX, each an active interviewer or admin,
     neither the creator nor the candidate. A name given twice counts once."""
-    refs = list(refs)
+    refs = [r.strip() if isinstance(r, str) else r for r in refs]
+    refs = [r for r in refs if r != ""]
     if not all(isinstance(r, (int, str)) and not isinstance(r, bool) for r in refs):
         raise ServiceError(ErrorCode.INVALID, "The panel is a list of user ids or usernames.")
-    names = {r.strip() for r in refs if isinstance(r, str)}
-    ids = {int(r) for r in refs if isinstance(r, int)} | {int(n) for n in names if n.isdigit()}
+    if len(refs) > PANEL_MAX * 10:  # duplicates count once, but not without bound
+        raise ServiceError(ErrorCode.PANEL_TOO_LARGE, f"A panel has at most {PANEL_MAX} co-interviewers.")
+    names = {r for r in refs if isinstance(r, str)}
+    numbers = [r for r in refs if isinstance(r, int)] + [int(n) for n in names if n.isdigit() and len(n) < 12]
+    ids = {n for n in numbers if 0 < n <= MAX_ID}
     users = get_user_model().objects.filter(Q(pk__in=ids) | Q(username__in=names)).select_related("profile")
     by_id = {u.pk: u for u in users}
     by_name = {u.username: u for u in by_id.values()}
     chosen: dict[int, Any] = {}
     missing: list[str] = []
     for ref in refs:
-        user = by_id.get(ref) if isinstance(ref, int) else by_name.get(ref.strip())
-        if user is None and isinstance(ref, str) and ref.strip().isdigit():
-            user = by_id.get(int(ref.strip()))
+        user = by_id.get(ref) if isinstance(ref, int) else by_name.get(ref)
+        if user is None and isinstance(ref, str) and ref.isdigit() and len(ref) < 12:
+            user = by_id.get(int(ref))
         if user is None:
             missing.append(str(ref))
         else:

@@ -173,3 +173,16 @@ def test_dashboard_lists_invitations_of_the_members_panel(client, interviewer, c
     invitation.panel.add(colleagues[0])
     client.force_login(colleagues[0])
     assert "panel-case@example.com" in client.get(reverse("invitation_dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("ref", [10**30, "9" * 40, -3, 0])
+def test_invitation_create_refuses_an_impossible_id_as_not_found(interviewer, template, ref):
+    assert refusal(interviewer, template, [ref]) == ErrorCode.NOT_FOUND
+
+
+def test_invitation_create_refuses_an_endless_panel_list(interviewer, template, colleagues):
+    assert refusal(interviewer, template, ["colleague0"] * 51) == ErrorCode.PANEL_TOO_LARGE
+
+
+def test_invitation_create_ignores_blank_names(interviewer, template, colleagues):
+    assert create(interviewer, template, ["", " colleague0 "]).panel.count() == 1
