@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("interview.setup.api_urls")),
     path("", include("interview.hiring.api_urls")),
     path("", include("interview.calibration.api_urls")),
+    path("", include("interview.scoring.api_urls")),
 ]

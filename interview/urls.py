@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("interview.usage.urls")),
     path("", include("interview.hiring.urls")),
     path("", include("interview.calibration.urls")),
+    path("", include("interview.scoring.urls")),
 ]

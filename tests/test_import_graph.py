@@ -15,7 +15,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("interview", "consumers", "live_interview")
 # The product's areas (docs/architecture.md); llm/ and core/ sit below all of them.
-AREAS = ("accounts", "documents", "setup", "interviews", "live", "hiring", "reports", "usage", "calibration")
+AREAS = (
+    "accounts",
+    "documents",
+    "setup",
+    "interviews",
+    "live",
+    "hiring",
+    "reports",
+    "scoring",
+    "usage",
+    "calibration",
+    "audit",
+)
 
 
 def _module_name(path: Path) -> str:

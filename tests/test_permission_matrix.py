@@ -3,6 +3,10 @@
 The visitors: anonymous; the invited candidate; another candidate; the inviting interviewer; another
 interviewer; an admin. Each cell asserts the exact outcome: a page (200, 302 onwards, or a login
 redirect, 403, 404), an API status, or a socket that opens or closes with 4401/4403.
+
+The completed interview has a panel of two co-interviewers: "panelist" (no scorecard: blind) and "scorer"
+(submitted); the inviting interviewer has not submitted, so the blind rule hides the report from them.
+PANEL lists every cell for the two co-interviewers.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport
 from tests.factories import RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
+from tests.scoring.helpers import scorecard_submitted
 from tests.sockets.helpers import frames_until, of_type
 
 WHO = ("anonymous", "candidate", "other_candidate", "interviewer", "other_interviewer", "admin")
@@ -59,6 +64,10 @@ def build_world() -> World:
     Chat.objects.filter(pk=taken.chat_id).update(status=Chat.COMPLETED)
     inv.invitation_complete(chat_id=taken.chat_id, now=timezone.now())
     taken.refresh_from_db()
+    users["panelist"] = UserFactory(username="panelist", role="interviewer")
+    users["scorer"] = UserFactory(username="scorer", role="interviewer")
+    taken.panel.add(users["panelist"], users["scorer"])
+    scorecard_submitted(taken.chat, users["scorer"])
     pending, pending_token = invitation_with_token(interviewer=interviewer, email=candidate.email)
     return World(
         users=users,
@@ -138,6 +147,36 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         "post",
         lambda w: reverse("report_regenerate", args=[w.taken.chat_id]),
         None,
+        (LOGIN, 403, 404, 403, 404, ONWARD),  # the inviting interviewer has not scored yet: scores_hidden
+    ),
+    "report_detail": (
+        "get",
+        lambda w: reverse("report_detail", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, 200, 404, 403, 404, 200),
+    ),
+    "report_pdf": (
+        "get",
+        lambda w: reverse("report_pdf", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, ONWARD, 404, 403, 404, ONWARD),
+    ),
+    "report_csv": (
+        "get",
+        lambda w: reverse("report_csv", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, ONWARD, 404, 403, 404, ONWARD),
+    ),
+    "scorecard_page": (
+        "get",
+        lambda w: reverse("scorecard_page", args=[w.taken.chat_id]),
+        None,
+        (LOGIN, 403, 404, 200, 404, 200),
+    ),
+    "scorecard_page_post": (
+        "post",
+        lambda w: reverse("scorecard_page", args=[w.taken.chat_id]),
+        lambda w: {"action": "save", "score_clarity": "3"},
         (LOGIN, 403, 404, ONWARD, 404, ONWARD),
     ),
     "report_override": (
@@ -147,6 +186,18 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         (LOGIN, 403, 404, ONWARD, 404, ONWARD),
     ),
     "calibration": ("get", lambda w: reverse("calibration"), None, (LOGIN, 403, 403, 200, 200, 200)),
+    "invitation_panel": (
+        "post",
+        lambda w: reverse("invitation_panel", args=[w.taken.pk]),
+        lambda w: {"panel": "panelist"},
+        (LOGIN, 403, 403, ONWARD, 404, ONWARD),
+    ),
+    "invitation_decision": (
+        "post",
+        lambda w: reverse("invitation_decision", args=[w.taken.pk]),
+        lambda w: {"decision": "hold", "reason": "Waiting for the second interview."},
+        (LOGIN, 403, 403, ONWARD, 404, ONWARD),
+    ),
     "role_request": ("get", lambda w: reverse("role_request"), None, (LOGIN, 200, 200, 403, 403, 403)),
     "role_request_admin": ("get", lambda w: reverse("role_request_admin"), None, (LOGIN, 403, 403, 403, 403, 200)),
     "role_request_decision": (
@@ -253,7 +304,46 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         "post",
         lambda w: f"/api/chats/{w.taken.chat_id}/report/regenerate/",
         None,
-        (401, 403, 404, 202, 404, 202),
+        (401, 403, 404, 403, 404, 202),  # the inviting interviewer has not scored yet: scores_hidden
+    ),
+    "report": ("get", lambda w: f"/api/chats/{w.taken.chat_id}/report/", None, (401, 200, 404, 403, 404, 200)),
+    "report_pdf": ("get", lambda w: f"/api/chats/{w.taken.chat_id}/report.pdf", None, (401, 409, 404, 403, 404, 409)),
+    "report_csv": ("get", lambda w: f"/api/chats/{w.taken.chat_id}/report.csv", None, (401, 409, 404, 403, 404, 409)),
+    "scorecards_list": (
+        "get",
+        lambda w: f"/api/chats/{w.taken.chat_id}/scorecards/",
+        None,
+        (401, 403, 404, 200, 404, 200),
+    ),
+    "scorecards_save": (
+        "post",
+        lambda w: f"/api/chats/{w.taken.chat_id}/scorecards/",
+        lambda w: {"scores": {"clarity": 3}},
+        (401, 403, 404, 200, 404, 200),
+    ),
+    "scorecard_detail": (
+        "get",
+        lambda w: f"/api/chats/{w.taken.chat_id}/scorecards/{w.users['scorer'].pk}/",
+        None,
+        (401, 403, 404, 403, 404, 200),  # the inviting interviewer is blind until they submit
+    ),
+    "scorecard_reopen": (
+        "post",
+        lambda w: f"/api/chats/{w.taken.chat_id}/scorecards/{w.users['scorer'].pk}/reopen/",
+        None,
+        (401, 403, 404, 403, 404, 200),
+    ),
+    "invitations_panel": (
+        "post",
+        lambda w: f"/api/invitations/{w.taken.pk}/panel/",
+        lambda w: {"panel": ["panelist"]},
+        (401, 403, 403, 200, 404, 200),
+    ),
+    "invitations_decision": (
+        "post",
+        lambda w: f"/api/invitations/{w.taken.pk}/decision/",
+        lambda w: {"decision": "advance", "reason": "Strong on every criterion."},
+        (401, 403, 403, 200, 404, 200),
     ),
     "report_overrides": (
         "post",
@@ -371,3 +461,114 @@ async def test_socket_frame_access(connect, kind, who, expected):
     frame = (await frames_until(communicator, of_type("error")))[-1]  # presence frames may come first
     await communicator.disconnect()
     assert frame["code"] == expected
+
+
+# --- The panel's co-interviewers --------------------------------------------------------------------
+# Every page, API route and socket above for the two co-interviewers: (panelist, scorer). The panelist has
+# not submitted a scorecard (blind: no report, no one else's scorecard); the scorer has.
+
+PANEL = {
+    "invitation_dashboard": (200, 200),
+    "invitation_create": (200, 200),
+    "invitation_review": (200, 200),
+    "invitation_review_post": (403, 403),
+    "invitation_resend": (404, 404),
+    "invitation_result": (404, 404),
+    "invitation_join": (403, 403),
+    "invitation_start": (403, 403),
+    "interview_live": (404, 404),
+    "interview_observe": (200, 200),
+    "report_regenerate": (403, 403),
+    "report_detail": (403, 200),
+    "report_pdf": (403, ONWARD),
+    "report_csv": (403, ONWARD),
+    "scorecard_page": (200, 200),
+    "scorecard_page_post": (ONWARD, ONWARD),  # the scorer: refused (already submitted), said on the page
+    "invitation_panel": (404, 404),
+    "invitation_decision": (404, 404),
+    "role_request": (403, 403),
+    "role_request_admin": (403, 403),
+    "role_request_decision": (403, 403),
+    "candidate_search": (200, 200),
+    "candidate_profile": (200, 200),
+    "email_verify": (200, 200),
+}
+PANEL_API = {
+    "auth_token_revoke": (204, 204),
+    "invitations_list": (200, 200),
+    "invitations_create": (201, 201),
+    "invitations_retrieve": (200, 200),
+    "invitations_review": (404, 404),
+    "invitations_resend": (404, 404),
+    "invitations_start": (403, 403),
+    "chats_retrieve": (200, 200),
+    "chats_destroy": (403, 403),
+    "report_regenerate": (403, 403),
+    "report": (403, 200),
+    "report_pdf": (403, 409),
+    "report_csv": (403, 409),
+    "scorecards_list": (200, 200),
+    "scorecards_save": (200, 409),
+    "scorecard_detail": (403, 200),
+    "scorecard_reopen": (403, 403),
+    "invitations_panel": (404, 404),
+    "invitations_decision": (404, 404),
+    "role_requests_list": (200, 200),
+    "role_requests_create": (403, 403),
+    "role_requests_retrieve": (404, 404),
+    "role_requests_approve": (403, 403),
+    "role_requests_reject": (403, 403),
+}
+PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
+PANELISTS = ("panelist", "scorer")
+
+
+def test_panel_matrix_covers_every_entry():
+    assert (set(PANEL), set(PANEL_API), set(PANEL_SOCKETS)) == (set(PAGES), set(APIS), set(SOCKETS))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(
+    ("page", "who", "expected"),
+    [pytest.param(n, w, e[i], id=f"{n}-{w}") for n, e in PANEL.items() for i, w in enumerate(PANELISTS)],
+)
+def test_panel_page_access(page, who, expected):
+    world = build_world()
+    method, url, data, _ = PAGES[page]
+    client = Client()
+    client.force_login(world.users[who])
+    response = getattr(client, method)(url(world), data(world) if data else {})
+    assert outcome(response) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(
+    ("endpoint", "who", "expected"),
+    [pytest.param(n, w, e[i], id=f"{n}-{w}") for n, e in PANEL_API.items() for i, w in enumerate(PANELISTS)],
+)
+def test_panel_api_access(endpoint, who, expected):
+    world = build_world()
+    method, url, data, _ = APIS[endpoint]
+    api = APIClient()
+    api.force_authenticate(world.users[who])
+    response = getattr(api, method)(url(world), data(world) if data else {}, format="json")
+    assert response.status_code == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("offline_llm")
+@pytest.mark.parametrize(
+    ("socket", "who", "expected"),
+    [pytest.param(n, w, e[i], id=f"{n}-{w}") for n, e in PANEL_SOCKETS.items() for i, w in enumerate(PANELISTS)],
+)
+async def test_panel_socket_access(close_code, connect, socket, who, expected):
+    world = await database_sync_to_async(build_world)()
+    path = SOCKETS[socket][0].format(world.taken.chat_id)
+    if expected == OK:
+        communicator, snapshot = await connect(path, world.users[who])
+        await communicator.disconnect()
+        assert snapshot["type"] == "session.snapshot"
+    else:
+        assert await close_code(path, world.users[who]) == expected

@@ -63,7 +63,8 @@ def is_candidate(user: UserLike | None) -> bool:
 
 
 def can_observe_chat(user: UserLike | None, chat: Chat) -> bool:
-    """Return whether the user may watch a chat live: admins any, interviewers those of their own invitations."""
+    """Return whether the user may watch a chat live: admins any, interviewers those of their own invitations
+    and those whose panel they sit on."""
     role = role_of(user)
     if role == ADMIN:
         return True
@@ -71,7 +72,17 @@ def can_observe_chat(user: UserLike | None, chat: Chat) -> bool:
         return False
     # Cached by the descriptor (also when missing), so repeated checks cost one query at most.
     invitation = getattr(chat, "invitation", None)
-    return invitation is not None and invitation.interviewer_id == user.pk  # type: ignore[union-attr]
+    if invitation is None:
+        return False
+    return invitation.interviewer_id == user.pk or on_panel(invitation, user.pk)  # type: ignore[union-attr]
+
+
+def on_panel(invitation: Any, user_id: Any) -> bool:
+    """Whether the user is one of the invitation's co-interviewers (its panel; the creator is not a member)."""
+    cache = getattr(invitation, "_prefetched_objects_cache", {})
+    if "panel" in cache:  # prefetched (the socket guard's batched pass): no query
+        return any(member.pk == user_id for member in cache["panel"])
+    return bool(invitation.panel.filter(pk=user_id).exists())
 
 
 def can_view_chat(user: UserLike | None, chat: Chat) -> bool:
@@ -89,8 +100,9 @@ def can_regenerate_report(user: UserLike | None, chat: Chat) -> bool:
     """
     if user is None or not user.is_authenticated:
         return False
-    if getattr(chat, "invitation", None) is not None:
-        return can_observe_chat(user, chat)
+    invitation = getattr(chat, "invitation", None)
+    if invitation is not None:  # the panel observes and scores, but does not re-roll the AI's grade
+        return is_admin(user) or (is_interviewer(user) and invitation.interviewer_id == user.pk)
     return chat.user_id == user.pk or is_admin(user)
 
 

@@ -425,3 +425,6 @@ class MergeTokenStatsAdmin(ExportAdmin):
     @admin.display(description="cumulative cost (USD)", ordering="cumulative_total_cost")
     def cumulative_cost_usd(self, stats: m.MergeTokenStats) -> str:
         return f"{stats.cumulative_total_cost:.6f}"
+
+
+from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)

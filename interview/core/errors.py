@@ -72,6 +72,8 @@ class ErrorCode(StrEnum):
     NO_SCORECARD = "no_scorecard"
     STRONG_NO_UNACKNOWLEDGED = "strong_no_unacknowledged"
     NO_REPORT = "no_report"
+    SCORES_HIDDEN = "scores_hidden"
+    SCORECARD_INCOMPLETE = "scorecard_incomplete"
 
 
 class ServiceError(Exception):

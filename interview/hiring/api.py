@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -20,15 +20,17 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin
+from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin, on_panel
 from interview.core.api_fields import IdField, as_drf_error, raise_for_service_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
+from interview.hiring.panel import invitation_decide, panel_set
 from interview.hiring.views import join_link_builder
 from interview.models import InvitedInterview
+from interview.scoring.api import ErrorSerializer, service_error_response
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -39,13 +41,17 @@ class InvitationSerializer(serializers.ModelSerializer):
     window_end = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    panel = serializers.SerializerMethodField(help_text="The co-interviewers (hidden from the candidate).")
+    decision = serializers.SerializerMethodField(help_text="advance, hold or reject; '' until decided.")
+    decision_reason = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
 
     class Meta:
         model = InvitedInterview
         fields = [
             "id", "interviewer", "candidate_email", "template", "scheduled_time", "duration_minutes", "window_end",
             "status", "status_display", "chat", "started_at", "completed_at", "reviewed_at", "feedback_published",
-            "feedback", "created_at",
+            "feedback", "created_at", "panel", "decision", "decision_reason", "decided_at", "decided_by",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -58,12 +64,43 @@ class InvitationSerializer(serializers.ModelSerializer):
             clock.window_end(invitation.scheduled_time, invitation.duration_minutes)
         )
 
+    def _hiring_team(self, invitation: InvitedInterview) -> bool:
+        user = self.context["request"].user
+        return invitation.candidate_id != user.pk or invitation.interviewer_id == user.pk or is_admin(user)
+
+    def get_panel(self, invitation: InvitedInterview) -> list[dict[str, Any]]:
+        if not self._hiring_team(invitation):
+            return []
+        return [{"id": u.pk, "username": u.username} for u in invitation.panel.all()]
+
+    def get_decision(self, invitation: InvitedInterview) -> str:
+        return invitation.decision if self._hiring_team(invitation) else ""
+
+    def get_decision_reason(self, invitation: InvitedInterview) -> str:
+        return invitation.decision_reason if self._hiring_team(invitation) else ""
+
+    def get_decided_by(self, invitation: InvitedInterview) -> str | None:
+        decided_by = invitation.decided_by if self._hiring_team(invitation) else None
+        return decided_by.username if decided_by else None
+
     def get_feedback(self, invitation: InvitedInterview) -> str | None:
         """The feedback: always for its interviewer and admins, for the candidate only once published."""
         user = self.context["request"].user
         if invitation.interviewer_id == user.pk or is_admin(user) or invitation.feedback_published:
             return invitation.interviewer_feedback
         return None
+
+
+class PanelField(serializers.ListField):
+    """Co-interviewers: up to 5 user ids or usernames of interviewers or admins (not you, not the candidate)."""
+
+    child = serializers.JSONField()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Up to 5 user ids or usernames of interviewers or admins; refusals: "
+                          "panel_too_large, not_on_panel (not an interviewer), not_found, invalid.")  # fmt: skip
+        kwargs.setdefault("max_length", 50)
+        super().__init__(**kwargs)
 
 
 class InvitationCreateSerializer(serializers.Serializer):
@@ -73,6 +110,23 @@ class InvitationCreateSerializer(serializers.Serializer):
     template = IdField()
     scheduled_time = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
+    panel = PanelField(required=False)
+
+
+class InvitationPanelSerializer(serializers.Serializer):
+    panel = PanelField()
+
+
+class InvitationDecisionSerializer(serializers.Serializer):
+    """The hiring decision, recorded once (see interview/hiring/panel.py)."""
+
+    decision = serializers.CharField(help_text="advance, hold or reject.")
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Required (reason_required).")
+    acknowledge_strong_no = serializers.BooleanField(
+        default=False,
+        help_text="Required as true when a submitted scorecard recommends strong_no (else strong_no_unacknowledged); "
+        "the reason should address it.",
+    )
 
 
 class InvitationReviewSerializer(serializers.Serializer):
@@ -93,7 +147,7 @@ class _InterviewerActions(BasePermission):
     """Interviewer-only actions (create, review, resend); reading needs only a login."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if view.action in {"create", "review", "resend"}:
+        if view.action in {"create", "review", "resend", "panel", "decision"}:
             return IsInterviewerOrAdmin().has_permission(request, view)
         return True
 
@@ -114,9 +168,11 @@ class InvitationViewSet(
 
     def get_queryset(self) -> QuerySet[InvitedInterview]:
         user = self.request.user
-        rows = InvitedInterview.objects.select_related("template", "interviewer")
+        rows = InvitedInterview.objects.select_related("template", "interviewer", "decided_by").prefetch_related(
+            "panel"
+        )
         if not is_admin(user):
-            rows = rows.filter(Q(interviewer=user) | Q(candidate=user))
+            rows = rows.filter(Q(interviewer=user) | Q(candidate=user) | Q(panel=user)).distinct()
         wanted = self.request.query_params.get("status", "")
         if wanted in sel.STATUSES:
             rows = rows.filter(status=wanted)
@@ -127,6 +183,7 @@ class InvitationViewSet(
         if invitation is None:
             raise NotFound("No such invitation.")
         reviewer = invitation.interviewer_id == self.request.user.pk or is_admin(self.request.user)
+        reviewer = reviewer or on_panel(invitation, self.request.user.pk)
         if not reviewer and sel.join_verdict(self.request.user, invitation) is not None:
             raise NotFound("No such invitation.")  # the candidate's email changed or is no longer verified
         return invitation
@@ -146,9 +203,12 @@ class InvitationViewSet(
                 duration_minutes=d["duration_minutes"],
                 now=timezone.now(),
                 link_for=join_link_builder(request._request),
+                panel=d.get("panel") or (),
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
+        except ServiceError as exc:
+            return service_error_response(exc)
         data = {**self.get_serializer(sent.invitation).data, "emailed": sent.emailed}
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -202,3 +262,46 @@ class InvitationViewSet(
         except ServiceError as exc:
             raise_for_service_error(exc, forbidden=("taken", "wrong_email", "unverified"))
         return Response({"invitation": self.get_serializer(invitation).data, "chat_id": invitation.chat_id})
+
+    @extend_schema(
+        request=InvitationPanelSerializer,
+        responses={200: InvitationSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        tags=["invitations"],
+    )
+    @action(detail=True, methods=["post"])
+    def panel(self, request: Request, pk: str | None = None) -> Response:
+        """Replace the invitation's panel (its creator or an admin): up to 5 interviewers or admins."""
+        incoming = InvitationPanelSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            invitation = panel_set(
+                invitation_id=int(pk or 0), user=request.user, panel=incoming.validated_data["panel"]
+            )
+        except ServiceError as exc:
+            return service_error_response(exc)
+        return Response(self.get_serializer(invitation).data)
+
+    @extend_schema(
+        request=InvitationDecisionSerializer,
+        responses={
+            200: InvitationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="reason_required, strong_no_unacknowledged, invalid"),
+            404: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="no_scorecard, already_decided"),
+        },
+        tags=["invitations"],
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str | None = None) -> Response:
+        """Record the hiring decision once (the inviting interviewer or an admin) after a scorecard is submitted."""
+        incoming = InvitationDecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        d = incoming.validated_data
+        try:
+            invitation = invitation_decide(
+                invitation_id=int(pk or 0), user=request.user, decision=d["decision"], reason=d["reason"],
+                acknowledge_strong_no=d["acknowledge_strong_no"], now=timezone.now(),
+            )  # fmt: skip
+        except ServiceError as exc:
+            return service_error_response(exc)
+        return Response(self.get_serializer(invitation).data)

@@ -7,11 +7,57 @@ from typing import Any, cast
 from django import forms
 
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
+from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
 from interview.hiring.services import FEEDBACK_MAX_CHARS
 from interview.models import InterviewTemplate, InvitedInterview
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class PanelField(forms.CharField):
+    """Co-interviewers as usernames separated by commas or spaces; cleans to a list of usernames."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Co-interviewers (panel)")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 1000)
+        kwargs.setdefault(
+            "help_text",
+            f"Up to {PANEL_MAX} usernames of interviewers or admins, separated by commas. Each may observe the "
+            "interview live and score it.",
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [name for name in text.replace(",", " ").split() if name]
+
+
+class PanelForm(forms.Form):
+    """Replace an invitation's panel."""
+
+    panel = PanelField()
+
+    @staticmethod
+    def initial_for(invitation: InvitedInterview) -> dict[str, Any]:
+        return {"panel": ", ".join(u.username for u in invitation.panel.all())}
+
+
+class DecisionForm(forms.Form):
+    """The hiring decision with its reason; a strong no in a submitted scorecard must be acknowledged."""
+
+    decision = forms.ChoiceField(choices=InvitedInterview.DECISION_CHOICES, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        max_length=REASON_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why: the team reads this later. Required.",
+    )
+    acknowledge_strong_no = forms.BooleanField(
+        required=False,
+        label="I have read the strong no and address it in my reason",
+    )
 
 
 class InvitationForm(forms.Form):
@@ -37,6 +83,7 @@ class InvitationForm(forms.Form):
         help_text=f"From {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes.",
         widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}),
     )
+    panel = PanelField()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +97,7 @@ class InvitationForm(forms.Form):
             "template_id": d["template"].pk,
             "scheduled_time": d["scheduled_time"],
             "duration_minutes": d["duration_minutes"],
+            "panel": d.get("panel") or [],
         }
 
 

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from interview.accounts.permissions import can_view_chat, is_admin
+from interview.accounts.permissions import can_view_chat, is_admin, on_panel
 from interview.core.errors import ErrorCode
 from interview.models import (
     Chat,
     ExportableReport,
     InvitedInterview,
     ObserverNote,
+    Scorecard,
     UploadedJobListing,
     UploadedResume,
     UserProfile,
@@ -57,22 +58,29 @@ VERDICT_MESSAGES = {
 
 
 def invitation_list_for_interviewer(user: Any, *, status: str = "") -> QuerySet[InvitedInterview]:
-    """Invitations the user sent (admins: everyone's), optionally of one status, latest scheduled first."""
+    """Invitations the user sent or sits on the panel of (admins: everyone's), optionally of one status, latest
+    scheduled first."""
     rows = InvitedInterview.objects.select_related("template", "candidate", "interviewer", "chat")
     if not is_admin(user):
-        rows = rows.filter(interviewer=user)
+        rows = rows.filter(pk__in=_own_or_panel(user))
     if status in STATUSES:
         rows = rows.filter(status=status)
     return rows.order_by("-scheduled_time", "-id")
 
 
 def invitation_counts_for_interviewer(user: Any) -> dict[str, int]:
-    """How many of the user's invitations (admins: everyone's) are in each status, every status present."""
-    rows = InvitedInterview.objects.all() if is_admin(user) else InvitedInterview.objects.filter(interviewer=user)
+    """How many of the user's invitations (sent or on their panel; admins: everyone's) are in each status."""
+    rows = InvitedInterview.objects.all()
+    if not is_admin(user):
+        rows = rows.filter(pk__in=_own_or_panel(user))
     counts = {code: 0 for code in STATUSES}
     for row in rows.values("status").annotate(total=Count("id")):
         counts[row["status"]] = row["total"]
     return counts
+
+
+def _own_or_panel(user: Any) -> QuerySet[InvitedInterview, Any]:
+    return InvitedInterview.objects.filter(Q(interviewer=user) | Q(panel=user)).values("pk")
 
 
 def invitation_get_for_reviewer(user: Any, invitation_id: int) -> InvitedInterview | None:
@@ -85,6 +93,32 @@ def invitation_get_for_reviewer(user: Any, invitation_id: int) -> InvitedIntervi
     if invitation is None or not (invitation.interviewer_id == user.pk or is_admin(user)):
         return None
     return invitation
+
+
+def manages_invitation(user: Any, invitation: InvitedInterview) -> bool:
+    """Whether the user may change the invitation (feedback, panel, decision): its creator or an admin."""
+    return invitation.interviewer_id == user.pk or is_admin(user)
+
+
+def invitation_get_for_panel(user: Any, invitation_id: int) -> InvitedInterview | None:
+    """The invitation if the user sent it, sits on its panel, or is an admin (what its review page needs loaded)."""
+    invitation = (
+        InvitedInterview.objects.select_related("template", "candidate", "interviewer", "chat")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return None
+    if manages_invitation(user, invitation) or on_panel(invitation, user.pk):
+        return invitation
+    return None
+
+
+def submitted_scorecard_count(invitation: InvitedInterview) -> int:
+    """How many scorecards of the invitation's interview are submitted."""
+    if invitation.chat_id is None:
+        return 0
+    return Scorecard.objects.filter(chat_id=invitation.chat_id, status=Scorecard.SUBMITTED).count()
 
 
 def invitation_by_token(token: str) -> InvitedInterview | None:

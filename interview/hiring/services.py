@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from interview.accounts.forms import normalise_email
@@ -29,6 +27,10 @@ from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.hiring import clock
 from interview.hiring.ics import CalendarEvent, event_calendar
+from interview.hiring.mail import email_send as _send
+from interview.hiring.mail import site_url
+from interview.hiring.panel import panel_resolve
+from interview.hiring.reminders import panel_reminders_send
 from interview.hiring.selectors import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.interviews import services as interview_svc
 from interview.interviews import transcript as s
@@ -59,12 +61,7 @@ class SettleResult:
     expired: int = 0
     completed: int = 0
     closed: int = 0
-
-
-def site_url(path: str) -> str:
-    """Return an absolute URL for `path` on this site (settings.SITE_URL)."""
-    base = settings.SITE_URL.rstrip("/")
-    return f"{base}{path}"
+    reminded: int = 0  # scorecard reminders emailed to panels
 
 
 # --- Create and resend ------------------------------------------------------------------------------
@@ -79,8 +76,13 @@ def invitation_create(
     duration_minutes: int,
     now: datetime,
     link_for: LinkFor,
+    panel: Sequence[Any] = (),
 ) -> InvitationSent:
-    """Save a pending invitation from one of the interviewer's templates and email the join link with an .ics."""
+    """Save a pending invitation from one of the interviewer's templates and email the join link with an .ics.
+
+    `panel` names co-interviewers (ids or usernames, see interview/hiring/panel.py); a bad panel is a
+    ServiceError and nothing is saved.
+    """
     if not is_interviewer(interviewer):
         raise ServiceError(ErrorCode.FORBIDDEN, "Only interviewers and admins can invite candidates.")
     errors = clock.schedule_errors(scheduled_time=scheduled_time, duration_minutes=duration_minutes, now=now)
@@ -99,6 +101,7 @@ def invitation_create(
         errors["template"] = message
     if errors:
         raise ValidationError(errors)
+    members = panel_resolve(panel, creator=interviewer, candidate_email=email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = InvitedInterview.objects.create(
@@ -115,6 +118,7 @@ def invitation_create(
             target=invitation,
             detail={"candidate_email": email, "template": template.pk if template else None},
         )
+        invitation.panel.set(members)
     return InvitationSent(invitation, _email_invitation(invitation, link_for(token), now))
 
 
@@ -277,7 +281,8 @@ def _for_reviewer(invitation_id: int, user: Any, *, lock: bool = False) -> Invit
 
 
 def invitations_settle(*, now: datetime) -> SettleResult:
-    """Expire pending invitations whose window closed, and complete started ones whose interview ended or was abandoned."""
+    """Expire pending invitations whose window closed, complete started ones whose interview ended or was abandoned,
+    and remind panels of missing scorecards."""
     expired = _expire_pending(now)
     closed = _close_abandoned(now)
     completed = 0
@@ -294,7 +299,8 @@ def invitations_settle(*, now: datetime) -> SettleResult:
             if orphan is not None and orphan.status == InvitedInterview.IN_PROGRESS:
                 _mark_completed(orphan, now)
                 completed += 1
-    return SettleResult(expired=expired, completed=completed, closed=closed)
+    reminded = panel_reminders_send(now=now)
+    return SettleResult(expired=expired, completed=completed, closed=closed, reminded=reminded)
 
 
 def _expire_pending(now: datetime) -> int:
@@ -336,19 +342,6 @@ def _close_abandoned(now: datetime) -> int:
 
 
 # --- Emails -----------------------------------------------------------------------------------------
-
-
-def _send(*, subject: str, template: str, context: dict[str, Any], to: str, calendar: str | None = None) -> bool:
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    if calendar is not None:
-        message.attach("invitation.ics", calendar, "text/calendar")
-    try:
-        message.send()
-    except Exception:  # the row is saved either way; a failed email is reported, never fatal
-        logger.exception("Could not send the %s email to %s", template, to)
-        return False
-    return True
 
 
 def invitation_calendar(invitation: InvitedInterview, link: str, now: datetime) -> str:

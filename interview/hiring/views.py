@@ -21,8 +21,10 @@ from interview.core.pages import add_service_errors
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
-from interview.hiring.forms import CandidateSearchForm, FeedbackForm, InvitationForm
+from interview.hiring.forms import CandidateSearchForm, DecisionForm, FeedbackForm, InvitationForm, PanelForm
+from interview.hiring.panel import invitation_decide, panel_set, strong_no_names
 from interview.models import InvitedInterview
+from interview.scoring.blind import scores_hidden_from
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -75,7 +77,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            form.add_error("panel", exc.message)
         else:
             if sent.emailed:
                 messages.success(request, f"Invitation sent to {sent.invitation.candidate_email}.")
@@ -87,10 +89,16 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(INTERVIEWER)
 def invitation_review(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    """Review an invitation: transcript, AI report, observer notes and the feedback box ("mark reviewed")."""
-    invitation = sel.invitation_get_for_reviewer(request.user, invitation_id)
+    """Review an invitation: transcript, AI report (blind rule), notes, feedback ("mark reviewed"), panel, decision.
+
+    Its panel's co-interviewers read it too; only the inviting interviewer and admins change it.
+    """
+    invitation = sel.invitation_get_for_panel(request.user, invitation_id)
     if invitation is None:
         raise Http404("No such invitation.")
+    manager = sel.manages_invitation(request.user, invitation)
+    if request.method == "POST" and not manager:
+        return render(request, "403.html", status=403)
     form = FeedbackForm(request.POST or None, initial=FeedbackForm.initial_for(invitation))
     if request.method == "POST" and form.is_valid():
         publish = form.cleaned_data["action"] == FeedbackForm.PUBLISH
@@ -109,17 +117,82 @@ def invitation_review(request: HttpRequest, invitation_id: int) -> HttpResponse:
         else:
             messages.success(request, "Marked reviewed; the candidate has been emailed." if publish else "Draft saved.")
             return redirect("invitation_review", invitation_id=invitation.pk)
+    context = _review_context(request, invitation, manager=manager, form=form)
+    return _page(request, "invitation_review.html", context, status=400 if form.errors else 200)
+
+
+def _review_context(
+    request: HttpRequest, invitation: InvitedInterview, *, manager: bool, form: FeedbackForm, **forms: Any
+) -> dict[str, Any]:
     data = sel.invitation_review_data(invitation)
-    if data.report is not None and data.report.status == data.report.READY:  # its scores are on this page
+    chat = invitation.chat
+    hidden = chat is not None and scores_hidden_from(request.user, chat)
+    if not hidden and data.report is not None and data.report.status == data.report.READY:  # scores on this page
         audit_report_read(request=request, report=data.report, candidate_id=invitation.candidate_id, via="review")
-    context = {
+    return {
         "invitation": invitation,
         "form": form,
         "review": data,
         "report_url": _report_url(invitation.chat_id) if data.report is not None and invitation.chat_id else None,
         "window_end": clock.window_end(invitation.scheduled_time, invitation.duration_minutes),
+        "manager": manager,
+        "scores_hidden": hidden,
+        "panel_members": list(invitation.panel.all()),
+        "panel_form": forms.get("panel_form") or PanelForm(initial=PanelForm.initial_for(invitation)),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "strong_no": strong_no_names(invitation),
+        "submitted_count": sel.submitted_scorecard_count(invitation),
     }
-    return _page(request, "invitation_review.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(INTERVIEWER)
+def invitation_panel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Replace the invitation's co-interviewers (its creator or an admin)."""
+    invitation = sel.invitation_get_for_reviewer(request.user, invitation_id)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    form = PanelForm(request.POST)
+    if form.is_valid():
+        try:
+            panel_set(invitation_id=invitation.pk, user=request.user, panel=form.cleaned_data["panel"])
+        except ServiceError as exc:
+            form.add_error("panel", exc.message)
+        else:
+            messages.success(request, "Panel saved.")
+            return redirect("invitation_review", invitation_id=invitation.pk)
+    context = _review_context(request, invitation, manager=True, form=FeedbackForm(), panel_form=form)
+    return _page(request, "invitation_review.html", context, status=400)
+
+
+@require_POST
+@role_required(INTERVIEWER)
+def invitation_decision(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Record the hiring decision with its reason (the inviting interviewer or an admin), once."""
+    invitation = sel.invitation_get_for_reviewer(request.user, invitation_id)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            invitation_decide(
+                invitation_id=invitation.pk, user=request.user, decision=d["decision"], reason=d["reason"],
+                acknowledge_strong_no=d["acknowledge_strong_no"], now=timezone.now(),
+            )  # fmt: skip
+        except ServiceError as exc:
+            form.add_error(_DECISION_FIELDS.get(exc.code), exc.message)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("invitation_review", invitation_id=invitation.pk)
+    context = _review_context(request, invitation, manager=True, form=FeedbackForm(), decision_form=form)
+    return _page(request, "invitation_review.html", context, status=400)
+
+
+_DECISION_FIELDS: dict[str, str] = {
+    ErrorCode.REASON_REQUIRED: "reason",
+    ErrorCode.STRONG_NO_UNACKNOWLEDGED: "acknowledge_strong_no",
+}
 
 
 @require_POST

@@ -4,7 +4,8 @@ Access is decided once per connection by the consumer; this module decides it ag
 open sockets at once, after a logout, a password change, a deactivation, a role change or a
 reassigned invitation (interview/live/groups.py `access_changed` tells every process), and on a
 periodic pass that catches changes no signal announces (an expired session, a direct update).
-A pass costs three queries however many sockets it checks.
+A pass costs three queries however many sockets it checks, and one more (the panels of the chats'
+invitations) when any of them has an invitation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.utils.crypto import constant_time_compare
 
 from interview.accounts.permissions import can_observe_chat
@@ -43,7 +45,8 @@ class SocketHolder:
 
 
 def chat_access(user: Any, chat: Chat | None, *, observer: bool) -> str:
-    """'ok', 'forbidden' or 'missing': the owner may open the interview; admins and the inviting interviewer observe it."""
+    """'ok', 'forbidden' or 'missing': the owner may open the interview; admins, the inviting interviewer and
+    the invitation's panel (its co-interviewers) observe it."""
     if chat is None:
         return MISSING
     allowed = can_observe_chat(user, chat) if observer else chat.user_id == user.pk
@@ -75,6 +78,7 @@ def socket_access_recheck(holders: Sequence[SocketHolder], *, now: datetime) -> 
         for chat in Chat.objects.filter(pk__in=ids)
         .select_related("invitation")
         .only("id", "user_id", "invitation__id", "invitation__interviewer_id")
+        .prefetch_related(Prefetch("invitation__panel", queryset=get_user_model().objects.only("id")))
     }
     live_sessions = _live_sessions({h.session_key for h in holders if h.session_key}, now)
     verdicts = []

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -54,6 +54,19 @@ def sockets_on_role_saved(sender: Any, instance: UserProfile, created: bool, raw
 def sockets_on_invitation_changed(sender: Any, instance: InvitedInterview, raw: bool = False, **kwargs: Any) -> None:
     """A reassigned or deleted invitation closes the former interviewer's observer sockets (4403)."""
     if instance.chat_id is not None and not raw:
+        access_changed(chats=[instance.chat_id])
+
+
+@receiver(m2m_changed, sender=InvitedInterview.panel.through, dispatch_uid="live.sockets_on_panel_changed")
+def sockets_on_panel_changed(
+    sender: Any, instance: Any, action: str, reverse: bool = False, pk_set: Any = None, **kwargs: Any
+) -> None:
+    """A co-interviewer taken off an invitation's panel loses their observer sockets (4403)."""
+    if action not in ("post_remove", "pre_clear"):
+        return
+    if reverse:  # a user's invitations were changed: pk_set holds invitations (None when cleared)
+        access_changed(users=[instance.pk])
+    elif instance.chat_id is not None:
         access_changed(chats=[instance.chat_id])
 
 

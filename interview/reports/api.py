@@ -1,7 +1,8 @@
 """REST API for interview reports: read (JSON), PDF and CSV exports, and (re)generation.
 
 Only the chat's owner and the interviewers and admins allowed to observe it may see a report; for anyone
-else the chat is a 404. Observers also get the private observer notes and the review feedback; the
+else the chat is a 404. A panelist who has not submitted their scorecard gets 403 `scores_hidden` on every
+route (interview/scoring/blind.py). Observers also get the private observer notes and the review feedback; the
 candidate gets review feedback once it is published.
 """
 
@@ -14,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,8 +29,11 @@ from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
 from interview.reports.services import ReportCooldown, report_regenerate
 from interview.reports.views import csv_content, export_filename, viewer_pdf_bytes
+from interview.scoring.blind import scores_hidden_from
 
 NOT_READY = "This report is not ready yet."
+SCORES_HIDDEN = "Submit your scorecard first: the AI's scores stay hidden from the panel until then."
+HIDDEN = OpenApiResponse(description='{"code": "scores_hidden"}: a panelist who has not submitted a scorecard')
 
 
 class _FileRenderer(BaseRenderer):
@@ -56,6 +60,8 @@ class _ReportAPIView(APIView):
         chat = sel.chat_get_for_report(self.request.user, chat_id)
         if chat is None:
             raise NotFound("No such interview.")
+        if scores_hidden_from(self.request.user, chat):  # the blind rule: 403 scores_hidden until they submit
+            raise PermissionDenied({"detail": SCORES_HIDDEN, "code": ErrorCode.SCORES_HIDDEN.value})
         return chat
 
     def report_payload(self, chat: Chat, *, audit: bool = False) -> dict[str, Any]:
@@ -89,7 +95,8 @@ class ReportDetailView(_ReportAPIView):
                     "80-100 → 5), `model_name` and `prompt_version` (what produced the scores), "
                     "`question_responses` and `history`."
                 )
-            )
+            ),
+            403: HIDDEN,
         },
         tags=["reports"],
     )
@@ -134,7 +141,9 @@ class ReportPdfView(_ReportAPIView):
 
     renderer_classes = [PdfRenderer, JSONRenderer]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF")}, tags=["reports"])
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(description="PDF"), 403: HIDDEN}, tags=["reports"]
+    )
     def get(self, request: Request, chat_id: int) -> HttpResponse:
         chat = self.get_chat(chat_id)
         view = _exportable(request.user, chat)
@@ -152,7 +161,7 @@ class ReportCsvView(_ReportAPIView):
 
     renderer_classes = [CsvRenderer, JSONRenderer]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV")}, tags=["reports"])
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV"), 403: HIDDEN}, tags=["reports"])
     def get(self, request: Request, chat_id: int) -> HttpResponse:
         chat = self.get_chat(chat_id)
         view = _exportable(request.user, chat)
@@ -176,7 +185,12 @@ class OverrideInput(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the AI's score is wrong (required; never shown to the candidate).")
 
 
-OVERRIDE_STATUS: dict[str, int] = {ErrorCode.FORBIDDEN: 403, ErrorCode.NO_REPORT: 409, ErrorCode.REPORT_BUSY: 409}
+OVERRIDE_STATUS: dict[str, int] = {
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.SCORES_HIDDEN: 403,
+    ErrorCode.NO_REPORT: 409,
+    ErrorCode.REPORT_BUSY: 409,
+}
 
 
 class ReportOverrideView(_ReportAPIView):
@@ -199,7 +213,10 @@ class ReportOverrideView(_ReportAPIView):
             400: OpenApiResponse(
                 description="`reason_required`, `unknown_criterion`, `score_out_of_range` or `invalid`"
             ),
-            403: OpenApiResponse(description="`forbidden`: the candidate, or someone not on the hiring team"),
+            403: OpenApiResponse(
+                description="`forbidden`: the candidate, or someone not on the hiring team; `scores_hidden`: a "
+                "panel member who has not submitted their scorecard (the blind rule)"
+            ),
             409: OpenApiResponse(description="`no_report` (nothing ready to override) or `report_busy`"),
         },
         examples=[

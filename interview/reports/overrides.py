@@ -27,6 +27,7 @@ from interview.accounts.permissions import UserLike, is_admin, role_of
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import SPEC_KEYS, weighted_mean
 from interview.models import Chat, ExportableReport, ReportVersion, ScoreOverride
+from interview.scoring.blind import scores_hidden_from
 
 QUESTION_MAX = 10
 CRITERION_MAX = 100
@@ -61,6 +62,10 @@ def score_override(*, chat: Chat, user: UserLike, request: OverrideRequest) -> S
     """Apply one override as a new report version; a refusal (ServiceError) changes nothing."""
     if not can_override_scores(user, chat):
         raise ServiceError(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE)
+    if scores_hidden_from(user, chat):  # the blind rule: the AI's scores stay hidden until they submit
+        raise ServiceError(
+            ErrorCode.SCORES_HIDDEN, "Submit your own scorecard before you see or change the AI's scores."
+        )
     reason = request.reason.strip() if isinstance(request.reason, str) else ""
     if not reason:
         raise ServiceError(ErrorCode.REASON_REQUIRED, "Say why you are changing the AI's score: a reason is required.")

@@ -22,6 +22,7 @@ from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
 from interview.reports.pdf import render_report_pdf, report_pdf_bytes
 from interview.reports.services import report_regenerate as report_regenerate_service
+from interview.scoring.gates import blind_gate
 
 WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 
@@ -61,6 +62,7 @@ def csv_content(report: ExportableReport) -> str:
 
 
 @login_required
+@blind_gate
 def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report: scores as bars, per-question cards with evidence, feedback, history, and observers' private notes."""
     chat = _chat(request, chat_id)
@@ -84,6 +86,7 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 
 @login_required
+@blind_gate
 def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report as a PDF download (drawn once per report version, then cached)."""
     chat = _chat(request, chat_id)
@@ -98,6 +101,7 @@ def report_pdf(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 
 @login_required
+@blind_gate
 def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The per-question table as a CSV download."""
     chat = _chat(request, chat_id)
@@ -115,6 +119,7 @@ def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@blind_gate
 def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
     """Generate the report (again) for those who may; earlier versions' scores are kept in its history."""
     chat = _chat(request, chat_id)

@@ -35,7 +35,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label != "django_tasks_database"),
     key=lambda model: model._meta.label,
 )
-ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent}
+ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent, m.Scorecard}
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
 _serial = itertools.count()
@@ -94,6 +94,12 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     ),
     m.AuditEvent: lambda: audit_record(
         actor=f.UserFactory(), action=AuditAction.REPORT_EXPORTED, target=f.ChatFactory(), subject=f.UserFactory()
+    m.Scorecard: lambda: m.Scorecard.objects.create(
+        chat=f.ChatFactory(),
+        interviewer=f.UserFactory(),
+        scores={"clarity": {"score": 4, "comment": ""}},
+        status=m.Scorecard.SUBMITTED,
+        reopened_by=f.UserFactory(),
     ),
 }
 

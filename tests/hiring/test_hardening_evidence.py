@@ -19,6 +19,7 @@ from interview.models import Chat, ExportableReport, InvitedInterview
 from interview.reports.services import ReportCooldown, report_regenerate
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.reports.helpers import generate, make_chat
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ def reported_chat(candidate, interviewer=None) -> Chat:
     chat.save()
     if interviewer is not None:
         InvitationFactory(interviewer=interviewer, candidate=candidate, candidate_email=candidate.email, chat=chat)
+        scorecard_submitted(chat, interviewer)  # the blind rule: the report's scores show once they scored
     generate(chat)
     return Chat.objects.get(pk=chat.pk)
 

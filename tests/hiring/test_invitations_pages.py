@@ -13,6 +13,7 @@ from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport, InvitedInterview, ObserverNote
 from tests.factories import InvitationFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 
@@ -214,6 +215,7 @@ def test_invitation_review_page_shows_notes(client, interviewer, completed):
 
 def test_invitation_review_page_shows_the_report(client, interviewer, completed):
     ExportableReport.objects.create(chat=completed.chat, status="ready", overall_score=81, feedback_text="Solid")
+    scorecard_submitted(completed.chat, interviewer)  # the blind rule: the AI's scores show once they scored
     client.force_login(interviewer)
     page = client.get(reverse("invitation_review", args=[completed.pk])).content.decode()
     assert "Overall 81" in page and "Solid" in page

@@ -146,7 +146,7 @@ def test_settle_command_reports_what_it_did(interviewer):
     pending_at(interviewer, scheduled=NOW - timedelta(days=4000))
     out = StringIO()
     call_command("invitations_settle", stdout=out)
-    assert out.getvalue().strip() == "1 expired, 0 interview(s) closed, 0 completed."
+    assert out.getvalue().strip() == "1 expired, 0 interview(s) closed, 0 completed, 0 scorecard reminder(s) sent."
 
 
 def test_settle_command_refuses_a_negative_loop():

@@ -10,6 +10,7 @@ from interview.models import ExportableReport, ObserverNote
 from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.reports.helpers import generate, make_chat
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,7 @@ def test_report_api_hides_notes_from_candidate(ready):
 def test_report_api_shows_notes_to_observer(ready):
     interviewer = UserFactory(username="their_interviewer", role="interviewer")
     InvitationFactory(chat=ready, interviewer=interviewer)
+    scorecard_submitted(ready, interviewer)  # the blind rule: the report shows once they scored
     ObserverNote.objects.create(chat=ready, author=interviewer, text="private")
     notes = api(interviewer).get(f"/api/chats/{ready.pk}/report/").json()["observer_notes"]
     assert [n["text"] for n in notes] == ["private"]

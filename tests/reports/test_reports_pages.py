@@ -12,6 +12,7 @@ from interview.models import ExportableReport, ObserverNote
 from interview.reports import services as svc
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.reports.helpers import QUESTIONS, generate, make_chat
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def ready(user, offline_llm):
 def invited(ready):
     interviewer = UserFactory(username="their_interviewer", role="interviewer")
     InvitationFactory(interviewer=interviewer, chat=ready, interviewer_feedback="Strong on caching; weak on APIs.")
+    scorecard_submitted(ready, interviewer)  # the blind rule: the report shows once they scored
     ObserverNote.objects.create(chat=ready, author=interviewer, text="Hesitated on question 2.")
     return ready
 

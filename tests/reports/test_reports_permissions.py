@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import InvitationFactory, UserFactory
 from tests.reports.helpers import generate, make_chat
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,8 @@ API_GETS = ["api-report", "api-report-pdf", "api-report-csv"]
 def chat(user, offline_llm):
     chat = make_chat(user)
     generate(chat)
-    InvitationFactory(interviewer=UserFactory(username="their_interviewer", role="interviewer"), chat=chat)
+    invitation = InvitationFactory(interviewer=UserFactory(username="their_interviewer", role="interviewer"), chat=chat)
+    scorecard_submitted(chat, invitation.interviewer)  # the blind rule: the report shows once they scored
     return chat
 
 

@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Expire pending invitations whose start window has closed and complete started ones whose interview "
-        "ended or was abandoned; never expires a started interview; purges audit events past AUDIT_RETENTION_DAYS. "
+        "ended or was abandoned (never expires a started interview), remind panels of missing scorecards, and "
+        "purge audit events past AUDIT_RETENTION_DAYS. "
         "--loop SECONDS repeats until stopped."
     )
 
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{purged} audit event(s) past retention purged.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
-        if always or result.expired or result.completed or result.closed:
+        if always or result.expired or result.completed or result.closed or result.reminded:
             self.stdout.write(
-                f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed."
+                f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed, "
+                f"{result.reminded} scorecard reminder(s) sent."
             )
