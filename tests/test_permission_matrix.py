@@ -349,7 +349,7 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         "post",
         lambda w: f"/api/chats/{w.taken.chat_id}/report/overrides/",
         lambda w: _ready_report(w, {"question": 1, "score": 6, "reason": "Fair."}),
-        (401, 403, 404, 201, 404, 201),
+        (401, 403, 404, 403, 404, 201),  # the inviting interviewer is blind (no scorecard),
     ),
     "calibration": ("get", lambda w: "/api/calibration/", None, (401, 403, 403, 200, 200, 200)),
     "templates_partial_update_rubric": (
@@ -483,6 +483,9 @@ PANEL = {
     "report_pdf": (403, ONWARD),
     "report_csv": (403, ONWARD),
     "scorecard_page": (200, 200),
+    "report_override": (ONWARD, ONWARD),  # the panelist: refused (blind), said on the report page
+    "calibration": (200, 200),
+    "account_activity": (200, 200),
     "scorecard_page_post": (ONWARD, ONWARD),  # the scorer: refused (already submitted), said on the page
     "invitation_panel": (404, 404),
     "invitation_decision": (404, 404),
@@ -508,6 +511,9 @@ PANEL_API = {
     "report_pdf": (403, 409),
     "report_csv": (403, 409),
     "scorecards_list": (200, 200),
+    "report_overrides": (403, 201),
+    "calibration": (200, 200),
+    "templates_partial_update_rubric": (403, 403),
     "scorecards_save": (200, 409),
     "scorecard_detail": (403, 200),
     "scorecard_reopen": (403, 403),
