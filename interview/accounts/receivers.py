@@ -7,7 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
-
+from allauth.account.signals import user_signed_up
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_save, pre_save
@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from interview.accounts.api_tokens import api_tokens_revoke
-from interview.accounts.email_verification import email_address_sync
+from interview.accounts.email_verification import NEXT_SESSION_KEY, email_address_sync
 from interview.accounts.mfa import mfa_enrolment_mark_due
+from interview.core.pages import safe_next_url
 from interview.models import UserProfile
 
 AVERAGE_ROLE_GROUP = "average_role"
@@ -70,3 +71,11 @@ def sync_verified_email(sender: Any, instance: EmailAddress, raw: bool = False, 
 def mfa_enrolment_due(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     """After a completed allauth login (password or provider), a role in MFA_REQUIRED_ROLES must enrol first."""
     mfa_enrolment_mark_due(request=request, user=user)
+
+
+@receiver(user_signed_up, dispatch_uid="hiring.verification_on_sign_up")
+def keep_next_for_verification(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """A sign-up on the way somewhere (an invitation): the emailed verification link leads back there."""
+    next_url = safe_next_url(request) if request is not None else ""
+    if next_url:
+        request.session[NEXT_SESSION_KEY] = next_url

@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 import time
 
+# Private names of allauth's rate limiter (pinned with django-allauth; tests/accounts/test_upstream_allauth.py).
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
-
-# Private names of allauth's rate limiter (pinned with django-allauth; tests/accounts/test_upstream_allauth.py).
-from allauth.core.internal import ratelimit as allauth_ratelimit
 
 LOGIN_FAILED_APP = "allauth.account"
 LOGIN_FAILED_ACTION = "login_failed"
