@@ -81,7 +81,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         """Create the user from a provider's answer; its candidate profile records the provider's id."""
         user = super().save_user(request, sociallogin, form=form)
-        UserProfile.objects.filter(user=user).update(auth_provider=sociallogin.account.provider[:50])
+        # Through the cached instance: the user's later saves (last_login) save their cached profile too.
+        profile = UserProfile.objects.get_or_create(user=user)[0]
+        profile.auth_provider = sociallogin.account.provider[:50]
+        profile.save(update_fields=["auth_provider", "updated_at"])
+        user.profile = profile
         return user
 
     def on_authentication_error(
