@@ -6,6 +6,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+# allauth answers a rate-limited request with this view (it looks for ROOT_URLCONF.handler429).
+handler429 = "interview.accounts.views.too_many_requests"
+
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     # The admin signs in through the site's login (allauth: throttling, second factor, MFA_REQUIRED_ROLES).

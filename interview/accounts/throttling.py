@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit as allauth_public_ratelimit
 
 # Private names of allauth's rate limiter (pinned with django-allauth; tests/accounts/test_upstream_allauth.py).
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -50,3 +55,29 @@ def login_retry_after(request: HttpRequest, identifier: str) -> int:
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, which live_interview/proxies.py sets from trusted proxies only."""
     return str(request.META.get("REMOTE_ADDR") or "")
+
+
+class LoginLockedOut(Exception):
+    """Too many failed logins for this account or from this address; `retry_after` in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Locked out for {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+def login_authenticate(request: HttpRequest, *, identifier: str, password: str) -> Any:
+    """Check a username-or-email and password as the login page does, counting a failure in the same
+    buckets (so the API and the page share one allowance); the right password is refused during a lockout."""
+    adapter = get_adapter(request)
+    credentials = {"email" if "@" in identifier else "username": identifier, "password": password}
+    try:
+        return adapter.authenticate(request, **credentials)
+    except ValidationError as exc:
+        if exc.code == "too_many_login_attempts":
+            raise LoginLockedOut(login_retry_after(request, identifier)) from exc
+        raise
+
+
+def login_request_allowed(request: HttpRequest) -> bool:
+    """Count one login request from this address against ACCOUNT_RATE_LIMITS["login"] (as the login page does)."""
+    return allauth_public_ratelimit.consume(request, action="login")

@@ -32,6 +32,13 @@ def password_change_done(request: HttpRequest) -> HttpResponse:
     return redirect("account_change_password")
 
 
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's rate limits (sign-up, password reset, login requests) answer with this page: 429 and Retry-After."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 # --- Roles ------------------------------------------------------------------------------------------
 
 
