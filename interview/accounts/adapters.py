@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
@@ -48,6 +49,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Failed logins are counted per account, whichever of its username or email was typed."""
         return login_throttle_key(credentials.get("email") or credentials.get("username") or "")
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Log in; a user not authenticated by a password (a provider, a second factor) gets the backend
+        path sessions store (allauth would name the class's module, which AUTHENTICATION_BACKENDS lacks)."""
+        if not hasattr(user, "backend"):
+            user.backend = settings.AUTHENTICATION_BACKENDS[0]
+        super().login(request, user)
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """After confirming an address, continue where the user was going when they asked for the link."""

@@ -20,7 +20,9 @@ START = "/accounts/oidc/fake/login/"
 
 
 def _session_user(client):
-    return client.session.get("_auth_user_id")
+    """The logged-in user's id as the next request sees it (None when anonymous)."""
+    response = client.get(reverse("api-me"))
+    return str(response.json()["id"]) if response.status_code == 200 else None
 
 
 def _page_after(client, response):
