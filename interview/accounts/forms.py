@@ -8,12 +8,16 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.models import BaseUserManager
+from django.core.exceptions import ValidationError
 
 from interview.accounts.adapters import EMAIL_IN_USE
 from interview.accounts.roles import NOTES_MAX_CHARS, REASON_MAX_CHARS
 from interview.models import RoleChangeRequest
 
 __all__ = ["EMAIL_IN_USE", "LoginForm", "RoleDecisionForm", "RoleRequestForm", "SignupForm", "normalise_email"]
+
+ALLAUTH_MISMATCH = "You must type the same password each time."
+PASSWORD_MISMATCH = "The two password fields didn’t match."
 
 
 def normalise_email(email: str) -> str:
@@ -32,6 +36,15 @@ class SignupForm(AllauthSignupForm):
         self.fields["password2"].label = "Password confirmation"
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def clean(self) -> dict[str, Any]:
+        """allauth's checks, with the password mismatch worded as our sign-up always said it."""
+        cleaned = super().clean()
+        errors = self.errors.get("password2")
+        for index, error in enumerate(errors.data if errors else []):
+            if (error.message if isinstance(error, ValidationError) else error) == ALLAUTH_MISMATCH:
+                errors.data[index] = ValidationError(PASSWORD_MISMATCH, code="password_mismatch")
+        return cleaned
 
 
 class LoginForm(AllauthLoginForm):

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from allauth.account.signals import user_signed_up
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -74,8 +75,12 @@ def mfa_enrolment_due(sender: Any, request: HttpRequest, user: Any, **kwargs: An
 
 
 @receiver(user_signed_up, dispatch_uid="hiring.verification_on_sign_up")
-def keep_next_for_verification(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    """A sign-up on the way somewhere (an invitation): the emailed verification link leads back there."""
-    next_url = safe_next_url(request) if request is not None else ""
+def welcome_on_sign_up(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """Welcome a new account; one signing up on the way somewhere (an invitation) gets a verification link
+    that leads back there."""
+    if request is None:
+        return
+    messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
+    next_url = safe_next_url(request)
     if next_url:
         request.session[NEXT_SESSION_KEY] = next_url

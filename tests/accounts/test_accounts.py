@@ -49,6 +49,11 @@ def test_register_success_redirects_home(client):
     assert response.url == reverse("home")
 
 
+def test_register_success_welcomes_the_new_user(client):
+    response = _signup(client)
+    assert "Welcome, newbie! Your account is ready." in client.get(response.url).content.decode()
+
+
 def test_register_success_logs_user_in(client):
     _signup(client)
     assert _logged_in_user_id(client) == str(User.objects.get(username="newbie").pk)
@@ -86,7 +91,7 @@ def test_register_duplicate_email_creates_no_user(client, email):
 
 def test_register_password_mismatch_shows_error_and_creates_nothing(client):
     response = _signup(client, password2="Different-Harbour-1987")
-    assert "You must type the same password each time." in response.content.decode()
+    assert "didn’t match" in response.content.decode()
     assert not User.objects.exists()
 
 
