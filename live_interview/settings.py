@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "interview.accounts.middleware.MfaEnrolmentMiddleware",
+    "interview.accounts.middleware.ProviderFormActionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -309,6 +310,10 @@ def _social_app(prefix: str) -> list[dict[str, str]]:
     return [{"client_id": client_id, "secret": secret}] if client_id else []
 
 
+# Extra origins a provider's login page may send the browser to (CSP form-action), for an OpenID Connect
+# provider whose authorization endpoint is not on its server_url's origin; Google, GitHub, Microsoft and
+# each provider's server_url are allowed on their own pages already (interview/accounts/middleware.py).
+SOCIALACCOUNT_FORM_ACTION_ORIGINS = env_list("SOCIALACCOUNT_FORM_ACTION_ORIGINS")
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
     "google": {"APPS": _social_app("GOOGLE"), "SCOPE": ["openid", "profile", "email"]},
     "github": {"APPS": _social_app("GITHUB"), "SCOPE": ["read:user", "user:email"]},

@@ -152,3 +152,27 @@ def test_oidc_provider_slow_is_refused_within_the_timeout(client, oidc):
     started = time.monotonic()
     response = client.get(callback)
     assert _refused(client, response) and time.monotonic() - started < 2.5
+
+
+# --- Content-Security-Policy: the provider's page may send the browser to the provider ---------------
+
+
+def _form_action(response) -> str:
+    directives = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    return directives["form-action"]
+
+
+def test_oidc_provider_page_allows_the_provider_as_form_target(client, oidc):
+    assert _form_action(client.get(START)) == f"'self' {oidc.issuer}"
+
+
+def test_oidc_other_pages_keep_form_action_self(client, oidc):
+    assert _form_action(client.get(reverse("login"))) == "'self'"
+
+
+def test_oidc_builtin_provider_page_allows_its_origin(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "github": {"APPS": [{"client_id": "id", "secret": "s"}]},
+    }
+    assert _form_action(client.get("/accounts/github/login/")) == "'self' https://github.com"
