@@ -15,7 +15,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from interview.accounts.adapters import LOCKED_OUT
 from interview.accounts.api_tokens import api_token_issue, api_tokens_revoke
+from interview.accounts.mfa import mfa_token_check
 from interview.accounts.permissions import IsAdminRole, is_admin, role_of
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.accounts.throttling import LoginLockedOut, login_authenticate, login_request_allowed
@@ -39,6 +40,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
     username = serializers.CharField(label="Username or email", write_only=True, max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    code = serializers.CharField(
+        write_only=True,
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=64,
+        help_text="For an account with two-factor authentication: a current authenticator code or a recovery code.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -72,7 +81,8 @@ class LoginThrottled(APIException):
 class ObtainTokenView(APIView):
     """Exchange a username (or email) and password for the user's API token.
 
-    Failed attempts count against the same allowance as the login page (per account and per client
+    An account with two-factor authentication also sends `code`; one whose role requires it (MFA_REQUIRED_ROLES)
+    and has none set up is refused (403 mfa_required). Failed attempts count against the same allowance as the login page (per account and per client
     address, ACCOUNT_RATE_LIMITS["login_failed"]): past it every attempt, right password included, is a
     429 with Retry-After until the window moves on.
     """
@@ -85,7 +95,7 @@ class ObtainTokenView(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: None, 429: None},
+        responses={200: TokenSerializer, 400: None, 403: None, 429: None},
         auth=[],
         tags=["auth"],
     )
@@ -103,6 +113,10 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with provided credentials."]}, code="authorization"
             )
+        try:
+            mfa_token_check(user=user, code=serializer.validated_data["code"])
+        except ServiceError as exc:
+            raise PermissionDenied({"detail": exc.message, "code": exc.code}) from exc
         token = api_token_issue(user=user, now=timezone.now())
         return Response({"token": token.key})
 

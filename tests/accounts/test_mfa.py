@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
@@ -209,3 +210,41 @@ def test_mfa_recovery_codes_page_lists_unused_codes(client):
     _reauthenticate(client)
     page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     assert all(code in page for code in codes)
+
+
+# --- The API token endpoint is a login too ------------------------------------------------------------
+
+
+def _token(username, **extra):
+    return APIClient().post(reverse("api-token"), {"username": username, "password": PASSWORD, **extra})
+
+
+def test_mfa_token_for_enrolled_user_needs_a_code(db):
+    _with_totp(UserFactory(username="ivy", role="interviewer"))
+    response = _token("ivy")
+    assert (response.status_code, response.json()["code"]) == (403, "mfa_required")
+
+
+def test_mfa_token_for_enrolled_user_with_a_computed_code(db):
+    _with_totp(UserFactory(username="ivy", role="interviewer"))
+    assert _token("ivy", code=totp(SECRET)).status_code == 200
+
+
+def test_mfa_token_wrong_code_is_refused(db):
+    _with_totp(UserFactory(username="ivy", role="interviewer"))
+    assert _token("ivy", code="000000").status_code == 403
+
+
+def test_mfa_token_recovery_code_works_once(db):
+    code = _with_totp(UserFactory(username="ivy", role="interviewer")).get_unused_codes()[0]
+    assert [_token("ivy", code=code).status_code for _ in range(2)] == [200, 403]
+
+
+def test_mfa_token_for_required_role_without_second_factor_is_refused(db):
+    UserFactory(username="ivy", role="interviewer")
+    response = _token("ivy")
+    assert (response.status_code, response.json()["code"]) == (403, "mfa_required")
+
+
+def test_mfa_token_for_candidate_needs_no_code(user):
+    assert _token("candidate").status_code == 200
