@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from interview.accounts.email_verification import NEXT_SESSION_KEY
+from interview.accounts.signals import login_locked_out, social_login_failed
 from interview.accounts.throttling import client_ip, login_throttle_key
 from interview.models import UserProfile
 
@@ -62,6 +63,15 @@ class AccountAdapter(DefaultAccountAdapter):
         next_url = self.request.session.pop(NEXT_SESSION_KEY, "") if hasattr(self, "request") else ""
         return next_url or reverse("email_verify")
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's check of the failed-login allowance; a refusal is announced (login_locked_out)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            identifier = credentials.get("email") or credentials.get("username") or ""
+            login_locked_out.send(sender=self.__class__, request=request, identifier=identifier)
+            raise
+
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """The login form treats an identifier with an “@” as an email address, so usernames have none."""
         if "@" in username:
@@ -105,7 +115,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         extra_context: Any = None,
     ) -> None:
         """Any failed provider round trip: log it, say why on the login page, create nothing."""
-        logger.warning("Social login with %s failed: %s %r", getattr(provider, "id", "?"), error, exception)
+        logger.warning("Social login with %s failed: %s %r", getattr(provider, "sub_id", "?"), error, exception)
+        social_login_failed.send(
+            sender=self.__class__,
+            request=request,
+            provider_id=getattr(provider, "sub_id", None) or getattr(provider, "id", ""),
+            error=error,
+            exception=exception,
+        )
         reason = _failure_reason(error, exception)
         messages.error(request, PROVIDER_FAILED.format(provider=_provider_name(provider), reason=reason))
         raise ImmediateHttpResponse(HttpResponseRedirect(reverse("login")))

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from interview.accounts.signals import social_login_failed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,14 @@ def test_oidc_builtin_provider_page_allows_its_origin(client, settings):
         "github": {"APPS": [{"client_id": "id", "secret": "s"}]},
     }
     assert _form_action(client.get("/accounts/github/login/")) == "'self' https://github.com"
+
+
+def test_oidc_failure_is_announced(client, oidc, round_trip):
+    heard = []
+    social_login_failed.connect(lambda **kw: heard.append(kw["provider_id"]), weak=False, dispatch_uid="test-heard")
+    oidc.mode = "expired"
+    try:
+        round_trip(client, START)
+    finally:
+        social_login_failed.disconnect(dispatch_uid="test-heard")
+    assert heard == ["fake"]

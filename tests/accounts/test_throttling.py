@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from interview.accounts.adapters import LOCKED_OUT
+from interview.accounts.signals import login_locked_out
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,16 @@ def test_throttle_password_reset_limited_per_email(client):
         for n in range(6)
     ]
     assert statuses[-1] == 429 and 429 not in statuses[:5]
+
+
+def test_throttle_lockout_is_announced_once_per_refused_attempt(client, user):
+    heard = []
+    login_locked_out.connect(lambda **kw: heard.append(kw["identifier"]), weak=False, dispatch_uid="test-heard")
+    try:
+        for n in range(LIMIT):
+            _login(client, "candidate", "wrong", ip=f"10.0.1.{n}")
+        _login(client, "candidate", RIGHT, ip="10.9.9.9")
+        _token("candidate", RIGHT, ip="10.9.9.8")
+    finally:
+        login_locked_out.disconnect(dispatch_uid="test-heard")
+    assert heard == ["candidate", "candidate"]
