@@ -72,6 +72,24 @@ def test_oidc_unverified_email_of_an_existing_account_is_no_takeover(client, oid
     assert not SocialAccount.objects.filter(user=owner).exists()
 
 
+def test_oidc_takeover_refusal_says_what_to_do(client, oidc, round_trip):
+    UserFactory(username="owner", email="oidc.user@example.com")
+    oidc.identity.email_verified = False
+    response, _ = round_trip(client, START)
+    page = _page_after(client, response)
+    assert "already used by an account here" in page and "Account connections" in page
+
+
+def test_oidc_takeover_form_with_the_same_email_creates_nothing(client, oidc, round_trip):
+    UserFactory(username="owner", email="oidc.user@example.com")
+    oidc.identity.email_verified = False
+    round_trip(client, START)
+    data = {"username": "olivia", "email": "OIDC.user@example.com"}
+    page = client.post(reverse("socialaccount_signup"), data).content.decode()
+    assert "An account already exists with this email address." in page
+    assert (User.objects.count(), SocialAccount.objects.count()) == (1, 0)
+
+
 def test_oidc_verified_email_of_an_existing_account_is_no_takeover_either(client, oidc, round_trip):
     owner = UserFactory(username="owner", email="oidc.user@example.com")
     round_trip(client, START)
