@@ -6,6 +6,7 @@ Every value a deployment may change comes from an environment variable; the defa
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -99,6 +100,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "interview",
@@ -114,6 +123,9 @@ MIDDLEWARE = [
     # The request's client address, browser and user, for audit events written by services (interview/audit/).
     "interview.audit.context.audit_origin_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "interview.accounts.middleware.MfaEnrolmentMiddleware",
+    "interview.accounts.middleware.ProviderFormActionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -215,6 +227,14 @@ else:
         }
     }
 
+# --- Cache ------------------------------------------------------------------------------------
+# Login throttling (allauth's rate limits and the API token endpoint), used TOTP codes and email resend
+# limits live here: Redis when REDIS_URL is set, so every process counts the same attempts.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -222,12 +242,89 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# One backend (its stored path names existing sessions): allauth's, accepting a username or an email.
 AUTHENTICATION_BACKENDS = ["interview.auth_backends.UsernameOrEmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Sign-in (django-allauth; docs/operations.md "Sign-in") -------------------------------------
+ACCOUNT_ADAPTER = "interview.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "interview.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "interview.accounts.forms.SignupForm", "login": "interview.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional": a new account may log in at once; features that need a proven address (invitations) ask for it.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional").strip() or "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Active Interview] "
+# The number of wrong passwords allowed per account and per client address in LOGIN_FAILED_WINDOW_SECONDS;
+# the next attempt (right password included) is refused until the window moves on. The API token endpoint
+# counts in the same buckets (interview/accounts/throttling.py).
+LOGIN_FAILED_LIMIT = env_int("LOGIN_FAILED_LIMIT", 10)
+LOGIN_FAILED_WINDOW_SECONDS = env_int("LOGIN_FAILED_WINDOW_SECONDS", 900)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_FAILED_LIMIT}/{LOGIN_FAILED_WINDOW_SECONDS}s/ip,"
+    f"{LOGIN_FAILED_LIMIT}/{LOGIN_FAILED_WINDOW_SECONDS}s/key",
+    "login": os.environ.get("ACCOUNT_RATE_LIMIT_LOGIN", "30/m/ip"),
+    "signup": os.environ.get("ACCOUNT_RATE_LIMIT_SIGNUP", "20/m/ip"),
+    "reset_password": os.environ.get("ACCOUNT_RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+}
+# Client addresses come from REMOTE_ADDR, which live_interview/proxies.py sets from DJANGO_TRUSTED_PROXIES
+# only: allauth must not read X-Forwarded-For itself (the adapter's get_client_ip says so too).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# Roles that must enrol a second factor (TOTP) at their next login before anything else; admin included.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "admin,interviewer")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Active Interview")
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A provider's email never logs into (or links to) an existing account by itself: the owner signs in and
+# connects the provider from their account page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Seconds allauth waits for an identity provider (discovery, token, userinfo, keys) before giving up.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SOCIALACCOUNT_REQUESTS_TIMEOUT", 5)
+try:
+    OIDC_PROVIDERS: list[dict[str, Any]] = json.loads(os.environ.get("OIDC_PROVIDERS", "").strip() or "[]")
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"OIDC_PROVIDERS must be a JSON list of apps: {exc}") from exc
+if not isinstance(OIDC_PROVIDERS, list):
+    raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of openid_connect apps")
+
+
+def _social_app(prefix: str) -> list[dict[str, str]]:
+    """One app from <PREFIX>_CLIENT_ID and <PREFIX>_CLIENT_SECRET, or none (then the admin's social apps)."""
+    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "").strip()
+    secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "").strip()
+    return [{"client_id": client_id, "secret": secret}] if client_id else []
+
+
+# Extra origins a provider's login page may send the browser to (CSP form-action), for an OpenID Connect
+# provider whose authorization endpoint is not on its server_url's origin; Google, GitHub, Microsoft and
+# each provider's server_url are allowed on their own pages already (interview/accounts/middleware.py).
+SOCIALACCOUNT_FORM_ACTION_ORIGINS = env_list("SOCIALACCOUNT_FORM_ACTION_ORIGINS")
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
+    "google": {"APPS": _social_app("GOOGLE"), "SCOPE": ["openid", "profile", "email"]},
+    "github": {"APPS": _social_app("GITHUB"), "SCOPE": ["read:user", "user:email"]},
+    "microsoft": {
+        "APPS": _social_app("MICROSOFT"),
+        "TENANT": os.environ.get("MICROSOFT_TENANT", "organizations").strip() or "organizations",
+    },
+    "openid_connect": {"APPS": OIDC_PROVIDERS, "OAUTH_PKCE_ENABLED": True},
+}
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -221,6 +221,54 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
     "email_verify": ("get", lambda w: reverse("email_verify"), None, (LOGIN, 200, 200, 200, 200, 200)),
     # Everyone sees their own account's audit events, nobody else's (tests/audit/test_activity_page.py).
     "account_activity": ("get", lambda w: reverse("account_activity"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    # Sign-in (django-allauth, issue 19). A page that needs a recent password (adding a second factor,
+    # recovery codes) sends a force-logged-in visitor to re-enter it: ONWARD.
+    "login": ("get", lambda w: reverse("login"), None, (200, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD)),
+    "register": ("get", lambda w: reverse("register"), None, (200, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD)),
+    "logout": ("get", lambda w: reverse("logout"), None, (ONWARD, 200, 200, 200, 200, 200)),
+    "password_change": ("get", lambda w: reverse("password_change"), None, (ONWARD,) * 6),
+    "account_change_password": (
+        "get",
+        lambda w: reverse("account_change_password"),
+        None,
+        (LOGIN, 200, 200, 200, 200, 200),
+    ),
+    "account_reset_password": ("get", lambda w: reverse("account_reset_password"), None, (200,) * 6),
+    "account_email": ("get", lambda w: reverse("account_email"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    "account_reauthenticate": (
+        "get",
+        lambda w: reverse("account_reauthenticate"),
+        None,
+        (LOGIN, 200, 200, 200, 200, 200),
+    ),
+    "socialaccount_connections": (
+        "get",
+        lambda w: reverse("socialaccount_connections"),
+        None,
+        (LOGIN, 200, 200, 200, 200, 200),
+    ),
+    "openid_connect_login_unknown": ("get", lambda w: "/accounts/oidc/nobody/login/", None, (404,) * 6),
+    "mfa_index": ("get", lambda w: reverse("mfa_index"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    "mfa_activate_totp": (
+        "get",
+        lambda w: reverse("mfa_activate_totp"),
+        None,
+        (LOGIN, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD),
+    ),
+    "mfa_view_recovery_codes": (
+        "get",
+        lambda w: reverse("mfa_view_recovery_codes"),
+        None,
+        (LOGIN, 404, 404, 404, 404, 404),  # nobody here has recovery codes yet
+    ),
+    # The second step of a login in progress: nothing pending sends anonymous visitors to log in, others on.
+    "mfa_authenticate": (
+        "get",
+        lambda w: reverse("mfa_authenticate"),
+        None,
+        (LOGIN, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD),
+    ),
+    "admin_login": ("get", lambda w: "/admin/login/", None, (LOGIN,) * 6),
 }
 
 PAGE_CELLS = [
@@ -262,6 +310,13 @@ def _create_payload(w: World) -> dict[str, Any]:
 
 APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "auth_token_revoke": ("post", lambda w: "/api/auth/token/revoke/", None, (401, 204, 204, 204, 204, 204)),
+    # Anyone may try credentials; wrong ones are a 400 (and count towards the lockout, tests/accounts).
+    "auth_token_create": (
+        "post",
+        lambda w: "/api/auth/token/",
+        lambda w: {"username": "nobody", "password": "wrong"},
+        (400,) * 6,
+    ),
     "invitations_list": ("get", lambda w: "/api/invitations/", None, (401, 200, 200, 200, 200, 200)),
     "invitations_create": ("post", lambda w: "/api/invitations/", _create_payload, (401, 403, 403, 201, 201, 201)),
     "invitations_retrieve": (
@@ -486,6 +541,21 @@ PANEL = {
     "report_override": (ONWARD, ONWARD),  # the panelist: refused (blind), said on the report page
     "calibration": (200, 200),
     "account_activity": (200, 200),
+    "login": (ONWARD, ONWARD),
+    "register": (ONWARD, ONWARD),
+    "logout": (200, 200),
+    "password_change": (ONWARD, ONWARD),
+    "account_change_password": (200, 200),
+    "account_reset_password": (200, 200),
+    "account_email": (200, 200),
+    "account_reauthenticate": (200, 200),
+    "socialaccount_connections": (200, 200),
+    "openid_connect_login_unknown": (404, 404),
+    "mfa_index": (200, 200),
+    "mfa_activate_totp": (ONWARD, ONWARD),
+    "mfa_view_recovery_codes": (404, 404),
+    "mfa_authenticate": (ONWARD, ONWARD),
+    "admin_login": (LOGIN, LOGIN),
     "scorecard_page_post": (ONWARD, ONWARD),  # the scorer: refused (already submitted), said on the page
     "invitation_panel": (404, 404),
     "invitation_decision": (404, 404),
@@ -512,6 +582,7 @@ PANEL_API = {
     "report_csv": (403, 409),
     "scorecards_list": (200, 200),
     "report_overrides": (403, 201),
+    "auth_token_create": (400, 400),
     "calibration": (200, 200),
     "templates_partial_update_rubric": (403, 403),
     "scorecards_save": (200, 409),

@@ -14,31 +14,40 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from interview.accounts.adapters import LOCKED_OUT
 from interview.accounts.api_tokens import api_token_issue, api_tokens_revoke
+from interview.accounts.mfa import mfa_token_check
 from interview.accounts.permissions import IsAdminRole, is_admin, role_of
 from interview.accounts.roles import role_request_create, role_request_decide_one
+from interview.accounts.throttling import LoginLockedOut, login_authenticate, login_request_allowed
 from interview.core.api_fields import as_drf_error, raise_for_service_error
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.models import RoleChangeRequest, UserProfile
 
 # --- Tokens and identity ----------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(serializers.Serializer):
     """A username or email address and its password (the login backend accepts either)."""
 
-    username = serializers.CharField(label="Username or email", write_only=True)
-    token = None  # type: ignore[assignment]  # None removes the parent's field; the response has its own serializer
+    username = serializers.CharField(label="Username or email", write_only=True, max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    code = serializers.CharField(
+        write_only=True,
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=64,
+        help_text="For an account with two-factor authentication: a current authenticator code or a recovery code.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -56,32 +65,59 @@ class MeSerializer(serializers.Serializer):
         return role_of(user)
 
 
-class TokenThrottle(AnonRateThrottle):
-    """Slow down password guessing through the token endpoint (per client IP)."""
-
-    scope = "auth_token"
-    rate = "20/minute"
+TOO_MANY_REQUESTS = "Too many login requests from this address. Try again in a minute."
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username (or email) and password for the user's API token."""
+class LoginThrottled(APIException):
+    """429 with Retry-After (DRF's handler sets it from `wait`) and a body of a message and an ErrorCode."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, *, wait: int, message: str, code: str) -> None:
+        super().__init__({"detail": message, "code": code})
+        self.wait = wait
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username (or email) and password for the user's API token.
+
+    An account with two-factor authentication also sends `code`; one whose role requires it (MFA_REQUIRED_ROLES)
+    and has none set up is refused (403 mfa_required). Failed attempts count against the same allowance as the login page (per account and per client
+    address, ACCOUNT_RATE_LIMITS["login_failed"]): past it every attempt, right password included, is a
+    429 with Retry-After until the window moves on.
+    """
 
     # Credentials are the whole point: no session (and so no CSRF check) is involved.
     authentication_classes = ()
-    throttle_classes = (TokenThrottle,)
+    permission_classes = ()
     serializer_class = TokenRequestSerializer
 
     @extend_schema(
         operation_id="auth_token_create",
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer},
+        responses={200: TokenSerializer, 400: None, 403: None, 429: None},
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = api_token_issue(user=serializer.validated_data["user"], now=timezone.now())
+        identifier, password = serializer.validated_data["username"], serializer.validated_data["password"]
+        if not login_request_allowed(request._request):
+            raise LoginThrottled(wait=60, message=TOO_MANY_REQUESTS, code=ErrorCode.RATE_LIMITED)
+        try:
+            user = login_authenticate(request._request, identifier=identifier, password=password)
+        except LoginLockedOut as exc:
+            raise LoginThrottled(wait=exc.retry_after, message=LOCKED_OUT, code=ErrorCode.LOGIN_LOCKED_OUT) from exc
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with provided credentials."]}, code="authorization"
+            )
+        try:
+            mfa_token_check(user=user, code=serializer.validated_data["code"])
+        except ServiceError as exc:
+            raise PermissionDenied({"detail": exc.message, "code": exc.code}) from exc
+        token = api_token_issue(user=user, now=timezone.now())
         return Response({"token": token.key})
 
 

@@ -1,21 +1,24 @@
 """Accounts' signal receivers: a profile and group for every new user, API tokens revoked with changed
-credentials, and a verification email for a new sign-up."""
+credentials, the profile's verified email kept in step with allauth's, and MFA enrolment made due."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.account.signals import user_logged_in as allauth_user_logged_in
+from allauth.account.signals import user_signed_up
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
 from interview.accounts.api_tokens import api_tokens_revoke
-from interview.accounts.email_verification import email_verification_send
-from interview.accounts.views import verify_link_builder
+from interview.accounts.email_verification import NEXT_SESSION_KEY, email_address_sync
+from interview.accounts.mfa import mfa_enrolment_mark_due
 from interview.core.pages import safe_next_url
 from interview.models import UserProfile
 
@@ -58,13 +61,26 @@ def revoke_api_tokens_on_credentials_change(
         api_tokens_revoke(user_id=instance.pk)
 
 
-# The uid predates the move from hiring; kept so that code disconnecting by it still finds the receiver.
-@receiver(user_logged_in, dispatch_uid="hiring.verification_on_sign_up")
-def verification_on_sign_up(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """When sign-up logs a new account in, email it a verification link (keeping where it was going)."""
-    match = getattr(request, "resolver_match", None)
-    if request is None or match is None or match.url_name != "register" or not user.email:
+@receiver(post_save, sender=EmailAddress, dispatch_uid="accounts.sync_verified_email")
+def sync_verified_email(sender: Any, instance: EmailAddress, raw: bool = False, **kwargs: Any) -> None:
+    """When allauth marks the user's current address verified (link, provider, admin), the profile says so."""
+    if not raw:
+        email_address_sync(address=instance, now=timezone.now())
+
+
+@receiver(allauth_user_logged_in, dispatch_uid="accounts.mfa_enrolment_due")
+def mfa_enrolment_due(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """After a completed allauth login (password or provider), a role in MFA_REQUIRED_ROLES must enrol first."""
+    mfa_enrolment_mark_due(request=request, user=user)
+
+
+@receiver(user_signed_up, dispatch_uid="hiring.verification_on_sign_up")
+def welcome_on_sign_up(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """Welcome a new account; one signing up on the way somewhere (an invitation) gets a verification link
+    that leads back there."""
+    if request is None:
         return
-    email_verification_send(
-        user=user, link_for=verify_link_builder(request, safe_next_url(request)), now=timezone.now(), force=True
-    )
+    messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
+    next_url = safe_next_url(request)
+    if next_url:
+        request.session[NEXT_SESSION_KEY] = next_url

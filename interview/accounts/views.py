@@ -1,18 +1,14 @@
-"""Account pages: register, log in, change password (log out is Django's POST-only LogoutView), role
-requests and email verification."""
+"""Account pages of ours: role requests and email verification (sign-in itself is allauth's, see urls.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import cast
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, login
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,59 +16,31 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from interview.accounts import selectors as sel
-from interview.accounts.email_verification import email_verification_confirm, email_verification_send
-from interview.accounts.forms import LoginForm, RegisterForm, RoleDecisionForm, RoleRequestForm
+from interview.accounts.email_verification import email_verification_send
+from interview.accounts.forms import RoleDecisionForm, RoleRequestForm
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_candidate, role_required
 from interview.accounts.roles import role_request_create, role_request_decide_one
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.pages import add_service_errors, safe_next_url
 
-# --- Sign-up, login, password -----------------------------------------------------------------------
+# --- Sign-in pages that keep their old addresses (allauth serves the rest) --------------------------
 
 
-@sensitive_post_parameters("password1", "password2")
-@csrf_protect
-@never_cache
-def register(request: HttpRequest) -> HttpResponse:
-    """Show the sign-up form; on success log the new user in and send them on."""
-    next_url = safe_next_url(request)
-    if request.user.is_authenticated:
-        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    form = RegisterForm(request.POST) if request.method == "POST" else RegisterForm()
-    if form.is_bound and form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-                audit_record(actor=user, action=AuditAction.SIGNUP, target=user, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            login(request, user)
-            messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
-            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    return render(request, "registration/register.html", {"form": form, "next": next_url})
+def password_change_done(request: HttpRequest) -> HttpResponse:
+    """The old "password changed" address: allauth's change page says so itself."""
+    return redirect("account_change_password")
 
 
-class LoginView(auth_views.LoginView):
-    """Log in with a username or an email address."""
-
-    form_class = LoginForm
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        with transaction.atomic():  # last_login and the login's audit event (a user_logged_in receiver) together
-            return super().form_valid(form)
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Change the password of the logged-in user, keeping them logged in."""
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's rate limits (sign-up, password reset, login requests) answer with this page: 429 and Retry-After."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         with transaction.atomic():  # the new password and its audit event commit together
@@ -141,27 +109,13 @@ def role_request_decision(request: HttpRequest, request_id: int) -> HttpResponse
 # --- Email verification -----------------------------------------------------------------------------
 
 
-def verify_link_builder(request: HttpRequest, next_url: str = "") -> Callable[[str], str]:
-    """A function turning a verification token into the absolute link emailed to the user."""
-
-    def build(token: str) -> str:
-        path = reverse("email_verify_confirm", kwargs={"token": token})
-        if next_url:
-            path += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
-        return request.build_absolute_uri(path)
-
-    return build
-
-
 @login_required
 def email_verify(request: HttpRequest) -> HttpResponse:
     """Whether the user's email is verified, and a button that emails a new verification link."""
     next_url = safe_next_url(request)
     if request.method == "POST":
         try:
-            sent = email_verification_send(
-                user=request.user, link_for=verify_link_builder(request, next_url), now=timezone.now()
-            )
+            sent = email_verification_send(request=request, user=request.user, next_url=next_url)
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -176,11 +130,9 @@ def email_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def email_verify_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: verify the user's current address, then continue where they were going."""
-    try:
-        email_verification_confirm(user=request.user, token=token, now=timezone.now())
-    except ServiceError as exc:
-        context = {"error": exc.message, "next": safe_next_url(request)}
-        return render(request, "hiring/verify_email.html", context, status=400)
-    messages.success(request, f"Thank you: {cast(User, request.user).email} is verified.")
-    return redirect(safe_next_url(request) or "email_verify")
+    """A link in the format used before allauth: no longer valid, ask for a new one."""
+    context = {
+        "error": f"This verification link is no longer valid (code {ErrorCode.INVALID_LINK}). Ask for a new one.",
+        "next": safe_next_url(request),
+    }
+    return render(request, "hiring/verify_email.html", context, status=400)

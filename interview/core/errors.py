@@ -61,6 +61,8 @@ class ErrorCode(StrEnum):
     NOT_CANDIDATE = "not_candidate"
     PENDING_EXISTS = "pending_exists"
     ALREADY_DECIDED = "already_decided"
+    MFA_REQUIRED = "mfa_required"
+    LOGIN_LOCKED_OUT = "login_locked_out"
     # Scoring: rubrics, scorecards, overrides, decisions (issue 18)
     INVALID_RUBRIC = "invalid_rubric"
     UNKNOWN_CRITERION = "unknown_criterion"

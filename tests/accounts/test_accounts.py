@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interview.accounts.forms import EMAIL_IN_USE, RegisterForm
+from interview.accounts.forms import EMAIL_IN_USE
 from tests.factories import UserFactory
 
 User = get_user_model()
@@ -25,6 +24,10 @@ def _signup(client, **overrides):
         **overrides,
     }
     return client.post(reverse("register"), data)
+
+
+def _login(client, identifier, password="correct-horse-battery"):
+    return client.post(reverse("login"), {"login": identifier, "password": password})
 
 
 def _logged_in_user_id(client):
@@ -46,6 +49,11 @@ def test_register_success_redirects_home(client):
     assert response.url == reverse("home")
 
 
+def test_register_success_welcomes_the_new_user(client):
+    response = _signup(client)
+    assert "Welcome, newbie! Your account is ready." in client.get(response.url).content.decode()
+
+
 def test_register_success_logs_user_in(client):
     _signup(client)
     assert _logged_in_user_id(client) == str(User.objects.get(username="newbie").pk)
@@ -58,9 +66,10 @@ def test_register_new_user_is_candidate_in_average_role_group(client):
     assert list(user.groups.values_list("name", flat=True)) == ["average_role"]
 
 
-def test_register_lowercases_email_domain(client):
+def test_register_lowercases_email(client):
+    # allauth lower-cases the whole address (it compares addresses case-insensitively everywhere).
     _signup(client, email="  Newbie@Example.COM ")
-    assert User.objects.get(username="newbie").email == "Newbie@example.com"
+    assert User.objects.get(username="newbie").email == "newbie@example.com"
 
 
 DUPLICATE_EMAILS = ["taken@example.com", "TAKEN@EXAMPLE.COM", "Taken@Example.com", " taken@example.com "]
@@ -131,17 +140,6 @@ def test_register_authenticated_user_redirected_home(client, user):
     assert client.get(reverse("register")).url == reverse("home")
 
 
-def test_register_form_save_refuses_email_taken_meanwhile():
-    form = RegisterForm(
-        {"username": "newbie", "email": "late@example.com", "password1": PASSWORD, "password2": PASSWORD}
-    )
-    assert form.is_valid()
-    UserFactory(username="quicker", email="LATE@example.com")
-    with pytest.raises(ValidationError, match="already exists"):
-        form.save()
-    assert not User.objects.filter(username="newbie").exists()
-
-
 # --- Log in and out ---------------------------------------------------------------------------
 
 
@@ -150,17 +148,17 @@ def test_login_page_labels_identifier_username_or_email(client):
 
 
 def test_login_with_username(client, user):
-    client.post(reverse("login"), {"username": "candidate", "password": "correct-horse-battery"})
+    _login(client, "candidate")
     assert _logged_in_user_id(client) == str(user.pk)
 
 
 def test_login_with_email_any_case(client, user):
-    client.post(reverse("login"), {"username": "CANDIDATE@example.com", "password": "correct-horse-battery"})
+    _login(client, "CANDIDATE@example.com")
     assert _logged_in_user_id(client) == str(user.pk)
 
 
 def test_login_wrong_password_shows_error(client, user):
-    response = client.post(reverse("login"), {"username": "candidate", "password": "nope"})
+    response = _login(client, "candidate", "nope")
     assert "Please enter a correct username or email and password." in response.content.decode()
     assert _logged_in_user_id(client) is None
 
@@ -172,53 +170,55 @@ def test_logout_post_logs_out(client, user):
     assert _logged_in_user_id(client) is None
 
 
-def test_logout_get_not_allowed(client, user):
+def test_logout_get_asks_to_confirm_and_keeps_the_session(client, user):
+    # allauth answers GET with a confirmation form (POST logs out), where Django's view answered 405.
     client.force_login(user)
-    assert client.get(reverse("logout")).status_code == 405
+    response = client.get(reverse("logout"))
+    assert response.status_code == 200
+    assert _logged_in_user_id(client) == str(user.pk)
 
 
 def test_register_login_logout_flow(client):
     _signup(client)
     client.post(reverse("logout"))
-    client.post(reverse("login"), {"username": "newbie@example.com", "password": PASSWORD})
+    _login(client, "newbie@example.com", PASSWORD)
     assert _logged_in_user_id(client) == str(User.objects.get(username="newbie").pk)
 
 
-# --- Password change --------------------------------------------------------------------------
+# --- Password change (allauth's page; the old address redirects to it) ---------------------------
+
+
+def _change_password(client, old="correct-horse-battery", new=PASSWORD):
+    return client.post(reverse("account_change_password"), {"oldpassword": old, "password1": new, "password2": new})
+
+
+def test_password_change_old_address_redirects_to_allauths_page(client, user):
+    client.force_login(user)
+    assert client.get(reverse("password_change")).url == reverse("account_change_password")
 
 
 def test_password_change_requires_login(client):
-    response = client.get(reverse("password_change"))
+    response = client.get(reverse("account_change_password"))
     assert response.url.startswith(reverse("login"))
 
 
 def test_password_change_sets_new_password(client, user):
     client.force_login(user)
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": "correct-horse-battery", "new_password1": PASSWORD, "new_password2": PASSWORD},
-    )
-    assert response.url == reverse("password_change_done")
+    _change_password(client)
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
 
 def test_password_change_keeps_user_logged_in(client, user):
     client.force_login(user)
-    client.post(
-        reverse("password_change"),
-        {"old_password": "correct-horse-battery", "new_password1": PASSWORD, "new_password2": PASSWORD},
-    )
-    assert client.get(reverse("password_change_done")).status_code == 200
+    _change_password(client)
+    assert _logged_in_user_id(client) == str(user.pk)
 
 
 def test_password_change_wrong_old_password_shows_error(client, user):
     client.force_login(user)
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": "wrong", "new_password1": PASSWORD, "new_password2": PASSWORD},
-    )
-    assert "Your old password was entered incorrectly." in response.content.decode()
+    response = _change_password(client, old="wrong")
+    assert "Please type your current password." in response.content.decode()
 
 
 def test_database_refuses_duplicate_email_in_any_case(db):

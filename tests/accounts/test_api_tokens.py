@@ -57,8 +57,8 @@ def test_token_deleted_on_set_password_and_save(token, user):
 
 def test_token_deleted_on_password_change_view(client, token, user):
     client.force_login(user)
-    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    assert client.post(reverse("password_change"), data).status_code == 302
+    data = {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert client.post(reverse("account_change_password"), data).status_code == 302
     assert not Token.objects.filter(user=user).exists()
 
 

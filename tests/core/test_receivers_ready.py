@@ -17,11 +17,11 @@ ENVIRONMENT = {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "live_interview.se
 PROBE = """
 import json, django
 django.setup()
-from django.contrib.auth.signals import user_logged_in
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.db.models.signals import post_delete, post_save, pre_save
 from interview.interviews.signals import chat_completed
 signals = {"post_save": post_save, "pre_save": pre_save, "post_delete": post_delete,
-           "user_logged_in": user_logged_in, "chat_completed": chat_completed}
+           "user_logged_in": user_logged_in, "user_signed_up": user_signed_up, "chat_completed": chat_completed}
 print(json.dumps({name: [str(key[0]) for key, *_ in s.receivers] for name, s in signals.items()}))
 import sys
 print(json.dumps(sorted(m for m in sys.modules if m.endswith("urls"))))
@@ -31,7 +31,9 @@ RECEIVERS = [
     ("post_save", "accounts.create_user_profile"),
     ("post_save", "accounts.save_user_profile"),
     ("pre_save", "accounts.revoke_api_tokens_on_credentials_change"),
-    ("user_logged_in", "hiring.verification_on_sign_up"),
+    ("post_save", "accounts.sync_verified_email"),
+    ("user_logged_in", "accounts.mfa_enrolment_due"),  # allauth's signal: a completed allauth login
+    ("user_signed_up", "hiring.verification_on_sign_up"),
     ("post_delete", "documents.delete_resume_file"),
     ("post_delete", "documents.delete_job_listing_file"),
     ("post_delete", "reports.delete_report_pdf"),
