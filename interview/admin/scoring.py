@@ -1,4 +1,5 @@
-"""Admin of scorecards: read them, and reopen submitted ones (the only change an admin makes, recorded)."""
+"""Admin of scorecards (read them, reopen submitted ones: the only change an admin makes, recorded) and of
+score overrides (read only: an override is made on the report page or API, with its reason)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,21 @@ class ScorecardAdmin(admin.ModelAdmin):
         self.message_user(request, f"Reopened {reopened} scorecard(s).", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"Skipped {skipped} scorecard(s) that were not submitted.", messages.WARNING)
+
+
+@admin.register(m.ScoreOverride)
+class ScoreOverrideAdmin(admin.ModelAdmin):
+    list_display = ("report", "kind", "question_number", "criterion_key", "ai_score", "score", "by", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("report__chat__title", "by__username", "reason")
+    list_select_related = ("report__chat", "by")
+    readonly_fields = (
+        "report", "kind", "question_number", "criterion_key", "ai_score", "score", "reason", "by", "version",
+        "created_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: m.ScoreOverride | None = None) -> bool:
+        return False

@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     REPORT_REGENERATED = "report.regenerated"
     SCORE_OVERRIDDEN = "report.score_overridden"
     SCORECARD_SUBMITTED = "report.scorecard_submitted"
+    SCORECARD_REOPENED = "report.scorecard_reopened"
     # An observer steering a live interview
     OBSERVER_NOTE = "observer.note"
     QUESTION_EXTENDED = "observer.extend"
@@ -47,6 +48,8 @@ class AuditAction(StrEnum):
     INVITATION_CREATED = "invitation.created"
     INVITATION_RESENT = "invitation.resent"
     INVITATION_CANCELLED = "invitation.cancelled"
+    PANEL_CHANGED = "invitation.panel_changed"
+    DECISION_RECORDED = "invitation.decided"
     # Personal data
     DATA_EXPORTED = "account.data_exported"
     ACCOUNT_ERASED = "account.erased"
@@ -81,6 +84,7 @@ LABELS: dict[str, str] = {
     AuditAction.REPORT_REGENERATED: "Report regenerated",
     AuditAction.SCORE_OVERRIDDEN: "Score overridden",
     AuditAction.SCORECARD_SUBMITTED: "Scorecard submitted",
+    AuditAction.SCORECARD_REOPENED: "Scorecard reopened",
     AuditAction.OBSERVER_NOTE: "Observer note",
     AuditAction.QUESTION_EXTENDED: "Question time extended",
     AuditAction.INTERVIEW_ENDED: "Interview ended by observer",
@@ -91,6 +95,8 @@ LABELS: dict[str, str] = {
     AuditAction.INVITATION_CREATED: "Invitation created",
     AuditAction.INVITATION_RESENT: "Invitation resent",
     AuditAction.INVITATION_CANCELLED: "Invitation cancelled",
+    AuditAction.PANEL_CHANGED: "Panel changed",
+    AuditAction.DECISION_RECORDED: "Hiring decision recorded",
     AuditAction.DATA_EXPORTED: "Personal data exported",
     AuditAction.ACCOUNT_ERASED: "Account erased",
 }

@@ -37,7 +37,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label not in NOT_OURS),
     key=lambda model: model._meta.label,
 )
-ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent, m.Scorecard}
+ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent, m.Scorecard, m.ScoreOverride}
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
 _serial = itertools.count()
@@ -96,6 +96,17 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     ),
     m.AuditEvent: lambda: audit_record(
         actor=f.UserFactory(), action=AuditAction.REPORT_EXPORTED, target=f.ChatFactory(), subject=f.UserFactory()
+    ),
+    m.ScoreOverride: lambda: m.ScoreOverride.objects.create(
+        report=f.ReportFactory(),
+        kind=m.ScoreOverride.QUESTION,
+        question_number=1,
+        ai_score=7,
+        score=5,
+        reason="Missed the trade-offs.",
+        by=f.UserFactory(),
+        version=2,
+    ),
     m.Scorecard: lambda: m.Scorecard.objects.create(
         chat=f.ChatFactory(),
         interviewer=f.UserFactory(),
