@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -16,599 +17,258 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Chat",
+            name='Chat',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=50)),
-                ("messages", models.JSONField(blank=True, default=list)),
-                ("key_questions", models.JSONField(blank=True, default=list)),
-                (
-                    "difficulty",
-                    models.IntegerField(
-                        default=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(10),
-                        ],
-                    ),
-                ),
-                (
-                    "type",
-                    models.CharField(
-                        choices=[
-                            ("GEN", "General Interview"),
-                            ("SKL", "Industry Skills"),
-                            ("PER", "Personality/Culture Fit"),
-                            ("FIN", "Final Screening"),
-                        ],
-                        default="GEN",
-                        max_length=5,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("not_started", "Not started"),
-                            ("in_progress", "In progress"),
-                            ("completed", "Completed"),
-                        ],
-                        db_index=True,
-                        default="not_started",
-                        max_length=20,
-                    ),
-                ),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                ("current_question_index", models.IntegerField(blank=True, null=True)),
-                ("question_started_at", models.DateTimeField(blank=True, null=True)),
-                ("question_deadline", models.DateTimeField(blank=True, db_index=True, null=True)),
-                ("interviewer_model", models.CharField(blank=True, max_length=100)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="chats", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=50)),
+                ('messages', models.JSONField(blank=True, default=list)),
+                ('key_questions', models.JSONField(blank=True, default=list)),
+                ('difficulty', models.IntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
+                ('type', models.CharField(choices=[('GEN', 'General Interview'), ('SKL', 'Industry Skills'), ('PER', 'Personality/Culture Fit'), ('FIN', 'Final Screening')], default='GEN', max_length=5)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed')], db_index=True, default='not_started', max_length=20)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ('current_question_index', models.IntegerField(blank=True, null=True)),
+                ('question_started_at', models.DateTimeField(blank=True, null=True)),
+                ('question_deadline', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('interviewer_model', models.CharField(blank=True, max_length=100)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chats', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="ExportableReport",
+            name='ExportableReport',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("generated_at", models.DateTimeField(auto_now_add=True)),
-                ("last_updated", models.DateTimeField(auto_now=True)),
-                (
-                    "professionalism_score",
-                    models.IntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                (
-                    "subject_knowledge_score",
-                    models.IntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                (
-                    "clarity_score",
-                    models.IntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                (
-                    "overall_score",
-                    models.IntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                ("feedback_text", models.TextField(blank=True)),
-                ("question_responses", models.JSONField(blank=True, default=list)),
-                ("total_questions_asked", models.IntegerField(default=0)),
-                ("total_responses_given", models.IntegerField(default=0)),
-                ("interview_duration_minutes", models.IntegerField(blank=True, null=True)),
-                ("pdf_generated", models.BooleanField(default=False)),
-                ("pdf_file", models.FileField(blank=True, upload_to="reports/")),
-                ("chat", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, to="interview.chat")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('generated_at', models.DateTimeField(auto_now_add=True)),
+                ('last_updated', models.DateTimeField(auto_now=True)),
+                ('professionalism_score', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('subject_knowledge_score', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('clarity_score', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('overall_score', models.IntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('feedback_text', models.TextField(blank=True)),
+                ('question_responses', models.JSONField(blank=True, default=list)),
+                ('total_questions_asked', models.IntegerField(default=0)),
+                ('total_responses_given', models.IntegerField(default=0)),
+                ('interview_duration_minutes', models.IntegerField(blank=True, null=True)),
+                ('pdf_generated', models.BooleanField(default=False)),
+                ('pdf_file', models.FileField(blank=True, upload_to='reports/')),
+                ('chat', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, to='interview.chat')),
             ],
         ),
         migrations.CreateModel(
-            name="InterviewTemplate",
+            name='InterviewTemplate',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "difficulty",
-                    models.IntegerField(
-                        choices=[(1, "Very Easy"), (2, "Easy"), (3, "Medium"), (4, "Hard"), (5, "Very Hard")],
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                    ),
-                ),
-                (
-                    "question_count",
-                    models.IntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(50),
-                        ]
-                    ),
-                ),
-                (
-                    "easy_percentage",
-                    models.IntegerField(
-                        default=33,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                (
-                    "medium_percentage",
-                    models.IntegerField(
-                        default=34,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                (
-                    "hard_percentage",
-                    models.IntegerField(
-                        default=33,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                    ),
-                ),
-                ("is_public", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="interview_templates",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('description', models.TextField(blank=True)),
+                ('difficulty', models.IntegerField(choices=[(1, 'Very Easy'), (2, 'Easy'), (3, 'Medium'), (4, 'Hard'), (5, 'Very Hard')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
+                ('question_count', models.IntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)])),
+                ('easy_percentage', models.IntegerField(default=33, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('medium_percentage', models.IntegerField(default=34, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('hard_percentage', models.IntegerField(default=33, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
+                ('is_public', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interview_templates', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["difficulty", "name"],
+                'ordering': ['difficulty', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="InvitedInterview",
+            name='InvitedInterview',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("candidate_email", models.EmailField(max_length=254)),
-                ("scheduled_time", models.DateTimeField()),
-                (
-                    "duration_minutes",
-                    models.IntegerField(
-                        default=60,
-                        validators=[
-                            django.core.validators.MinValueValidator(15),
-                            django.core.validators.MaxValueValidator(240),
-                        ],
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("in_progress", "In progress"),
-                            ("completed", "Completed"),
-                            ("reviewed", "Reviewed"),
-                            ("expired", "Expired"),
-                        ],
-                        db_index=True,
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("interviewer_feedback", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "chat",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="invitation",
-                        to="interview.chat",
-                    ),
-                ),
-                (
-                    "interviewer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sent_invitations",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "template",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="invitations",
-                        to="interview.interviewtemplate",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('candidate_email', models.EmailField(max_length=254)),
+                ('scheduled_time', models.DateTimeField()),
+                ('duration_minutes', models.IntegerField(default=60, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(240)])),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('reviewed', 'Reviewed'), ('expired', 'Expired')], db_index=True, default='pending', max_length=20)),
+                ('interviewer_feedback', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('chat', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitation', to='interview.chat')),
+                ('interviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_invitations', to=settings.AUTH_USER_MODEL)),
+                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations', to='interview.interviewtemplate')),
             ],
             options={
-                "ordering": ["-scheduled_time"],
+                'ordering': ['-scheduled_time'],
             },
         ),
         migrations.CreateModel(
-            name="MergeTokenStats",
+            name='MergeTokenStats',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("source_branch", models.CharField(max_length=100)),
-                ("target_branch", models.CharField(default="main", max_length=100)),
-                ("commit_sha", models.CharField(max_length=40, unique=True)),
-                ("merge_date", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("total_prompt_tokens", models.IntegerField(default=0)),
-                ("total_completion_tokens", models.IntegerField(default=0)),
-                ("total_tokens", models.IntegerField(default=0)),
-                ("request_count", models.IntegerField(default=0)),
-                ("cumulative_total_tokens", models.IntegerField(default=0)),
-                ("cumulative_total_cost", models.FloatField(default=0.0)),
-                ("pr_number", models.IntegerField(blank=True, null=True)),
-                ("notes", models.TextField(blank=True)),
-                ("total_cost", models.FloatField(default=0.0)),
-                ("unpriced_tokens", models.IntegerField(default=0)),
-                (
-                    "merged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="merge_token_stats",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source_branch', models.CharField(max_length=100)),
+                ('target_branch', models.CharField(default='main', max_length=100)),
+                ('commit_sha', models.CharField(max_length=40, unique=True)),
+                ('merge_date', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('total_prompt_tokens', models.IntegerField(default=0)),
+                ('total_completion_tokens', models.IntegerField(default=0)),
+                ('total_tokens', models.IntegerField(default=0)),
+                ('request_count', models.IntegerField(default=0)),
+                ('cumulative_total_tokens', models.IntegerField(default=0)),
+                ('cumulative_total_cost', models.FloatField(default=0.0)),
+                ('pr_number', models.IntegerField(blank=True, null=True)),
+                ('notes', models.TextField(blank=True)),
+                ('total_cost', models.FloatField(default=0.0)),
+                ('unpriced_tokens', models.IntegerField(default=0)),
+                ('merged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merge_token_stats', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "merge token stats",
-                "ordering": ["-merge_date", "-id"],
+                'verbose_name_plural': 'merge token stats',
+                'ordering': ['-merge_date', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="QuestionBank",
+            name='QuestionBank',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("description", models.TextField(blank=True)),
-                ("is_shared", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="question_banks",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('description', models.TextField(blank=True)),
+                ('is_shared', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='question_banks', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="interviewtemplate",
-            name="question_banks",
-            field=models.ManyToManyField(blank=True, related_name="templates", to="interview.questionbank"),
+            model_name='interviewtemplate',
+            name='question_banks',
+            field=models.ManyToManyField(blank=True, related_name='templates', to='interview.questionbank'),
         ),
         migrations.CreateModel(
-            name="RoleChangeRequest",
+            name='RoleChangeRequest',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "requested_role",
-                    models.CharField(
-                        choices=[("admin", "Admin"), ("interviewer", "Interviewer"), ("candidate", "Candidate")],
-                        max_length=20,
-                    ),
-                ),
-                ("reason", models.TextField(blank=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
-                        db_index=True,
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
-                ("admin_notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reviewed_role_requests",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="role_requests",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('requested_role', models.CharField(choices=[('admin', 'Admin'), ('interviewer', 'Interviewer'), ('candidate', 'Candidate')], max_length=20)),
+                ('reason', models.TextField(blank=True)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=20)),
+                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
+                ('admin_notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewed_role_requests', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_requests', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Tag",
+            name='Tag',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, unique=True)),
             ],
             options={
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("name"), name="interview_tag_name_ci_unique"
-                    )
-                ],
+                'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='interview_tag_name_ci_unique')],
             },
         ),
         migrations.CreateModel(
-            name="Question",
+            name='Question',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField()),
-                (
-                    "difficulty",
-                    models.CharField(
-                        choices=[("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard")],
-                        default="medium",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "interview_type",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("GEN", "General Interview"),
-                            ("SKL", "Industry Skills"),
-                            ("PER", "Personality/Culture Fit"),
-                            ("FIN", "Final Screening"),
-                        ],
-                        max_length=5,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "question_bank",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="questions",
-                        to="interview.questionbank",
-                    ),
-                ),
-                ("tags", models.ManyToManyField(blank=True, related_name="questions", to="interview.tag")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('difficulty', models.CharField(choices=[('easy', 'Easy'), ('medium', 'Medium'), ('hard', 'Hard')], default='medium', max_length=10)),
+                ('interview_type', models.CharField(blank=True, choices=[('GEN', 'General Interview'), ('SKL', 'Industry Skills'), ('PER', 'Personality/Culture Fit'), ('FIN', 'Final Screening')], max_length=5)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('question_bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='interview.questionbank')),
+                ('tags', models.ManyToManyField(blank=True, related_name='questions', to='interview.tag')),
             ],
             options={
-                "ordering": ["question_bank_id", "id"],
+                'ordering': ['question_bank_id', 'id'],
             },
         ),
         migrations.AddField(
-            model_name="interviewtemplate",
-            name="tags",
-            field=models.ManyToManyField(blank=True, related_name="templates", to="interview.tag"),
+            model_name='interviewtemplate',
+            name='tags',
+            field=models.ManyToManyField(blank=True, related_name='templates', to='interview.tag'),
         ),
         migrations.CreateModel(
-            name="TokenUsage",
+            name='TokenUsage',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("model_name", models.CharField(max_length=50)),
-                ("prompt_tokens", models.IntegerField()),
-                ("completion_tokens", models.IntegerField()),
-                ("total_tokens", models.IntegerField(default=0, editable=False)),
-                ("request_type", models.CharField(blank=True, max_length=50)),
-                ("branch_name", models.CharField(blank=True, db_index=True, max_length=100)),
-                ("estimated", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "chat",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="token_usages",
-                        to="interview.chat",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="token_usages",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('model_name', models.CharField(max_length=50)),
+                ('prompt_tokens', models.IntegerField()),
+                ('completion_tokens', models.IntegerField()),
+                ('total_tokens', models.IntegerField(default=0, editable=False)),
+                ('request_type', models.CharField(blank=True, max_length=50)),
+                ('branch_name', models.CharField(blank=True, db_index=True, max_length=100)),
+                ('estimated', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('chat', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='token_usages', to='interview.chat')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='token_usages', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "token usage",
-                "ordering": ["-created_at"],
+                'verbose_name_plural': 'token usage',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="UploadedJobListing",
+            name='UploadedJobListing',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(blank=True, max_length=255)),
-                ("filename", models.CharField(blank=True, max_length=255)),
-                ("file", models.FileField(blank=True, upload_to="uploads/")),
-                ("content", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("required_skills", models.JSONField(blank=True, default=list)),
-                (
-                    "seniority_level",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("entry", "Entry Level (0-2 years)"),
-                            ("mid", "Mid Level (2-5 years)"),
-                            ("senior", "Senior (5-8 years)"),
-                            ("lead", "Lead/Principal (8-12 years)"),
-                            ("executive", "Executive/Director (12+ years)"),
-                        ],
-                        max_length=50,
-                    ),
-                ),
-                ("requirements", models.JSONField(blank=True, default=dict)),
-                (
-                    "parsing_status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("in_progress", "In progress"),
-                            ("success", "Success"),
-                            ("error", "Error"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("parsing_error", models.TextField(blank=True)),
-                ("parsed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "recommended_template",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="recommended_for",
-                        to="interview.interviewtemplate",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="job_listings",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(blank=True, max_length=255)),
+                ('filename', models.CharField(blank=True, max_length=255)),
+                ('file', models.FileField(blank=True, upload_to='uploads/')),
+                ('content', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('required_skills', models.JSONField(blank=True, default=list)),
+                ('seniority_level', models.CharField(blank=True, choices=[('entry', 'Entry Level (0-2 years)'), ('mid', 'Mid Level (2-5 years)'), ('senior', 'Senior (5-8 years)'), ('lead', 'Lead/Principal (8-12 years)'), ('executive', 'Executive/Director (12+ years)')], max_length=50)),
+                ('requirements', models.JSONField(blank=True, default=dict)),
+                ('parsing_status', models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('success', 'Success'), ('error', 'Error')], default='pending', max_length=20)),
+                ('parsing_error', models.TextField(blank=True)),
+                ('parsed_at', models.DateTimeField(blank=True, null=True)),
+                ('recommended_template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommended_for', to='interview.interviewtemplate')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_listings', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.AddField(
-            model_name="chat",
-            name="job_listing",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="chats",
-                to="interview.uploadedjoblisting",
-            ),
+            model_name='chat',
+            name='job_listing',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='chats', to='interview.uploadedjoblisting'),
         ),
         migrations.CreateModel(
-            name="UploadedResume",
+            name='UploadedResume',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=100)),
-                ("file", models.FileField(upload_to="uploads/")),
-                ("text_content", models.TextField(blank=True)),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="resumes", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=100)),
+                ('file', models.FileField(upload_to='uploads/')),
+                ('text_content', models.TextField(blank=True)),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resumes', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-uploaded_at"],
+                'ordering': ['-uploaded_at'],
             },
         ),
         migrations.AddField(
-            model_name="chat",
-            name="resume",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="chats",
-                to="interview.uploadedresume",
-            ),
+            model_name='chat',
+            name='resume',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='chats', to='interview.uploadedresume'),
         ),
         migrations.CreateModel(
-            name="UserProfile",
+            name='UserProfile',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("admin", "Admin"), ("interviewer", "Interviewer"), ("candidate", "Candidate")],
-                        default="candidate",
-                        max_length=20,
-                    ),
-                ),
-                ("auth_provider", models.CharField(default="local", max_length=50)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('admin', 'Admin'), ('interviewer', 'Interviewer'), ('candidate', 'Candidate')], default='candidate', max_length=20)),
+                ('auth_provider', models.CharField(default='local', max_length=50)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "user profile",
+                'verbose_name': 'user profile',
             },
         ),
     ]

@@ -6,46 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("interview", "0002_auth_user_email_ci_unique"),
+        ('interview', '0002_auth_user_email_ci_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="interviewtemplate",
-            name="shared_with",
-            field=models.ManyToManyField(
-                blank=True, related_name="shared_interview_templates", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='interviewtemplate',
+            name='shared_with',
+            field=models.ManyToManyField(blank=True, related_name='shared_interview_templates', to=settings.AUTH_USER_MODEL),
         ),
         migrations.CreateModel(
-            name="ObserverNote",
+            name='ObserverNote',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField()),
-                ("elapsed_seconds", models.FloatField(blank=True, null=True)),
-                ("question_index", models.IntegerField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="observer_notes",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "chat",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="observer_notes", to="interview.chat"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('elapsed_seconds', models.FloatField(blank=True, null=True)),
+                ('question_index', models.IntegerField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observer_notes', to=settings.AUTH_USER_MODEL)),
+                ('chat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observer_notes', to='interview.chat')),
             ],
             options={
-                "ordering": ["created_at", "id"],
+                'ordering': ['created_at', 'id'],
             },
         ),
     ]

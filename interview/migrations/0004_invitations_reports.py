@@ -6,138 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("interview", "0003_observer_notes_template_sharing"),
+        ('interview', '0003_observer_notes_template_sharing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ReportVersion",
+            name='ReportVersion',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("version", models.IntegerField()),
-                ("professionalism_score", models.IntegerField(blank=True, null=True)),
-                ("subject_knowledge_score", models.IntegerField(blank=True, null=True)),
-                ("clarity_score", models.IntegerField(blank=True, null=True)),
-                ("overall_score", models.IntegerField(blank=True, null=True)),
-                ("question_scores", models.JSONField(blank=True, default=list)),
-                ("feedback_text", models.TextField(blank=True)),
-                ("is_offline", models.BooleanField(default=False)),
-                ("model_name", models.CharField(blank=True, max_length=100)),
-                ("generated_at", models.DateTimeField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.IntegerField()),
+                ('professionalism_score', models.IntegerField(blank=True, null=True)),
+                ('subject_knowledge_score', models.IntegerField(blank=True, null=True)),
+                ('clarity_score', models.IntegerField(blank=True, null=True)),
+                ('overall_score', models.IntegerField(blank=True, null=True)),
+                ('question_scores', models.JSONField(blank=True, default=list)),
+                ('feedback_text', models.TextField(blank=True)),
+                ('is_offline', models.BooleanField(default=False)),
+                ('model_name', models.CharField(blank=True, max_length=100)),
+                ('generated_at', models.DateTimeField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["-version"],
+                'ordering': ['-version'],
             },
         ),
         migrations.AddField(
-            model_name="chat",
-            name="ends_at",
+            model_name='chat',
+            name='ends_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="error",
+            model_name='exportablereport',
+            name='error',
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="is_offline",
+            model_name='exportablereport',
+            name='is_offline',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="model_name",
+            model_name='exportablereport',
+            name='model_name',
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="pdf_version",
+            model_name='exportablereport',
+            name='pdf_version',
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("pending", "Pending"),
-                    ("generating", "Generating"),
-                    ("ready", "Ready"),
-                    ("failed", "Failed"),
-                ],
-                db_index=True,
-                default="pending",
-                max_length=20,
-            ),
+            model_name='exportablereport',
+            name='status',
+            field=models.CharField(choices=[('pending', 'Pending'), ('generating', 'Generating'), ('ready', 'Ready'), ('failed', 'Failed')], db_index=True, default='pending', max_length=20),
         ),
         migrations.AddField(
-            model_name="exportablereport",
-            name="version",
+            model_name='exportablereport',
+            name='version',
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="candidate",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="invitations_received",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='invitedinterview',
+            name='candidate',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_received', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="completed_at",
+            model_name='invitedinterview',
+            name='completed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="feedback_published",
+            model_name='invitedinterview',
+            name='feedback_published',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="reviewed_at",
+            model_name='invitedinterview',
+            name='reviewed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="started_at",
+            model_name='invitedinterview',
+            name='started_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="invitedinterview",
-            name="token_hash",
+            model_name='invitedinterview',
+            name='token_hash',
             field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name="userprofile",
-            name="email_verified_at",
+            model_name='userprofile',
+            name='email_verified_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="userprofile",
-            name="verified_email",
+            model_name='userprofile',
+            name='verified_email',
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddConstraint(
-            model_name="rolechangerequest",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "pending")), fields=("user",), name="interview_one_pending_role_request"
-            ),
+            model_name='rolechangerequest',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user',), name='interview_one_pending_role_request'),
         ),
         migrations.AddField(
-            model_name="reportversion",
-            name="report",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="interview.exportablereport"
-            ),
+            model_name='reportversion',
+            name='report',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='interview.exportablereport'),
         ),
         migrations.AddConstraint(
-            model_name="reportversion",
-            constraint=models.UniqueConstraint(fields=("report", "version"), name="interview_report_version_unique"),
+            model_name='reportversion',
+            constraint=models.UniqueConstraint(fields=('report', 'version'), name='interview_report_version_unique'),
         ),
     ]
