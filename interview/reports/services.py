@@ -42,9 +42,10 @@ from interview.interviews import transcript as s
 from interview.interviews.signals import chat_completed
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
-from interview.models import Chat, ExportableReport, ReportVersion
+from interview.models import Chat, ExportableReport
 from interview.reports import grading
 from interview.reports.criteria import criteria_or_default
+from interview.reports.overrides import report_snapshot
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -272,7 +273,7 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
         if not JOB.holds(report, claimed_at):
             return "skipped"
         if report.version >= 1:
-            _keep_version(report)
+            report_snapshot(report)
         old_pdf = report.pdf_file.name
         for name, value in grade.scores().items():
             setattr(report, f"{name}_score", value)
@@ -293,26 +294,6 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
             storage = report.pdf_file.storage
             transaction.on_commit(lambda: storage.delete(old_pdf))
     return Report.READY
-
-
-def _keep_version(report: ExportableReport) -> None:
-    ReportVersion.objects.update_or_create(
-        report=report,
-        version=report.version,
-        defaults={
-            "professionalism_score": report.professionalism_score,
-            "subject_knowledge_score": report.subject_knowledge_score,
-            "clarity_score": report.clarity_score,
-            "overall_score": report.overall_score,
-            "question_scores": [q.get("score") for q in report.question_responses],
-            "feedback_text": report.feedback_text,
-            "is_offline": report.is_offline,
-            "model_name": report.model_name,
-            "generated_at": report.generated_at,
-            "criterion_scores": report.criterion_scores,
-            "prompt_version": report.prompt_version,
-        },
-    )
 
 
 def _fail(chat_id: int, claimed_at: datetime, reason: str) -> str:
