@@ -38,7 +38,7 @@ def test_activity_page_shows_an_export_of_the_users_report_by_someone_else(clien
 
 
 def test_activity_page_shows_a_failed_login_on_the_account(client, user):
-    client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    client.post(reverse("login"), {"login": user.username, "password": "wrong"})
     client.force_login(user)
     body = client.get(URL).content.decode()
     assert "Failed login" in body and "someone not signed in" in body

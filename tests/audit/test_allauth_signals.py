@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from allauth.account import signals
 from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from interview.audit.actions import AuditAction
@@ -14,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def allauth_request(user):
+    """A request as allauth's views have it: a session and messages (the sign-up receivers add one)."""
     request = RequestFactory().post("/accounts/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Probe/3")
     request.user = user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
     return request
 
 
