@@ -1,9 +1,12 @@
 """Account pages: allauth's sign-in (under our old addresses where they differ), role requests, verification.
 
-Every allauth view that changes an account is served here inside one transaction (`_atomic`), ahead of
-`include("allauth.urls")` at the same address: allauth saves the change (a new user, a password, a
-linked provider account) and sends the signal our audit receivers answer in separate steps, so without
-it a failed audit insert would leave the change saved and unrecorded (docs/operations.md, "Audit log").
+Every allauth view that changes an account and sends the signal the audit log answers in separate steps
+(sign-up, password change, set and reset, a provider's callback that signs up or links an account,
+TOTP removal) is served here inside one transaction (`_atomic`), ahead of `include("allauth.urls")` at
+the same address and under the same name; otherwise a failed audit insert would leave the change saved
+and unrecorded (docs/operations.md, "Audit log"). TOTP activation is atomic in allauth already, and
+every login is (AccountAdapter.login). A provider's callback holds its transaction open while it asks
+the provider for the token (at most SOCIALACCOUNT_REQUESTS_TIMEOUT seconds per call).
 """
 
 from collections.abc import Callable
@@ -64,14 +67,12 @@ urlpatterns = [
         _atomic(allauth_views.password_reset_from_key),
     ),
     path("accounts/3rdparty/signup/", _atomic(social_views.signup)),
-    path("accounts/3rdparty/", _atomic(social_views.connections)),
-    path("accounts/2fa/totp/activate/", _atomic(totp_views.activate_totp)),
     path("accounts/2fa/totp/deactivate/", _atomic(totp_views.deactivate_totp)),
     path("accounts/google/login/callback/", _callback(google_views.oauth2_callback)),
     path("accounts/github/login/callback/", _callback(github_views.oauth2_callback)),
     path("accounts/microsoft/login/callback/", _callback(microsoft_views.oauth2_callback)),
     # Every OpenID Connect provider of OIDC_PROVIDERS, with the ID token's signature always checked.
-    path("accounts/oidc/<str:provider_id>/login/", _atomic(oidc.oidc_login), name="openid_connect_login"),
+    path("accounts/oidc/<str:provider_id>/login/", oidc.oidc_login, name="openid_connect_login"),
     path(
         "accounts/oidc/<str:provider_id>/login/callback/",
         _callback(oidc.oidc_callback),

@@ -191,3 +191,14 @@ def test_password_reset_whose_event_fails_keeps_the_old_password(client, user):
         _reset_password(client, user)
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_signup_through_the_provider_form_writes_signup_and_social_linked(client, oidc):
+    UserFactory(username="owner", email="oidc.user@example.com")
+    oidc.identity.email_verified = False  # the address is taken: the provider's newcomer gets the form
+    provider_round_trip(client, START)
+    client.post(reverse("socialaccount_signup"), {"username": "olivia", "email": "olivia@example.com"})
+    olivia = User.objects.get(username="olivia")
+    assert only_event(AuditAction.SIGNUP).actor_id == olivia.pk
+    linked = only_event(AuditAction.SOCIAL_LINKED)
+    assert (linked.actor_id, linked.target_id) == (olivia.pk, str(SocialAccount.objects.get(user=olivia).pk))
