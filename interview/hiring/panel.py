@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from interview.accounts.permissions import is_admin, is_interviewer
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import InvitedInterview, Scorecard
 
@@ -88,6 +90,8 @@ def panel_set(*, invitation_id: int, user: Any, panel: Sequence[Any]) -> Invited
             candidate_id=invitation.candidate_id,
         )
         invitation.panel.set(members)
+        detail = {"panel": sorted(member.pk for member in members)}
+        audit_record(actor=user, action=AuditAction.PANEL_CHANGED, target=invitation, detail=detail)
     return invitation
 
 
@@ -121,6 +125,8 @@ def invitation_decide(
         invitation.decided_at = now
         invitation.decided_by = user
         invitation.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by"])
+        detail = {"decision": decision, "strong_no_acknowledged": bool(acknowledge_strong_no)}
+        audit_record(actor=user, action=AuditAction.DECISION_RECORDED, target=invitation, detail=detail)
     return invitation
 
 

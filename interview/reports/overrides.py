@@ -24,6 +24,8 @@ from typing import Any
 from django.db import transaction
 
 from interview.accounts.permissions import UserLike, is_admin, role_of
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import SPEC_KEYS, weighted_mean
 from interview.models import Chat, ExportableReport, ReportVersion, ScoreOverride
@@ -135,7 +137,7 @@ def _apply(
         report.question_responses = items
     scores_recompute(report)
     report.save()
-    return ScoreOverride.objects.create(
+    override = ScoreOverride.objects.create(
         report=report,
         kind=kind,
         question_number=request.question if kind == ScoreOverride.QUESTION else None,
@@ -146,6 +148,10 @@ def _apply(
         by_id=user.pk if user.is_authenticated else None,
         version=report.version,
     )
+    target = request.criterion if kind == ScoreOverride.CRITERION else f"question {request.question}"
+    detail = {"target": target, "ai_score": ai_score, "score": score, "version": report.version}
+    audit_record(actor=user, action=AuditAction.SCORE_OVERRIDDEN, target=report, detail=detail)
+    return override
 
 
 def scores_recompute(report: ExportableReport) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from interview.accounts.permissions import is_admin
+from interview.audit.actions import AuditAction
+from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import rubric_or_default
 from interview.models import Chat, InvitedInterview, Scorecard
@@ -66,6 +68,9 @@ def scorecard_save(*, chat: Chat, user: Any, data: ScorecardInput, now: datetime
             card.status = Scorecard.SUBMITTED
             card.submitted_at = now
         card.save()
+        if data.submit:
+            detail = {"chat": chat.pk, "recommendation": card.recommendation}
+            audit_record(actor=user, action=AuditAction.SCORECARD_SUBMITTED, target=card, detail=detail)
     return card
 
 
@@ -140,6 +145,8 @@ def scorecard_reopen(*, scorecard_id: int, by: Any, now: datetime) -> Scorecard:
         card.reopened_at = now
         card.reopened_by = by
         card.save(update_fields=["status", "reopened_at", "reopened_by", "updated_at"])
+        detail = {"chat": card.chat_id, "interviewer": card.interviewer_id}
+        audit_record(actor=by, action=AuditAction.SCORECARD_REOPENED, target=card, detail=detail)
     logger.info(
         "Scorecard %s (chat %s, interviewer %s) reopened by %s", card.pk, card.chat_id, card.interviewer_id, by.pk
     )

@@ -70,6 +70,14 @@ def invited_report(
     )
 
 
+def scored_report(**kwargs: Any) -> ExportableReport:
+    """`invited_report` whose inviting interviewer has submitted a scorecard (all 3s), so the blind rule lets
+    them see and override the AI's scores."""
+    report = invited_report(**kwargs)
+    scorecard(report.chat, report.chat.invitation.interviewer, {c["key"]: 3 for c in default_rubric()})
+    return report
+
+
 def scorecard(chat: Chat, interviewer: Any, scores: dict[str, int], *, submitted: bool = True) -> Scorecard:
     """A scorecard with a 1-5 score per criterion key, submitted unless told otherwise."""
     return Scorecard.objects.create(

@@ -43,7 +43,7 @@ def test_draft_scorecards_and_bad_scores_do_not_count():
 
 def test_override_of_a_criterion_counts_as_a_pair_with_the_original_ai_score():
     report = invited_report()
-    interviewer = report.chat.invitation.interviewer
+    interviewer = UserFactory(role="admin")  # an admin is never blind: no scorecard of their own to submit first
     for score in (90, 85):  # overridden twice: still one pair, against the AI's original 50
         request = OverrideRequest(score=score, reason="Clear.", criterion="clarity")
         score_override(chat=report.chat, user=interviewer, request=request)
@@ -55,7 +55,7 @@ def test_override_of_a_criterion_counts_as_a_pair_with_the_original_ai_score():
 def test_question_overrides_are_not_pairs():
     report = invited_report()
     request = OverrideRequest(score=2, reason="Weak.", question=1)
-    score_override(chat=report.chat, user=report.chat.invitation.interviewer, request=request)
+    score_override(chat=report.chat, user=UserFactory(role="admin"), request=request)
     assert calibration_pairs() == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.calibration.helpers import invited_report, scorecard
+from tests.calibration.helpers import scorecard, scored_report
 from tests.e2e.helpers import log_in, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transacti
 def test_interviewer_overrides_a_score_then_reads_calibration(journey, site):
     ada = person("ada", role="interviewer", first_name="Ada", last_name="Lovelace")
     carl = person("carl", verified=True, email="carl@example.com")
-    report = invited_report(interviewer=ada, candidate=carl)
+    report = scored_report(interviewer=ada, candidate=carl)  # ada has submitted her scorecard: not blind
     scorecard(
         report.chat, person("bea", role="interviewer"), {"professionalism": 4, "subject_knowledge": 3, "clarity": 2}
     )

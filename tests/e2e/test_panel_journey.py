@@ -2,8 +2,8 @@
 
 Ines invited the candidate and put Marco on the panel. Each scores on the scorecard page without seeing the
 other's scores or the AI's; after submitting, each sees every human and the AI per criterion, with the
-disagreements of two bands or more highlighted. Marco recommends a strong no, so Ines's decision must
-acknowledge it.
+disagreements of two bands or more highlighted. Marco then overrides the AI's clarity score with a reason.
+Marco recommends a strong no, so Ines's decision must acknowledge it. Last, the calibration page.
 """
 
 from __future__ import annotations
@@ -98,6 +98,17 @@ def test_panel_scores_blind_then_side_by_side_then_decides(journey, site):
     expect(board.locator('tr[data-criterion="subject_knowledge"]')).not_to_have_class("score-disagree")
     journey.shot(marco, "side-by-side")
 
+    # Marco, having submitted, corrects the AI's clarity score on the report with a reason.
+    marco.goto(f"/interviews/{invitation.chat_id}/report/")
+    marco.get_by_label("Score to override").select_option(label="Clarity (now 91/100)")
+    marco.get_by_label("New score (0-10 for a question, 0-100 for a criterion)").fill("40")
+    marco.get_by_label("Reason (required; the candidate never sees it)").fill("Rambled through the indexing answer.")
+    marco.get_by_role("button", name="Override score").click()
+    expect(marco.locator(".override-list")).to_contain_text(
+        "Clarity: AI 91 → 40 (Rambled through the indexing answer.)"
+    )
+    journey.shot(marco, "override")
+
     # Ines records the decision; Marco's strong no must be acknowledged.
     ines.goto(f"/invitations/{invitation.pk}/review/")
     expect(ines.get_by_test_id("strong-no-warning")).to_contain_text("Marco Rossi")
@@ -115,3 +126,8 @@ def test_panel_scores_blind_then_side_by_side_then_decides(journey, site):
     journey.shot(ines, "decision-recorded")
     invitation.refresh_from_db()
     assert (invitation.decision, invitation.decided_by.username) == ("hold", "ines")
+
+    # The calibration page counts both humans' scores and Marco's override as AI-human pairs.
+    ines.get_by_role("link", name="Calibration").click()
+    expect(ines.locator(".cal-table")).to_contain_text("not calibrated")
+    journey.shot(ines, "calibration")

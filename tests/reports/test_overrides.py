@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from interview.core.rubric import weighted_mean
 from interview.models import ExportableReport, ReportVersion, ScoreOverride
-from tests.calibration.helpers import invited_report
+from tests.calibration.helpers import scorecard, scored_report
 from tests.factories import ChatFactory, ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def interviewer_of(report):
 
 
 def test_override_question_makes_a_new_version_keeping_the_ai_value():
-    report = invited_report()
+    report = scored_report()
     response = post(interviewer_of(report), report, {"question": 1, "score": 5, "reason": "Missed the point."})
     assert response.status_code == 201
     report.refresh_from_db()
@@ -36,14 +36,14 @@ def test_override_question_makes_a_new_version_keeping_the_ai_value():
 
 
 def test_override_response_shows_the_label():
-    report = invited_report()
+    report = scored_report()
     body = post(interviewer_of(report), report, {"question": 1, "score": 5, "reason": "Missed the point."}).json()
     assert body["override"]["label"] == "AI 7 → 5 (Missed the point.)"
     assert body["overrides"][0]["by"] == interviewer_of(report).username and body["version"] == 2
 
 
 def test_override_criterion_recomputes_spec_and_overall_scores():
-    report = invited_report()
+    report = scored_report()
     response = post(interviewer_of(report), report, {"criterion": "clarity", "score": 90, "reason": "Very clear."})
     assert response.status_code == 201
     report.refresh_from_db()
@@ -55,7 +55,7 @@ def test_override_criterion_recomputes_spec_and_overall_scores():
 
 
 def test_second_override_keeps_the_original_ai_score():
-    report = invited_report()
+    report = scored_report()
     post(interviewer_of(report), report, {"criterion": "clarity", "score": 90, "reason": "Very clear."})
     post(interviewer_of(report), report, {"criterion": "clarity", "score": 30, "reason": "On reflection, no."})
     report.refresh_from_db()
@@ -63,10 +63,19 @@ def test_second_override_keeps_the_original_ai_score():
     assert report.version == 3 and report.criterion_scores[2]["override"]["ai_score"] == 50
 
 
-def test_panel_member_may_override():
-    report = invited_report()
+def test_panel_member_who_has_not_submitted_is_blind_and_may_not_override():
+    report = scored_report()
     member = UserFactory(role="interviewer")
     report.chat.invitation.panel.add(member)
+    response = post(member, report, {"question": 2, "score": 9, "reason": "Better than graded."})
+    nothing_saved(report, response, 403, "scores_hidden")
+
+
+def test_panel_member_may_override():
+    report = scored_report()
+    member = UserFactory(role="interviewer")
+    report.chat.invitation.panel.add(member)
+    scorecard(report.chat, member, {"clarity": 3, "professionalism": 3, "subject_knowledge": 3})
     assert post(member, report, {"question": 2, "score": 9, "reason": "Better than graded."}).status_code == 201
 
 
@@ -108,24 +117,24 @@ def nothing_saved(report, response, status, code):
     ],
 )
 def test_override_bad_input_saves_nothing(body, code):
-    report = invited_report()
+    report = scored_report()
     nothing_saved(report, post(interviewer_of(report), report, body), 400, code)
 
 
 def test_override_by_the_candidate_is_forbidden():
-    report = invited_report()
+    report = scored_report()
     response = post(report.chat.user, report, {"question": 1, "score": 10, "reason": "I deserve it."})
     nothing_saved(report, response, 403, "forbidden")
 
 
 def test_override_by_another_interviewer_is_not_found():
-    report = invited_report()
+    report = scored_report()
     response = post(UserFactory(role="interviewer"), report, {"question": 1, "score": 5, "reason": "x"})
     assert response.status_code == 404 and ScoreOverride.objects.count() == 0
 
 
 def test_override_without_a_ready_report_is_no_report():
-    report = invited_report()
+    report = scored_report()
     ExportableReport.objects.filter(pk=report.pk).update(version=0, status="pending")
     response = post(interviewer_of(report), report, {"question": 1, "score": 5, "reason": "x"})
     assert response.status_code == 409 and response.json()["code"] == "no_report"
@@ -133,7 +142,7 @@ def test_override_without_a_ready_report_is_no_report():
 
 
 def test_override_while_regenerating_is_busy():
-    report = invited_report()
+    report = scored_report()
     ExportableReport.objects.filter(pk=report.pk).update(status="generating")
     response = post(interviewer_of(report), report, {"question": 1, "score": 5, "reason": "x"})
     assert response.status_code == 409 and response.json()["code"] == "report_busy"
@@ -141,7 +150,7 @@ def test_override_while_regenerating_is_busy():
 
 
 def test_override_of_a_chat_without_report_is_no_report():
-    report = invited_report()
+    report = scored_report()
     chat = report.chat
     report.delete()
     api = APIClient()
@@ -151,7 +160,7 @@ def test_override_of_a_chat_without_report_is_no_report():
 
 
 def test_override_of_an_unscored_question_says_so():
-    report = invited_report()
+    report = scored_report()
     items = report.question_responses
     items[1]["score"] = None
     report.save()

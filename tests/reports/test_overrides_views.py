@@ -14,7 +14,7 @@ from django.urls import reverse
 from interview.models import ExportableReport, ScoreOverride
 from interview.reports import services as svc
 from interview.reports.overrides import OverrideRequest, score_override
-from tests.calibration.helpers import invited_report
+from tests.calibration.helpers import scored_report
 
 pytestmark = pytest.mark.django_db
 REASON = "Missed the point of the question."
@@ -22,7 +22,7 @@ LABEL = f"AI 7 → 5 ({REASON})"
 
 
 def overridden(**kwargs) -> ExportableReport:
-    report = invited_report(**kwargs)
+    report = scored_report(**kwargs)
     interviewer = report.chat.invitation.interviewer
     score_override(chat=report.chat, user=interviewer, request=OverrideRequest(score=5, reason=REASON, question=1))
     report.refresh_from_db()
@@ -102,7 +102,7 @@ def test_candidate_pdf_is_not_the_cached_team_copy():
 
 
 def test_page_form_overrides_a_criterion():
-    report = invited_report()
+    report = scored_report()
     client = client_for(report.chat.invitation.interviewer)
     url = reverse("report_override", args=[report.chat_id])
     response = client.post(url, {"target": "c:clarity", "score": "35", "reason": "Rambled."}, follow=True)
@@ -111,7 +111,7 @@ def test_page_form_overrides_a_criterion():
 
 
 def test_page_form_without_reason_says_so_and_saves_nothing():
-    report = invited_report()
+    report = scored_report()
     client = client_for(report.chat.invitation.interviewer)
     url = reverse("report_override", args=[report.chat_id])
     response = client.post(url, {"target": "q:1", "score": "5", "reason": ""}, follow=True)
@@ -120,14 +120,14 @@ def test_page_form_without_reason_says_so_and_saves_nothing():
 
 
 def test_page_form_by_the_candidate_is_403():
-    report = invited_report()
+    report = scored_report()
     url = reverse("report_override", args=[report.chat_id])
     response = client_for(report.chat.user).post(url, {"target": "q:1", "score": "10", "reason": "Me."})
     assert response.status_code == 403 and ScoreOverride.objects.count() == 0
 
 
 def test_page_hides_the_form_from_the_candidate():
-    report = invited_report()
+    report = scored_report()
     assert 'name="target"' not in page(report.chat.user, report)
     assert 'name="target"' in page(report.chat.invitation.interviewer, report)
 
