@@ -40,6 +40,7 @@ def _atomic(view: Callable[..., HttpResponse], *, get_too: bool = False) -> Call
         with transaction.atomic():
             return view(request, *args, **kwargs)
 
+    wrapped.account_change_atomic = True  # type: ignore[attr-defined]  # (tests/audit check it is in place)
     return wrapped
 
 
