@@ -9,6 +9,7 @@ from channels.routing import URLRouter
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from consumers.routing import websocket_urlpatterns
@@ -72,12 +73,8 @@ async def test_socket_logout_closes_4401(sockets):
 @pytest.mark.usefixtures("signals_only")
 async def test_socket_password_change_closes_4401(sockets):
     _, client, ws = await candidate_socket(sockets)
-    form = {
-        "old_password": PASSWORD,
-        "new_password1": "a-new-long-pass-phrase",
-        "new_password2": "a-new-long-pass-phrase",
-    }
-    response = await database_sync_to_async(client.post)("/accounts/password/", form)
+    form = {"oldpassword": PASSWORD, "password1": "a-new-long-pass-phrase", "password2": "a-new-long-pass-phrase"}
+    response = await database_sync_to_async(client.post)(reverse("account_change_password"), form)
     assert response.status_code == 302
     assert await closed_with(ws, 3.0) == 4401
 
