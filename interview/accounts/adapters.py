@@ -12,6 +12,7 @@ from allauth.socialaccount.models import SocialLogin
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
@@ -52,11 +53,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return login_throttle_key(credentials.get("email") or credentials.get("username") or "")
 
     def login(self, request: HttpRequest, user: Any) -> None:
-        """Log in; a user not authenticated by a password (a provider, a second factor) gets the backend
-        path sessions store (allauth would name the class's module, which AUTHENTICATION_BACKENDS lacks)."""
+        """Log in, in one transaction; a user not authenticated by a password (a provider, a second factor)
+        gets the backend path sessions store (allauth would name the class's module, which
+        AUTHENTICATION_BACKENDS lacks)."""
         if not hasattr(user, "backend"):
             user.backend = settings.AUTHENTICATION_BACKENDS[0]
-        super().login(request, user)
+        with transaction.atomic():  # last_login and the login's audit event commit together (every path)
+            super().login(request, user)
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """After confirming an address, continue where the user was going when they asked for the link."""

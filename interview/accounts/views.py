@@ -8,10 +8,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,8 +21,6 @@ from interview.accounts.email_verification import email_verification_send
 from interview.accounts.forms import RoleDecisionForm, RoleRequestForm
 from interview.accounts.permissions import ADMIN, INTERVIEWER, is_candidate, role_required
 from interview.accounts.roles import role_request_create, role_request_decide_one
-from interview.audit.actions import AuditAction
-from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.pages import add_service_errors, safe_next_url
 
@@ -41,13 +37,6 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"
     return response
-
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        with transaction.atomic():  # the new password and its audit event commit together
-            response = super().form_valid(form)
-            user = form.user
-            audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user, request=self.request)
-        return response
 
 
 # --- Roles ------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def _by(event: AuditEvent, user_id: int | None) -> str:
 
 @login_required
 def account_activity(request: HttpRequest) -> HttpResponse:
-    """Logins, failed logins, password and role changes and exports of the user's data, newest first."""
+    """Logins, failed logins and lockouts, password, second-factor, linked-account and role changes, and
+    exports of the user's data, newest first."""
     page = Paginator(audit_events_for_account(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"event": event, "label": action_label(event.action), "by": _by(event, request.user.pk)} for event in page]
     return render(request, "audit/activity.html", {"page": page, "rows": rows})

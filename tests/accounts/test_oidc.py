@@ -1,4 +1,5 @@
-"""OpenID Connect login through the fake provider over real HTTP: sign-up, linking, takeover and bad input."""
+"""OpenID Connect login through the fake provider over real HTTP: sign-up, linking, takeover and bad input
+(each failure audited once)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from interview.accounts.signals import social_login_failed
+from interview.audit.actions import AuditAction
+from interview.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +107,12 @@ def test_oidc_unknown_provider_is_404(client, oidc):
 # --- Bad input: a clear message on the login page, no account, never a 500 ---------------------------
 
 
+def _failure_audited() -> bool:
+    """Exactly one audit event for the failure: a failed login naming the provider, on nobody's account."""
+    failed = list(AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED))
+    return len(failed) == 1 and failed[0].detail["provider"] == "fake" and failed[0].subject_id is None
+
+
 def _refused(client, response):
     page = _page_after(client, response)
     return (
@@ -111,6 +120,7 @@ def _refused(client, response):
         and "did not complete" in page
         and _session_user(client) is None
         and not User.objects.exists()
+        and _failure_audited()
     )
 
 
@@ -156,7 +166,7 @@ def test_oidc_replayed_code_is_refused(client, oidc):
     replay = f"{urlsplit(second).path}?code={_param(first, 'code')}&state={_param(second, 'state')}"
     response = attacker.get(replay)
     assert "did not complete" in _page_after(attacker, response) and _session_user(attacker) is None
-    assert User.objects.count() == 1
+    assert User.objects.count() == 1 and _failure_audited()
 
 
 def test_oidc_provider_down_is_refused(client, oidc):

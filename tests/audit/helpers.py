@@ -1,11 +1,19 @@
-"""Helpers of the audit tests: reading events, and a database that refuses to store one."""
+"""Helpers of the audit tests: reading events, a database that refuses to store one, a TOTP code, and a
+round trip through an identity provider."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import struct
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
 from django.db import connection
 
 from interview.audit.actions import AuditAction
@@ -55,3 +63,21 @@ def audit_inserts_refused() -> Iterator[None]:
         with connection.cursor() as cursor:
             for statement in drop:
                 cursor.execute(statement)
+
+
+def totp(secret: str) -> str:
+    """The current RFC 6238 code (30-second steps, 6 digits, SHA-1) of a base32 secret."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
+
+
+def provider_round_trip(client: Any, start_url: str, **form: str) -> Any:
+    """POST a provider's login button (with `form`, e.g. process="connect"), let the provider (over real
+    HTTP) approve, and bring its answer back to our callback; returns the callback's response."""
+    started = client.post(start_url, form)
+    assert started.status_code == 302, started.content[:500]
+    answer = requests.get(started.url, allow_redirects=False, timeout=5)
+    parts = urlsplit(answer.headers["Location"])
+    return client.get(f"{parts.path}?{parts.query}")

@@ -1,4 +1,5 @@
-"""Sign-in and account events: login, logout, failed login, sign-up, password change, API tokens."""
+"""Sign-in and account events through allauth's pages: login, logout, failed login, sign-up, password
+change, and API tokens; each change and its event commit together (a refused audit insert undoes it)."""
 
 from __future__ import annotations
 
@@ -28,13 +29,22 @@ def _fresh_throttle():
     cache.clear()
 
 
+def _login(client, identifier, password=PASSWORD, **headers):
+    return client.post(reverse("login"), {"login": identifier, "password": password}, **headers)
+
+
 def test_login_writes_one_event_with_the_user_and_address(client, user):
-    client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, HTTP_USER_AGENT="Probe/1.0")
+    assert _login(client, user.username, HTTP_USER_AGENT="Probe/1.0").status_code == 302
     event = only_event(AuditAction.LOGIN)
     assert (event.actor_id, event.subject_id, (event.target_type, event.target_id)) == (
         user.pk, user.pk, target_of(user),
     )  # fmt: skip
     assert (event.ip, event.user_agent) == ("127.0.0.1", "Probe/1.0")
+
+
+def test_login_by_email_writes_one_event_on_the_account(client, user):
+    _login(client, user.email)
+    assert only_event(AuditAction.LOGIN).subject_id == user.pk
 
 
 def test_logout_writes_one_event(client, user):
@@ -45,7 +55,7 @@ def test_logout_writes_one_event(client, user):
 
 
 def test_failed_login_writes_one_event_on_the_named_account(client, user):
-    client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    _login(client, user.username, "wrong")
     event = only_event(AuditAction.LOGIN_FAILED)
     assert (event.actor_id, event.actor_label, event.subject_id, event.target_id) == (
         None, user.username, user.pk, str(user.pk),
@@ -54,9 +64,14 @@ def test_failed_login_writes_one_event_on_the_named_account(client, user):
 
 
 def test_failed_login_for_an_unknown_name_has_no_subject(client, db):
-    client.post(reverse("login"), {"username": "nobody-here", "password": "wrong"})
+    _login(client, "nobody-here", "wrong")
     event = only_event(AuditAction.LOGIN_FAILED)
     assert (event.subject_id, event.actor_label) == (None, "nobody-here")
+
+
+def test_failed_login_by_email_names_the_account(client, user):
+    _login(client, user.email.upper(), "wrong")
+    assert only_event(AuditAction.LOGIN_FAILED).subject_id == user.pk
 
 
 def _signup(client):
@@ -65,10 +80,16 @@ def _signup(client):
 
 
 def test_signup_writes_one_event(client, db):
-    _signup(client)
+    assert _signup(client).status_code == 302
     newbie = User.objects.get(username="newbie")
     event = only_event(AuditAction.SIGNUP)
-    assert (event.actor_id, event.target_id) == (newbie.pk, str(newbie.pk))
+    assert (event.actor_id, event.subject_id, event.target_id, event.detail) == (
+        newbie.pk,
+        newbie.pk,
+        str(newbie.pk),
+        {},
+    )
+    assert only_event(AuditAction.LOGIN).actor_id == newbie.pk  # signed up, then logged in
 
 
 def test_signup_whose_event_fails_creates_no_account(client, db):
@@ -78,15 +99,15 @@ def test_signup_whose_event_fails_creates_no_account(client, db):
 
 
 def _change_password(client):
-    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    return client.post(reverse("password_change"), data)
+    data = {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    return client.post(reverse("account_change_password"), data)
 
 
 def test_password_change_writes_one_event(client, user):
     client.force_login(user)
     assert _change_password(client).status_code == 302
     event = only_event(AuditAction.PASSWORD_CHANGED)
-    assert (event.actor_id, event.target_id) == (user.pk, str(user.pk))
+    assert (event.actor_id, event.subject_id, event.target_id) == (user.pk, user.pk, str(user.pk))
 
 
 def test_password_change_whose_event_fails_keeps_the_old_password(client, user):
@@ -129,6 +150,6 @@ def test_api_token_revoke_whose_event_fails_keeps_the_token(user):
 
 def test_login_whose_event_fails_leaves_last_login_unset(client, user):
     with audit_inserts_refused(), pytest.raises(DatabaseError):
-        client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+        _login(client, user.username)
     user.refresh_from_db()
     assert user.last_login is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
 from django.urls import reverse
 
 from interview.audit.actions import AuditAction
@@ -38,10 +40,28 @@ def test_activity_page_shows_an_export_of_the_users_report_by_someone_else(clien
 
 
 def test_activity_page_shows_a_failed_login_on_the_account(client, user):
-    client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    client.post(reverse("login"), {"login": user.username, "password": "wrong"})
     client.force_login(user)
     body = client.get(URL).content.decode()
     assert "Failed login" in body and "someone not signed in" in body
+
+
+def test_activity_page_shows_a_lockout_of_the_account(client, user, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "1/m/ip,1/5m/key"}
+    cache.clear()
+    for _ in range(2):
+        client.post(reverse("login"), {"login": user.username, "password": "wrong"})
+    cache.clear()
+    client.force_login(user)
+    assert "Locked out" in client.get(URL).content.decode()
+
+
+def test_activity_page_shows_second_factor_and_linked_account_events(client, user):
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # recorded by the model's save
+    audit_record(actor=user, action=AuditAction.SOCIAL_LINKED, target=user, detail={"provider": "fake"})
+    client.force_login(user)
+    body = client.get(URL).content.decode()
+    assert "Two-factor enrolled" in body and "Social account linked" in body
 
 
 def test_activity_page_is_linked_from_every_page(client, user):

@@ -16,6 +16,7 @@ from interview.reports.services import report_regenerate
 from tests.audit.helpers import audit_inserts_refused, events, only_event, target_of
 from tests.factories import InvitationFactory, UserFactory
 from tests.reports.helpers import generate, make_chat
+from tests.scoring.helpers import scorecard_submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_llm")]
 
@@ -26,6 +27,7 @@ def chat(user):
     generate(chat)
     interviewer = UserFactory(username="their_interviewer", role="interviewer")
     InvitationFactory(interviewer=interviewer, chat=chat, candidate=chat.user, candidate_email=chat.user.email)
+    scorecard_submitted(chat, interviewer)  # the blind rule: the interviewer sees the report once they scored
     return chat
 
 
