@@ -273,7 +273,7 @@ def _criteria_parts(report: ExportableReport, styles: dict[str, ParagraphStyle],
                 + [Paragraph(markup(c.get("feedback")), cell)],
             ]
         )
-    table = Table(data, colWidths=[width * 0.25, 16 * mm, 30 * mm, None], repeatRows=1, splitInRow=1)
+    table = Table(data, colWidths=[width * 0.25, 19 * mm, 30 * mm, None], repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [
