@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from interview.audit.services import audit_purge
 from interview.hiring.services import SettleResult, invitations_settle
+from interview.privacy.erasure import pending_deletions_retry
+from interview.privacy.services import exports_purge
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,10 @@ class Command(BaseCommand):
         purged = audit_purge(now=now)
         if purged:
             self.stdout.write(f"{purged} audit event(s) past retention purged.")
+        exports = exports_purge(now=now)
+        retried = pending_deletions_retry()
+        if exports or retried:
+            self.stdout.write(f"{exports} expired data export(s) deleted, {retried} pending file deletion(s) done.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
         if always or result.expired or result.completed or result.closed or result.reminded:
