@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from interview.accounts.api import MeView
 from interview.core.errors import ErrorCode, ServiceError
 from interview.privacy.selectors import export_latest, export_status
 from interview.privacy.services import ExportRateLimited, account_erase_self, export_request
@@ -57,12 +57,11 @@ class ExportAPIView(APIView):
         return Response(export_status(export), status=status.HTTP_202_ACCEPTED)
 
 
-class MeAPIView(APIView):
-    """DELETE the caller's account (body: {"password": ...}; an account without one needs a login in the last 10 minutes)."""
-
-    permission_classes = [IsAuthenticated]
+class MeAPIView(MeView):
+    """GET who the caller is (interview.accounts.api.MeView); DELETE the caller's account (body: {"password": ...}; an account without one needs a login in the last 10 minutes)."""
 
     @extend_schema(
+        operation_id="me_destroy",
         request=inline_serializer("AccountErase", {"password": serializers.CharField(required=False)}),
         responses={
             204: OpenApiResponse(description="Erased"),
@@ -78,5 +77,5 @@ class MeAPIView(APIView):
             code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.LOGIN_NOT_FRESH else status.HTTP_400_BAD_REQUEST
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         if hasattr(request, "_request") and hasattr(request._request, "session"):
-            logout(request._request)
+            request._request.session.flush()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_erasure_anonymise, audit_record
+from interview.core.storage import storage_delete
 from interview.models import (
     Chat,
     DataExport,
@@ -35,8 +36,6 @@ from interview.models import (
     ObserverNote,
     PendingFileDeletion,
     ReportVersion,
-    UploadedJobListing,
-    UploadedResume,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,11 +57,10 @@ def placeholder_user() -> Any:
     return user
 
 
-def _files_of(user: Any, practice_chats: Iterable[int], invited_chats: Iterable[int]) -> list[str]:
-    names = list(UploadedResume.objects.filter(user=user).values_list("file", flat=True))
-    names += UploadedJobListing.objects.filter(user=user).values_list("file", flat=True)
-    chats = list(practice_chats) + list(invited_chats)
-    names += ExportableReport.objects.filter(chat_id__in=chats).values_list("pdf_file", flat=True)
+def _files_of(user: Any, invited_chats: Iterable[int]) -> list[str]:
+    """The files no delete receiver removes: invited reports' PDFs (the rows stay) and export ZIPs. Uploads and
+    practice reports' PDFs leave with their rows (interview/documents/receivers.py, interview/reports/receivers.py)."""
+    names = list(ExportableReport.objects.filter(chat_id__in=list(invited_chats)).values_list("pdf_file", flat=True))
     names += DataExport.objects.filter(user=user).values_list("file", flat=True)
     return [name for name in names if name]
 
@@ -111,8 +109,7 @@ def account_erase(*, user: Any, by: Any = None, request: Any = None) -> str:
             InvitedInterview.objects.filter(candidate=user, chat__isnull=False).values_list("chat_id", flat=True)
         )
         invited = sorted(set(invited))
-        practice = list(Chat.objects.filter(user=user).exclude(pk__in=invited).values_list("pk", flat=True))
-        files = _files_of(user, practice, invited)
+        files = _files_of(user, invited)
         notify = _anonymise_invited(user, invited, placeholder_user())
         audit_erasure_anonymise(user_id=user_id, username=username, email=email, label=ERASED_LABEL)
         _end_sessions(user_id)
@@ -134,15 +131,7 @@ def account_erase(*, user: Any, by: Any = None, request: Any = None) -> str:
 
 def files_delete(names: Iterable[str]) -> int:
     """Delete stored files; a failure is recorded for the settle loop to retry. Return how many failed."""
-    failed = 0
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception as exc:
-            failed += 1
-            logger.warning("Could not delete a stored file; it will be retried")
-            PendingFileDeletion.objects.create(name=name, last_error=str(exc)[:500])
-    return failed
+    return sum(not storage_delete(default_storage, name) for name in names)
 
 
 def pending_deletions_retry() -> int:

@@ -27,6 +27,7 @@ from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
+from interview.core.storage import storage_delete
 from interview.models import DataExport
 from interview.privacy.erasure import account_erase
 from interview.privacy.export import build_archive
@@ -112,7 +113,7 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
             token_hash=token_hash(token),
         )
         if not done:
-            transaction.on_commit(lambda: default_storage.delete(name))
+            transaction.on_commit(lambda: storage_delete(default_storage, name))
             return "lost its claim"
         audit_record(
             actor=None,
@@ -161,7 +162,7 @@ def export_download(*, user: Any, token: str, now: datetime | None = None) -> Do
         name = export.file.name
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.DOWNLOADED, downloaded_at=now, file="")
         audit_record(actor=user, action=AuditAction.DATA_EXPORTED, target=export, detail={"step": "downloaded"})
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(lambda: storage_delete(default_storage, name))
     return Download(content=content, filename=f"active-interview-data-{now:%Y-%m-%d}.zip")
 
 
@@ -175,7 +176,7 @@ def exports_purge(*, now: datetime) -> int:
                 status=DataExport.EXPIRED, file=""
             )
         if updated and name:
-            default_storage.delete(name)
+            storage_delete(default_storage, name)
             purged += 1
     return purged
 

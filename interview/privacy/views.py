@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -61,6 +61,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "privacy/delete.html", {"error": exc.message, "needs_password": needs_password}, status=400
             )
-        logout(request)
+        request.session.flush()  # not logout(): its signal would write an event naming the erased user
+        request.user = AnonymousUser()
         return render(request, "privacy/deleted.html")
     return render(request, "privacy/delete.html", {"needs_password": needs_password})
