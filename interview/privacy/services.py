@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -70,7 +71,7 @@ def export_request(*, user: Any, now: datetime | None = None) -> DataExport:
     """Create the user's export and queue its build; refused (ExportRateLimited) within a day of the last."""
     now = now or timezone.now()
     with transaction.atomic():
-        type(user).objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
         last = DataExport.objects.filter(user=user, created_at__gt=now - EXPORT_INTERVAL).order_by("-created_at")
         previous = last.first()
         if previous is not None:
