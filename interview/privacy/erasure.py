@@ -19,11 +19,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_erasure_anonymise, audit_record
@@ -93,6 +96,15 @@ def _anonymise_invited(user: Any, chat_ids: list[int], placeholder: Any) -> list
     return notify
 
 
+def _admin_history_forget(user: Any) -> None:
+    """Django admin's own history of changes to the account (its LogEntry rows name it)."""
+    about = Q(content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk))
+    named = Q(object_repr__icontains=user.get_username()) | Q(change_message__icontains=user.get_username())
+    if user.email:
+        named |= Q(object_repr__icontains=user.email) | Q(change_message__icontains=user.email)
+    LogEntry.objects.filter(about | named).delete()
+
+
 def _end_sessions(user_id: int) -> None:
     for session in Session.objects.all().iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
@@ -112,6 +124,7 @@ def account_erase(*, user: Any, by: Any = None, request: Any = None) -> str:
         files = _files_of(user, invited)
         notify = _anonymise_invited(user, invited, placeholder_user())
         audit_erasure_anonymise(user_id=user_id, username=username, email=email, label=ERASED_LABEL)
+        _admin_history_forget(user)
         _end_sessions(user_id)
         user.delete()  # cascades: profile, documents, practice chats and reports, requests, exports, sign-in rows
         audit_record(
