@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -48,7 +49,7 @@ def erase_accounts(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any
             **modeladmin.admin_site.each_context(request),
             "users": users,
             "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "confirm": CONFIRM,
         }
         return TemplateResponse(request, "admin/privacy/erase_confirm.html", context)

@@ -158,9 +158,14 @@ def export_download(*, user: Any, token: str, now: datetime | None = None) -> Do
             raise ServiceError(ErrorCode.ALREADY_USED, "This export was already downloaded. Ask for a new one.")
         if export.status != DataExport.READY or export.expires_at is None or export.expires_at <= now:
             raise ServiceError(ErrorCode.EXPIRED_LINK, "This download link has expired. Ask for a new export.")
-        with default_storage.open(export.file.name, "rb") as handle:
-            content = handle.read()
-        name = export.file.name
+        name = export.file.name or ""
+        try:
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+        except OSError as exc:  # the file is gone (purged, or lost): the link is of no use any more
+            raise ServiceError(
+                ErrorCode.EXPIRED_LINK, "This export is no longer available. Ask for a new one."
+            ) from exc
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.DOWNLOADED, downloaded_at=now, file="")
         audit_record(actor=user, action=AuditAction.DATA_EXPORTED, target=export, detail={"step": "downloaded"})
         transaction.on_commit(lambda: storage_delete(default_storage, name))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -53,7 +55,8 @@ def export_file(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Confirm with the current password (or a fresh login); POST erases the account."""
-    needs_password = request.user.has_usable_password()
+    user: Any = request.user  # signed in (login_required)
+    needs_password = user.has_usable_password()
     if request.method == "POST":
         try:
             account_erase_self(user=request.user, password=request.POST.get("password", ""), request=request)
