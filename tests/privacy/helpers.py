@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +100,21 @@ def leftovers(*, user_id: int, needles: list[str]) -> list[str]:
     media = Path(settings.MEDIA_ROOT)
     for path in media.rglob("*") if media.exists() else []:
         if path.is_file():
-            content = path.read_bytes().lower()
+            content = _readable(path).lower()
             name = str(path.relative_to(media)).lower()
             hits = [needle for needle in lowered if needle.encode() in content or needle in name]
             if hits:
                 found.append(f"file {path.relative_to(media)} holds {hits}")
     return found
+
+
+def _readable(path: Path) -> bytes:
+    """A file's bytes; for a ZIP (an export), its members' bytes too (they are compressed)."""
+    content = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            content += b"".join(archive.read(name) + name.encode() for name in archive.namelist())
+    return content
 
 
 def later(hours: float) -> Any:

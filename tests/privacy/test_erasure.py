@@ -8,13 +8,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.urls import reverse
 
 from interview.audit.actions import AuditAction
-from interview.models import AuditEvent, Chat, InvitedInterview, PendingFileDeletion, Scorecard, TokenUsage
-from interview.privacy import erasure
+from interview.models import AuditEvent, Chat, DataExport, InvitedInterview, PendingFileDeletion, Scorecard, TokenUsage
 from interview.privacy.erasure import account_erase, erased_ref, pending_deletions_retry
+from interview.privacy.services import export_request
 from tests.privacy.helpers import MARKER, PASSWORD, leftovers, rich_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,9 +25,13 @@ def _needles(user) -> list[str]:
     return [user.username, user.email, MARKER, "kowalska"]
 
 
-def test_erasure_leaves_nothing_of_the_user(client, mailoutbox):
+def test_erasure_leaves_nothing_of_the_user(client, mailoutbox, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     world = rich_user()
     user = world["user"]
+    export_request(user=user)  # a ready export ZIP, not downloaded: it must go too
+    assert DataExport.objects.get(user=user).status == DataExport.READY
+    mailoutbox.clear()
     Scorecard.objects.create(chat=world["invited_chat"], interviewer=world["interviewer"], scores={})
     totals = TokenUsage.objects.aggregate(total=Sum("total_tokens"))
     assert leftovers(user_id=user.pk, needles=_needles(user))  # the scan finds the planted data before
@@ -101,23 +106,29 @@ def test_without_a_password_a_fresh_login_is_required(client):
     assert not type(user).objects.filter(pk=user.pk).exists()
 
 
-def test_erasure_is_atomic(monkeypatch):
+def test_erasure_is_atomic():
+    """The database refuses the last step (deleting the user row): everything done before it rolls back."""
     world = rich_user()
     user = world["user"]
     before = _snapshot()
     files = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
-
-    def broken(**kwargs):
-        raise RuntimeError("the disk caught fire")
-
-    # The last database step before the user row goes: everything before it must roll back.
-    monkeypatch.setattr(erasure, "_end_sessions", lambda user_id: broken())
-    with pytest.raises(RuntimeError):
-        account_erase(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    try:
+        with pytest.raises(DatabaseError):
+            account_erase(user=user)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_refuse_user_delete")
     assert _snapshot() == before
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == files
     assert Chat.objects.get(pk=world["invited_chat"].pk).messages
+    assert InvitedInterview.objects.get(pk=world["invitation"].pk).candidate_id == user.pk
     assert AuditEvent.objects.filter(actor_label=user.username).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ACCOUNT_ERASED).exists()
 
 
 def test_a_failed_file_delete_is_retried(monkeypatch):
