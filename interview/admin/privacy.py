@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from interview import models as m
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ServiceError
@@ -57,3 +58,44 @@ def erase_accounts(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any
         account_erase(user=user, by=request.user, request=request)
     modeladmin.message_user(request, f"{len(users)} account(s) erased.")
     return None
+
+
+@admin.register(m.DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """Exports as a record: status and times (never the file's content or the token); made only by the job."""
+
+    list_display = ("user", "status", "created_at", "completed_at", "expires_at", "downloaded_at")
+    list_filter = ("status",)
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    exclude = ("token_hash", "file")
+    readonly_fields = (
+        "user",
+        "status",
+        "error",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "expires_at",
+        "downloaded_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(m.PendingFileDeletion)
+class PendingFileDeletionAdmin(admin.ModelAdmin):
+    """Stored files an erasure still owes a delete (retried by the settle loop)."""
+
+    list_display = ("name", "attempts", "created_at")
+    readonly_fields = ("name", "attempts", "last_error", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
