@@ -84,9 +84,10 @@ def _anonymise_invited(user: Any, chat_ids: list[int], placeholder: Any) -> list
     )
     ReportVersion.objects.filter(report__chat_id__in=chat_ids).delete()
     ObserverNote.objects.filter(chat_id__in=chat_ids).delete()
-    invitations = InvitedInterview.objects.filter(candidate=user) | InvitedInterview.objects.filter(
-        chat_id__in=chat_ids
-    )
+    mine = Q(candidate=user) | Q(chat_id__in=chat_ids)
+    if user.email:  # invitations sent to their address and never accepted name them too
+        mine |= Q(candidate_email__iexact=user.email)
+    invitations = InvitedInterview.objects.filter(mine)
     notify = []
     for invitation in invitations.select_related("interviewer").distinct():
         notify.append({"email": invitation.interviewer.email, "id": invitation.pk})
@@ -164,17 +165,21 @@ def pending_deletions_retry() -> int:
 
 
 def _notify(notify: list[dict[str, Any]]) -> None:
+    """One e-mail per inviting interviewer, naming their invitations by number only."""
+    by_email: dict[str, list[int]] = {}
     for row in notify:
-        if not row["email"]:
-            continue
+        if row["email"]:
+            by_email.setdefault(row["email"], []).append(row["id"])
+    for email, ids in by_email.items():
+        numbers = ", ".join(f"#{pk}" for pk in sorted(ids))
         try:
             send_mail(
                 "A candidate erased their account",
-                f"The candidate of invitation #{row['id']} erased their account. The interview's record stays, "
-                "anonymised: dates, scores, scorecards and your decision; the transcript, documents and the "
-                "candidate's name and address are gone.",
+                f"The candidate of your invitation(s) {numbers} erased their account. What the interviews "
+                "produced stays as an anonymous record: dates, scores, scorecards and your decision; the "
+                "transcript, documents and the candidate's name and address are gone.",
                 None,
-                [row["email"]],
+                [email],
             )
         except Exception:
-            logger.exception("Could not notify the interviewer of invitation %s", row["id"])
+            logger.exception("Could not notify an interviewer of an erased candidate")

@@ -54,6 +54,7 @@ def rich_user(username: str = "marta") -> dict[str, Any]:
         interviewer=interviewer, candidate=user, candidate_email=user.email, chat=invited_chat, status="completed"
     )
     ReportFactory(chat=invited_chat, feedback_text=f"Invited {MARKER}", overall_score=70, status="completed")
+    InvitationFactory(interviewer=interviewer, candidate_email=user.email.upper())  # never accepted
     ObserverNote.objects.create(chat=invited_chat, author=interviewer, text=f"{username} said {MARKER}")
     RoleChangeRequestFactory(user=user, reason=f"Please {MARKER}")
     usage = [TokenUsageFactory(user=user, chat=practice), TokenUsageFactory(user=user, chat=invited_chat)]
