@@ -21,6 +21,27 @@ from tests.privacy.helpers import MARKER, PASSWORD, leftovers, rich_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# A database trigger refusing to delete any user: the erasure's last step fails for real.
+REFUSE_USER_DELETE = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        ],
+        ["DROP TRIGGER test_refuse_user_delete"],
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'refused by the test'; END $$",
+            "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse()",
+        ],
+        ["DROP TRIGGER test_refuse_user_delete ON auth_user", "DROP FUNCTION test_refuse()"],
+    ),
+}
+
+
 def _needles(user) -> list[str]:
     return [user.username, user.email, MARKER, "kowalska"]
 
@@ -112,17 +133,17 @@ def test_erasure_is_atomic():
     user = world["user"]
     before = _snapshot()
     files = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
+    create, drop = REFUSE_USER_DELETE[connection.vendor]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
-            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-        )
+        for statement in create:
+            cursor.execute(statement)
     try:
         with pytest.raises(DatabaseError):
             account_erase(user=user)
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER test_refuse_user_delete")
+            for statement in drop:
+                cursor.execute(statement)
     assert _snapshot() == before
     assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == files
     assert Chat.objects.get(pk=world["invited_chat"].pk).messages
