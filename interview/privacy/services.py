@@ -72,7 +72,11 @@ def export_request(*, user: Any, now: datetime | None = None) -> DataExport:
     now = now or timezone.now()
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
-        last = DataExport.objects.filter(user=user, created_at__gt=now - EXPORT_INTERVAL).order_by("-created_at")
+        last = (  # a failed export does not count: the user may ask again at once
+            DataExport.objects.filter(user=user, created_at__gt=now - EXPORT_INTERVAL)
+            .exclude(status=DataExport.FAILED)
+            .order_by("-created_at")
+        )
         previous = last.first()
         if previous is not None:
             wait = previous.created_at + EXPORT_INTERVAL - now
@@ -96,13 +100,13 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
     export = DataExport.objects.select_related("user").get(pk=export_id)
     try:
         content = build_archive(export.user, default_storage)
+        name = default_storage.save(f"exports/export-{export_id}-{secrets.token_hex(8)}.zip", ContentFile(content))
     except Exception:
         logger.exception("Data export %s failed", export_id)
-        JOB.fail(export_id, claimed_at, "The export could not be built. Try again tomorrow, or contact us.")
+        JOB.fail(export_id, claimed_at, "The export could not be built. Ask again, or contact us.")
         return "failed"
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
-    name = default_storage.save(f"exports/export-{export_id}-{secrets.token_hex(8)}.zip", ContentFile(content))
     with transaction.atomic():
         done = JOB.finish(
             export_id,

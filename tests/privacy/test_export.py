@@ -152,3 +152,21 @@ def test_one_export_a_day(client):
     assert page.status_code == 429 and b"one export of your data a day" in page.content
     DataExport.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=1, seconds=1))
     assert api.post("/api/me/export/").status_code == 202
+
+
+def test_a_failed_export_does_not_count_against_the_day(settings, tmp_path):
+    user = UserFactory(username="una")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("storage cannot write under a file")
+    media = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = blocked  # the archive cannot be stored: a real storage failure
+    api = APIClient()
+    api.force_authenticate(user)
+    first = api.post("/api/me/export/")
+    assert first.status_code == 202
+    assert DataExport.objects.get(pk=first.json()["id"]).status == DataExport.FAILED
+    assert api.get("/api/me/export/").json()["error"]
+    assert not mail.outbox
+    settings.MEDIA_ROOT = media
+    assert api.post("/api/me/export/").status_code == 202
+    assert DataExport.objects.filter(user=user).latest("created_at").status == DataExport.READY
