@@ -170,3 +170,23 @@ def test_a_failed_export_does_not_count_against_the_day(settings, tmp_path):
     settings.MEDIA_ROOT = media
     assert api.post("/api/me/export/").status_code == 202
     assert DataExport.objects.filter(user=user).latest("created_at").status == DataExport.READY
+
+
+def test_reports_follow_the_candidate_copy_rules(client):
+    world = rich_user()
+    user = world["user"]
+    report = world["invited_chat"].exportablereport
+    report.question_responses = [
+        {"question": "Why us?", "score": 5, "override": {"ai_score": 7, "by": "hiring-lead", "reason": "Vague"}}
+    ]
+    report.save()
+    _export, token = _request(user)
+    client.force_login(user)
+    archive = zipfile.ZipFile(io.BytesIO(_get(client, token).content))
+    text = archive.read("data.json").decode()
+    data = json.loads(text)
+    invited = next(row for row in data["chats"] if row["id"] == world["invited_chat"].pk)
+    assert invited["report"]["question_responses"] == [{"question": "Why us?", "score": None, "under_review": True}]
+    assert invited["report"]["versions"] == []
+    shown = json.dumps(invited)
+    assert "hiring-lead" not in shown and "Vague" not in text
