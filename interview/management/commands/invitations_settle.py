@@ -1,5 +1,6 @@
 """Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
-and purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge).
+purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge); delete the files of
+expired data exports and retry the stored-file deletes that failed (interview/privacy/).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     help = (
         "Expire pending invitations whose start window has closed and complete started ones whose interview "
         "ended or was abandoned (never expires a started interview), remind panels of missing scorecards, and "
-        "purge audit events past AUDIT_RETENTION_DAYS. "
+        "purge audit events past AUDIT_RETENTION_DAYS, delete expired data export files and retry failed file deletes. "
         "--loop SECONDS repeats until stopped."
     )
 
