@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("interview.hiring.api_urls")),
     path("", include("interview.calibration.api_urls")),
     path("", include("interview.scoring.api_urls")),
+    path("", include("interview.privacy.api_urls")),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("interview.hiring.urls")),
     path("", include("interview.calibration.urls")),
     path("", include("interview.scoring.urls")),
+    path("", include("interview.privacy.urls")),
 ]

@@ -27,6 +27,7 @@ AREAS = (
     "usage",
     "calibration",
     "audit",
+    "privacy",
 )
 
 

@@ -221,6 +221,27 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
     "email_verify": ("get", lambda w: reverse("email_verify"), None, (LOGIN, 200, 200, 200, 200, 200)),
     # Everyone sees their own account's audit events, nobody else's (tests/audit/test_activity_page.py).
     "account_activity": ("get", lambda w: reverse("account_activity"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    # Personal data (issue 20): everyone their own; a link not theirs (here: no such token) is a 404; an
+    # erasure with a wrong password is refused with 400 and changes nothing (tests/privacy/).
+    "privacy_account_data": ("get", lambda w: reverse("privacy_account_data"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    "privacy_account_delete": (
+        "get",
+        lambda w: reverse("privacy_account_delete"),
+        None,
+        (LOGIN, 200, 200, 200, 200, 200),
+    ),
+    "privacy_account_delete_post": (
+        "post",
+        lambda w: reverse("privacy_account_delete"),
+        lambda w: {"password": "not-the-password"},
+        (LOGIN, 400, 400, 400, 400, 400),
+    ),
+    "privacy_export_download": (
+        "get",
+        lambda w: reverse("privacy_export_download", args=["no-such-token"]),
+        None,
+        (LOGIN, 404, 404, 404, 404, 404),
+    ),
     # Sign-in (django-allauth, issue 19). A page that needs a recent password (adding a second factor,
     # recovery codes) sends a force-logged-in visitor to re-enter it: ONWARD.
     "login": ("get", lambda w: reverse("login"), None, (200, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD)),
@@ -433,6 +454,15 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         None,
         (401, 403, 403, 403, 403, 200),
     ),
+    # Personal data (issue 20): each caller's own export and account.
+    "me_export_status": ("get", lambda w: "/api/me/export/", None, (401, 200, 200, 200, 200, 200)),
+    "me_export_create": ("post", lambda w: "/api/me/export/", None, (401, 202, 202, 202, 202, 202)),
+    "me_destroy_wrong_password": (
+        "delete",
+        lambda w: "/api/me/",
+        lambda w: {"password": "not-the-password"},
+        (401, 400, 400, 400, 400, 400),
+    ),
 }
 
 API_CELLS = [
@@ -565,6 +595,10 @@ PANEL = {
     "candidate_search": (200, 200),
     "candidate_profile": (200, 200),
     "email_verify": (200, 200),
+    "privacy_account_data": (200, 200),
+    "privacy_account_delete": (200, 200),
+    "privacy_account_delete_post": (400, 400),
+    "privacy_export_download": (404, 404),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),
@@ -595,6 +629,9 @@ PANEL_API = {
     "role_requests_retrieve": (404, 404),
     "role_requests_approve": (403, 403),
     "role_requests_reject": (403, 403),
+    "me_export_status": (200, 200),
+    "me_export_create": (202, 202),
+    "me_destroy_wrong_password": (400, 400),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")

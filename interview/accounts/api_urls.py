@@ -11,6 +11,6 @@ router.register("role-requests", api.RoleRequestViewSet, basename="api-role-requ
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", api.RevokeTokenView.as_view(), name="api-token-revoke"),
-    path("me/", api.MeView.as_view(), name="api-me"),
+    # "me/" (GET who am I, DELETE erase the account) is served by interview/privacy/api_urls.py.
     *router.urls,
 ]

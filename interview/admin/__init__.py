@@ -27,6 +27,7 @@ from interview.admin import audit_log  # noqa: F401  (registers the audit log's 
 from interview.admin import resources as r
 from interview.admin.audit import AuditedAdmin
 from interview.admin.base import ExportAdmin, ImportExportAdmin
+from interview.admin.privacy import erase_accounts, export_data
 
 User = get_user_model()
 
@@ -65,6 +66,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = (*DjangoUserAdmin.list_display, "role")  # type: ignore[misc]
     list_filter = (*DjangoUserAdmin.list_filter, "profile__role")
     list_select_related = ("profile",)
+    actions = (export_data, erase_accounts)
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         # Saving a new user makes its profile (signals.py); an inline on the add page would insert a second.

@@ -27,6 +27,7 @@ from django.dispatch import receiver
 
 PG_SETTING = "interview.audit_purge_before"
 PG_FLUSH_SETTING = "interview.audit_flush"
+PG_ERASURE_SETTING = "interview.audit_erasure"
 _state = threading.local()
 
 
@@ -41,11 +42,16 @@ def _sqlite_delete_allowed(created_at: str | None) -> int:
     return int(stored <= cutoff)
 
 
+def _sqlite_erasure_allowed() -> int:
+    return int(bool(getattr(_state, "erasing", False)))
+
+
 @receiver(connection_created, dispatch_uid="audit.register_sqlite_guard")
 def register_sqlite_guard(sender: Any, connection: Any, **kwargs: Any) -> None:
     """On every new SQLite connection, register the function the audit trigger asks before a delete."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("audit_delete_allowed", 1, _sqlite_delete_allowed, deterministic=False)
+        connection.connection.create_function("audit_erasure_allowed", 0, _sqlite_erasure_allowed, deterministic=False)
 
 
 @contextmanager
@@ -84,3 +90,21 @@ def flush_allowed() -> Iterator[None]:
         yield
     finally:
         _state.flushing = False
+
+
+@contextmanager
+def erasure_window() -> Iterator[None]:
+    """Inside a transaction: let this connection anonymise audit rows (migration 0013 admits only the
+    anonymised values: actor_label "erased user", no ip, no user agent, detail {"erased": true}, target_id "")."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [PG_ERASURE_SETTING])
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, '', true)", [PG_ERASURE_SETTING])
+        return
+    _state.erasing = True
+    try:
+        yield
+    finally:
+        _state.erasing = False

@@ -18,7 +18,7 @@ from django.db import models, transaction
 
 from interview.audit.actions import AuditAction
 from interview.audit.context import current_origin, origin_of
-from interview.audit.guard import purge_window
+from interview.audit.guard import erasure_window, purge_window
 from interview.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -131,3 +131,25 @@ def audit_report_read(
     return audit_record(
         actor=request.user, action=AuditAction.REPORT_VIEWED, target=report, request=request, detail=detail
     )
+
+
+def audit_erasure_anonymise(*, user_id: int, username: str, email: str, label: str) -> int:
+    """Overwrite what the events of an erased account say about them (inside the erasure's transaction):
+    their events as actor or subject, events naming them as actor, and events whose target is them lose
+    the name, address, browser and detail; a target that is the user loses its id. Return how many."""
+    user_label = get_user_model()._meta.label_lower
+    rows = AuditEvent._base_manager.filter(
+        models.Q(actor_id=user_id)
+        | models.Q(subject_id=user_id)
+        | models.Q(actor_label__iexact=username)
+        | models.Q(target_type=user_label, target_id=str(user_id))
+    )
+    if email:
+        rows = rows | AuditEvent._base_manager.filter(detail__icontains=email)
+    ids = list(rows.values_list("pk", flat=True))
+    anonymised = {"actor_label": label, "ip": None, "user_agent": "", "detail": {"erased": True}}
+    with erasure_window():
+        base = AuditEvent._base_manager.filter(pk__in=ids)
+        base.filter(target_type=user_label, target_id=str(user_id)).update(target_id="", **anonymised)
+        base.exclude(target_type=user_label, target_id=str(user_id)).update(**anonymised)
+    return len(ids)

@@ -76,6 +76,10 @@ class ErrorCode(StrEnum):
     NO_REPORT = "no_report"
     SCORES_HIDDEN = "scores_hidden"
     SCORECARD_INCOMPLETE = "scorecard_incomplete"
+    # Personal data (interview/privacy/)
+    EXPORT_RATE_LIMITED = "export_rate_limited"
+    WRONG_PASSWORD = "wrong_password"
+    LOGIN_NOT_FRESH = "login_not_fresh"
 
 
 class ServiceError(Exception):

@@ -12,6 +12,7 @@ from interview.models.core import (
     UserProfile,
 )
 from interview.models.documents import UploadedJobListing, UploadedResume
+from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
 from interview.models.usage import MergeTokenStats, TokenUsage
@@ -20,11 +21,13 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Chat",
+    "DataExport",
     "ExportableReport",
     "InterviewTemplate",
     "InvitedInterview",
     "MergeTokenStats",
     "ObserverNote",
+    "PendingFileDeletion",
     "Question",
     "QuestionBank",
     "ReportVersion",

@@ -37,7 +37,16 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label not in NOT_OURS),
     key=lambda model: model._meta.label,
 )
-ADD_DISABLED = {m.UserProfile, m.TokenUsage, m.MergeTokenStats, m.AuditEvent, m.Scorecard, m.ScoreOverride}
+ADD_DISABLED = {
+    m.UserProfile,
+    m.TokenUsage,
+    m.MergeTokenStats,
+    m.AuditEvent,
+    m.Scorecard,
+    m.ScoreOverride,
+    m.DataExport,
+    m.PendingFileDeletion,
+}
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
 _serial = itertools.count()
@@ -107,6 +116,8 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         by=f.UserFactory(),
         version=2,
     ),
+    m.DataExport: lambda: m.DataExport.objects.create(user=f.UserFactory(), status=m.DataExport.FAILED, error="x"),
+    m.PendingFileDeletion: lambda: m.PendingFileDeletion.objects.create(name=f"uploads/gone-{next(_serial)}.txt"),
     m.Scorecard: lambda: m.Scorecard.objects.create(
         chat=f.ChatFactory(),
         interviewer=f.UserFactory(),

@@ -1,5 +1,6 @@
 """Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
-and purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge).
+purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge); delete the files of
+expired data exports and retry the stored-file deletes that failed (interview/privacy/).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from interview.audit.services import audit_purge
 from interview.hiring.services import SettleResult, invitations_settle
+from interview.privacy.erasure import pending_deletions_retry
+from interview.privacy.services import exports_purge
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ class Command(BaseCommand):
     help = (
         "Expire pending invitations whose start window has closed and complete started ones whose interview "
         "ended or was abandoned (never expires a started interview), remind panels of missing scorecards, and "
-        "purge audit events past AUDIT_RETENTION_DAYS. "
+        "purge audit events past AUDIT_RETENTION_DAYS, delete expired data export files and retry failed file deletes. "
         "--loop SECONDS repeats until stopped."
     )
 
@@ -67,6 +70,10 @@ class Command(BaseCommand):
         purged = audit_purge(now=now)
         if purged:
             self.stdout.write(f"{purged} audit event(s) past retention purged.")
+        exports = exports_purge(now=now)
+        retried = pending_deletions_retry()
+        if exports or retried:
+            self.stdout.write(f"{exports} expired data export(s) deleted, {retried} pending file deletion(s) done.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
         if always or result.expired or result.completed or result.closed or result.reminded:
