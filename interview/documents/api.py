@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
 from interview.documents import selectors as sel
 from interview.documents import services as svc
@@ -145,6 +145,8 @@ class _DocumentViewSet(
         if isinstance(exc, svc.UploadRateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
             return Response({"detail": exc.message}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
+        if exc.code == ErrorCode.CONSENT_REQUIRED:
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
         return Response({field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
 
     def too_large(self, request: Request) -> Response | None:
