@@ -269,6 +269,14 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         (LOGIN, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD),
     ),
     "admin_login": ("get", lambda w: "/admin/login/", None, (LOGIN,) * 6),
+    # Consent to the model (issue 20): everyone signed in answers for themselves (offline here: nothing to agree).
+    "account_consent": ("get", lambda w: reverse("account_consent"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    "account_consent_post": (
+        "post",
+        lambda w: reverse("account_consent"),
+        lambda w: {"agreed": "yes"},
+        (LOGIN, 200, 200, 200, 200, 200),  # offline: refused on the page itself ("nothing to agree to")
+    ),
 }
 
 PAGE_CELLS = [
@@ -309,6 +317,14 @@ def _create_payload(w: World) -> dict[str, Any]:
 
 
 APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
+    # Your own consent to the model (issue 20); offline here, so agreeing is refused: 400 invalid.
+    "me_consent": ("get", lambda w: "/api/me/consent/", None, (401, 200, 200, 200, 200, 200)),
+    "me_consent_post": (
+        "post",
+        lambda w: "/api/me/consent/",
+        lambda w: {"agreed": True},
+        (401, 400, 400, 400, 400, 400),
+    ),
     "auth_token_revoke": ("post", lambda w: "/api/auth/token/revoke/", None, (401, 204, 204, 204, 204, 204)),
     # Anyone may try credentials; wrong ones are a 400 (and count towards the lockout, tests/accounts).
     "auth_token_create": (
@@ -565,6 +581,8 @@ PANEL = {
     "candidate_search": (200, 200),
     "candidate_profile": (200, 200),
     "email_verify": (200, 200),
+    "account_consent": (200, 200),
+    "account_consent_post": (200, 200),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),
@@ -595,6 +613,8 @@ PANEL_API = {
     "role_requests_retrieve": (404, 404),
     "role_requests_approve": (403, 403),
     "role_requests_reject": (403, 403),
+    "me_consent": (200, 200),
+    "me_consent_post": (400, 400),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")
