@@ -1,5 +1,6 @@
 """Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
-and purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge).
+and purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge) and the practice data
+of accounts inactive past DATA_RETENTION_DAYS (interview.hiring.retention).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -73,4 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed, "
                 f"{result.reminded} scorecard reminder(s) sent."
+            )
+        if result.retention_warned or result.retention_purged:
+            self.stdout.write(
+                f"Retention: {result.retention_warned} account(s) warned, {result.retention_purged} purged."
             )
