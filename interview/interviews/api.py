@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview.accounts.permissions import can_observe_chat, can_view_chat
-from interview.core.api_fields import IdField, as_drf_error
+from interview.core.api_fields import CONSENT_403, IdField, as_drf_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
@@ -112,7 +112,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             raise NotFound("No such interview.")
         return chat
 
-    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer}, tags=["interviews"])
+    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer, 403: CONSENT_403}, tags=["interviews"])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create an interview; someone else's resume, job listing or template id is a 404."""
         incoming = ChatCreateSerializer(data=request.data)
