@@ -168,7 +168,8 @@ def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
         prompt=chat_prompt_build(chat, placeholder["id"]),
         created=[placeholder],
         follow_up=follow_up_request_build(chat, plan.follow_up_of) if plan.follow_up_of is not None else None,
-        offline=chat.is_offline,
+        # A turn of a chat whose user withdrew consent since it started (a clock, a probe) goes to no model.
+        offline=chat.is_offline or not _model_allowed(chat),
     )
 
 
@@ -187,6 +188,10 @@ def interviewer_allowed(chat: Chat, model_name: str) -> str:
     if state == DECLINED and getattr(chat, "invitation", None) is None and chat.status == Chat.NOT_STARTED:
         return OFFLINE_MODEL
     raise consent_refusal()
+
+
+def _model_allowed(chat: Chat) -> bool:
+    return consent_state_of(getattr(chat.user, "profile", None)) in (AGREED, NOT_NEEDED)
 
 
 def _ensure_not_busy(chat: Chat) -> None:

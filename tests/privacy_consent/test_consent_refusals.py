@@ -54,7 +54,9 @@ async def test_start_never_asked_is_an_error_frame_and_no_model_call(connect, ll
 
 async def test_declined_practises_offline(connect, llm):
     chat = await chat_of(False)
-    ws = await start(connect, chat)
+    ws, snapshot = await connect(f"/ws/interview/{chat.pk}/", chat.user)
+    assert snapshot["offline"] is True  # labelled offline before it starts
+    await ws.send_json_to({"type": "interview.start"})
     frames = await frames_until(ws, of_type("question.started"))
     stored = await fresh(chat)
     assert stored.is_offline and stored.status == Chat.IN_PROGRESS
