@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from interview.accounts.signals import llm_consent_given
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
@@ -121,15 +122,8 @@ def consent_record(*, user: Any, agreed: bool, request: Any = None) -> str:
                 detail={"provider": provider.label, "was": was},
             )
         if agreed:
-            transaction.on_commit(lambda: _parse_waiting(user))
+            transaction.on_commit(lambda: llm_consent_given.send(sender=UserProfile, user=user))
     return AGREED if agreed else DECLINED
-
-
-def _parse_waiting(user: Any) -> None:
-    """Queue the user's job listings that waited for consent (imported here: documents depends on accounts)."""
-    from interview.documents.job_parsing import job_listings_resume_after_consent
-
-    job_listings_resume_after_consent(user=user)
 
 
 def consent_redirect(request: Any) -> Any:
