@@ -140,3 +140,17 @@ def test_declined_listing_waits_with_a_reason_then_parses_after_consent(llm, dja
     consent_record(user=user, agreed=True)
     listing.refresh_from_db()
     assert (listing.parsing_status, listing.parsing_error) == ("pending", "")
+
+
+async def test_withdrawn_mid_interview_refuses_the_next_answer(connect, llm):
+    llm.configure(text="Hello there.")
+    chat = await chat_of(True)
+    ws = await start(connect, chat)
+    await frames_until(ws, of_type("question.started"))
+    calls = len(llm.requests)
+    await database_sync_to_async(consent_record)(user=chat.user, agreed=False)
+    await ws.send_json_to({"type": "answer.submit", "id": "a1", "content": "The GIL serialises bytecode."})
+    frames = await frames_until(ws, of_type("error"))
+    assert (frames[-1]["code"], frames[-1].get("client_id")) == ("consent_required", "a1")
+    assert len(llm.requests) == calls
+    assert [m["role"] for m in (await fresh(chat)).messages] == ["assistant"]
