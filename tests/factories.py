@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from interview import models as m
 
-
 # The consent label of the fake model server: "OpenAI-compatible server at <host>" (interview/accounts/consent.py).
 FAKE_PROVIDER_LABEL = "OpenAI-compatible server at 127.0.0.1"
 
