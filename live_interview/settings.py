@@ -430,6 +430,12 @@ OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "").strip()
 OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4o").strip() or "gpt-4o"
 # The offline interviewer is used when neither a key nor a base URL is configured.
 LLM_OFFLINE = not (OPENAI_API_KEY or OPENAI_BASE_URL)
+# The provider's name on the consent page (docs/operations.md "Consent"); empty: "OpenAI" or
+# "OpenAI-compatible server", from OPENAI_BASE_URL.
+LLM_PROVIDER_NAME = os.environ.get("LLM_PROVIDER_NAME", "").strip()
+# Practice chats and documents of accounts inactive this many days are purged (0 keeps everything).
+DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 365)
+DATA_RETENTION_WARNING_DAYS = 14
 LLM_CONNECT_TIMEOUT = float(os.environ.get("LLM_CONNECT_TIMEOUT", "5"))
 LLM_FIRST_TOKEN_TIMEOUT = float(os.environ.get("LLM_FIRST_TOKEN_TIMEOUT", "30"))
 LLM_CHUNK_GAP_TIMEOUT = float(os.environ.get("LLM_CHUNK_GAP_TIMEOUT", "20"))

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from interview import models as m
 
+# The consent label of the fake model server: "OpenAI-compatible server at <host>" (interview/accounts/consent.py).
+FAKE_PROVIDER_LABEL = "OpenAI-compatible server at 127.0.0.1"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -28,6 +31,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create and extracted:
             self.profile.role = extracted
+            self.profile.save()
+
+    @factory.post_generation
+    def llm_consent(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """By default the user agreed to send their data to the fake model server (tests/fakes/openai_server.py,
+        always on 127.0.0.1); `llm_consent=False` leaves them never asked (tests/privacy_consent/)."""
+        if create and extracted is not False:
+            self.profile.llm_consent, self.profile.llm_consent_provider = True, FAKE_PROVIDER_LABEL
+            self.profile.llm_consent_at = timezone.now()
             self.profile.save()
 
 

@@ -290,6 +290,14 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         (LOGIN, ONWARD, ONWARD, ONWARD, ONWARD, ONWARD),
     ),
     "admin_login": ("get", lambda w: "/admin/login/", None, (LOGIN,) * 6),
+    # Consent to the model (issue 20): everyone signed in answers for themselves (offline here: nothing to agree).
+    "account_consent": ("get", lambda w: reverse("account_consent"), None, (LOGIN, 200, 200, 200, 200, 200)),
+    "account_consent_post": (
+        "post",
+        lambda w: reverse("account_consent"),
+        lambda w: {"agreed": "yes"},
+        (LOGIN, 200, 200, 200, 200, 200),  # offline: refused on the page itself ("nothing to agree to")
+    ),
 }
 
 PAGE_CELLS = [
@@ -330,6 +338,14 @@ def _create_payload(w: World) -> dict[str, Any]:
 
 
 APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
+    # Your own consent to the model (issue 20); offline here, so agreeing is refused: 400 invalid.
+    "me_consent": ("get", lambda w: "/api/me/consent/", None, (401, 200, 200, 200, 200, 200)),
+    "me_consent_post": (
+        "post",
+        lambda w: "/api/me/consent/",
+        lambda w: {"agreed": True},
+        (401, 400, 400, 400, 400, 400),
+    ),
     "auth_token_revoke": ("post", lambda w: "/api/auth/token/revoke/", None, (401, 204, 204, 204, 204, 204)),
     # Anyone may try credentials; wrong ones are a 400 (and count towards the lockout, tests/accounts).
     "auth_token_create": (
@@ -599,6 +615,8 @@ PANEL = {
     "privacy_account_delete": (200, 200),
     "privacy_account_delete_post": (400, 400),
     "privacy_export_download": (404, 404),
+    "account_consent": (200, 200),
+    "account_consent_post": (200, 200),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),
@@ -632,6 +650,8 @@ PANEL_API = {
     "me_export_status": (200, 200),
     "me_export_create": (202, 202),
     "me_destroy_wrong_password": (400, 400),
+    "me_consent": (200, 200),
+    "me_consent_post": (400, 400),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")

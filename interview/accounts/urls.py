@@ -25,6 +25,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from interview.accounts import oidc, views
+from interview.accounts.consent_views import consent_page
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -82,6 +83,7 @@ urlpatterns = [
     path("accounts/verify-email/", views.email_verify, name="email_verify"),
     path("accounts/verify-email/<str:token>/", views.email_verify_confirm, name="email_verify_confirm"),
     path("accounts/", include("allauth.urls")),
+    path("account/consent/", consent_page, name="account_consent"),
     path("roles/request/", views.role_request, name="role_request"),
     path("roles/requests/", views.role_request_admin, name="role_request_admin"),
     path("roles/requests/<int:request_id>/decide/", views.role_request_decision, name="role_request_decision"),

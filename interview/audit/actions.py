@@ -53,6 +53,8 @@ class AuditAction(StrEnum):
     # Personal data
     DATA_EXPORTED = "account.data_exported"
     ACCOUNT_ERASED = "account.erased"
+    CONSENT_GIVEN = "account.consent_given"
+    CONSENT_WITHDRAWN = "account.consent_withdrawn"
 
     @property
     def label(self) -> str:
@@ -99,6 +101,8 @@ LABELS: dict[str, str] = {
     AuditAction.DECISION_RECORDED: "Hiring decision recorded",
     AuditAction.DATA_EXPORTED: "Personal data exported",
     AuditAction.ACCOUNT_ERASED: "Account erased",
+    AuditAction.CONSENT_GIVEN: "Consent to the model given",
+    AuditAction.CONSENT_WITHDRAWN: "Consent to the model withdrawn",
 }
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_MAX, ID_MIN
+
+# The 403 of work that would send a user's documents to the model without their consent (docs/operations.md).
+CONSENT_403 = OpenApiResponse(
+    description='{"code": "consent_required", "detail": ...}: the user has not agreed to send data to the model'
+)
 
 
 class IdField(serializers.IntegerField):

@@ -63,6 +63,8 @@ class ErrorCode(StrEnum):
     ALREADY_DECIDED = "already_decided"
     MFA_REQUIRED = "mfa_required"
     LOGIN_LOCKED_OUT = "login_locked_out"
+    # Consent to send data to the configured model (issue 20)
+    CONSENT_REQUIRED = "consent_required"
     # Scoring: rubrics, scorecards, overrides, decisions (issue 18)
     INVALID_RUBRIC = "invalid_rubric"
     UNKNOWN_CRITERION = "unknown_criterion"

@@ -21,7 +21,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.core.errors import ServiceError
+from interview.core.api_fields import CONSENT_403
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
 from interview.documents import selectors as sel
 from interview.documents import services as svc
@@ -145,6 +146,8 @@ class _DocumentViewSet(
         if isinstance(exc, svc.UploadRateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
             return Response({"detail": exc.message}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
+        if exc.code == ErrorCode.CONSENT_REQUIRED:
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
         return Response({field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
 
     def too_large(self, request: Request) -> Response | None:
@@ -170,7 +173,9 @@ class ResumeViewSet(_DocumentViewSet):
     def readable(self, pk: Any) -> Document | None:
         return sel.resume_get_for_user(self.request.user, pk)
 
-    @extend_schema(request={"multipart/form-data": ResumeCreateSerializer}, responses={201: ResumeSerializer})
+    @extend_schema(
+        request={"multipart/form-data": ResumeCreateSerializer}, responses={201: ResumeSerializer, 403: CONSENT_403}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Upload a resume; a refused file is a 400 (413 when too large, 429 over the hourly quota); nothing is stored."""
         if (response := self.too_large(request)) is not None:
@@ -207,7 +212,7 @@ class JobListingViewSet(_DocumentViewSet):
 
     @extend_schema(
         request={"multipart/form-data": JobListingCreateSerializer, "application/json": JobListingCreateSerializer},
-        responses={201: JobListingSerializer},
+        responses={201: JobListingSerializer, 403: CONSENT_403},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Add a job listing from a file or pasted text (429 over the hourly quota); it is parsed in the background."""

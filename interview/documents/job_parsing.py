@@ -22,13 +22,14 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from interview.accounts.consent import AGREED, DECLINED_PARSING_REASON, consent_state_of, llm_provider
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
 from interview.documents import job_rules
 from interview.documents.recommend import TemplateCandidate, recommend_template
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
-from interview.models import InterviewTemplate, UploadedJobListing
+from interview.models import InterviewTemplate, UploadedJobListing, UserProfile
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -93,13 +94,44 @@ def job_listing_reparse(*, listing: UploadedJobListing) -> None:
     listing.refresh_from_db()
 
 
+def _waits_for_consent(user_id: int) -> bool:
+    provider = llm_provider()
+    return (
+        provider is not None
+        and consent_state_of(UserProfile.objects.filter(user_id=user_id).first(), provider) != AGREED
+    )
+
+
+def job_listings_resume_after_consent(*, user: Any) -> int:
+    """Queue the user's listings that waited for consent (after it was given); return how many."""
+    waiting = list(
+        Listing.objects.filter(
+            user_id=user.pk, parsing_status=Listing.PENDING, parsing_error=DECLINED_PARSING_REASON
+        ).values_list("pk", flat=True)
+    )
+    Listing.objects.filter(pk__in=waiting).update(parsing_error="")
+    for listing_id in waiting:
+        job_listing_enqueue(listing_id=listing_id)
+    return len(waiting)
+
+
 def job_listings_recover_stale(*, now: datetime | None = None) -> int:
     """Mark listings stuck in progress past the stale limit as errored; return how many."""
     return JOB.recover_stale(now=now)
 
 
 def job_listing_parse(*, listing_id: int) -> str:
-    """Claim a pending listing, parse it and store the outcome; return the final status (or "skipped")."""
+    """Claim a pending listing, parse it and store the outcome; return the final status (or "skipped").
+
+    A listing whose owner has not agreed to send documents to the configured model stays pending, with the
+    reason in `parsing_error`; consenting queues it again (job_listings_resume_after_consent).
+    """
+    owner_id = Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).values_list("user_id", flat=True)
+    if owner_id and _waits_for_consent(owner_id[0]):
+        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
+            parsing_error=DECLINED_PARSING_REASON
+        )
+        return "waiting_for_consent"
     claimed_at = JOB.claim(listing_id)
     if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run

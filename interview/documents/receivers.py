@@ -1,4 +1,4 @@
-"""Documents' signal receivers: an uploaded file leaves storage with its row."""
+"""Documents' signal receivers: an uploaded file leaves storage with its row; consent queues waiting listings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from interview.accounts.signals import llm_consent_given
 from interview.core.storage import delete_file_after_commit
+from interview.documents.job_parsing import job_listings_resume_after_consent
 from interview.models import UploadedJobListing, UploadedResume
 
 
@@ -21,3 +23,9 @@ def delete_resume_file(sender: Any, instance: UploadedResume, **kwargs: Any) -> 
 def delete_job_listing_file(sender: Any, instance: UploadedJobListing, **kwargs: Any) -> None:
     """Delete a job listing's file from storage with its row."""
     delete_file_after_commit(instance.file)
+
+
+@receiver(llm_consent_given, dispatch_uid="documents.parse_after_consent")
+def parse_after_consent(sender: Any, user: Any, **kwargs: Any) -> None:
+    """Queue the job listings that waited for the user's consent (docs/operations.md "Consent")."""
+    job_listings_resume_after_consent(user=user)

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from interview.accounts.consent import DECLINED, DECLINED_PARSING_REASON, consent_check
 from interview.core.errors import ErrorCode, ServiceError
 from interview.documents.job_parsing import job_listing_enqueue
 from interview.extraction import (
@@ -95,6 +96,7 @@ def upload_quota_check(*, user: Any) -> None:
 def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
     """Extract an uploaded resume and store it with its text; nothing is stored when the file or the quota refuses."""
     resume = UploadedResume(user=user, title=_clean_title(title, UploadedResume))
+    consent_check(user)
     upload_quota_check(user=user)
     document, data = _extract(upload)
     resume.text_content = document.text
@@ -108,8 +110,10 @@ def job_listing_create(
     """Create a job listing from an upload or pasted text, pending; parsing is queued when the row commits."""
     if (upload is None) == (not content.strip()):
         raise ServiceError(ErrorCode.CONTENT_REQUIRED, "Upload a file or paste the job description (one of the two).")
+    waits = consent_check(user) == DECLINED  # a declining user's listing is kept, never sent to the model
     upload_quota_check(user=user)
     listing = UploadedJobListing(user=user, parsing_status=UploadedJobListing.PENDING)
+    listing.parsing_error = DECLINED_PARSING_REASON if waits else ""
     if upload is not None:
         filename = safe_display_name(upload.name or "")
         listing.title = _clean_title(title or filename.rsplit(".", 1)[0], UploadedJobListing)

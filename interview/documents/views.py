@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interview.accounts.consent import consent_page_required
 from interview.core.errors import ServiceError
 from interview.documents import selectors as sel
 from interview.documents import services as svc
@@ -56,6 +57,7 @@ def resume_list(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @login_required
+@consent_page_required
 def resume_upload(request: HttpRequest) -> HttpResponse:
     """Upload a resume: the text is extracted at once, and a refused file is explained on the form."""
     if request.method == "POST":
@@ -125,6 +127,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @login_required
+@consent_page_required
 def job_create(request: HttpRequest) -> HttpResponse:
     """Add a job listing by uploading a file or pasting text; parsing then runs in the background."""
     if request.method == "POST":

@@ -31,6 +31,7 @@ from interview.hiring.mail import email_send as _send
 from interview.hiring.mail import site_url
 from interview.hiring.panel import panel_resolve
 from interview.hiring.reminders import panel_reminders_send
+from interview.hiring.retention import retention_settle
 from interview.hiring.selectors import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.interviews import services as interview_svc
 from interview.interviews import transcript as s
@@ -62,6 +63,8 @@ class SettleResult:
     completed: int = 0
     closed: int = 0
     reminded: int = 0  # scorecard reminders emailed to panels
+    retention_warned: int = 0  # accounts warned their practice data is deleted in 14 days (hiring/retention.py)
+    retention_purged: int = 0  # accounts whose practice data was deleted for inactivity
 
 
 # --- Create and resend ------------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def _for_reviewer(invitation_id: int, user: Any, *, lock: bool = False) -> Invit
 
 def invitations_settle(*, now: datetime) -> SettleResult:
     """Expire pending invitations whose window closed, complete started ones whose interview ended or was abandoned,
-    and remind panels of missing scorecards."""
+    and remind panels of missing scorecards; then apply DATA_RETENTION_DAYS to inactive accounts' practice data."""
     expired = _expire_pending(now)
     closed = _close_abandoned(now)
     completed = 0
@@ -300,7 +303,15 @@ def invitations_settle(*, now: datetime) -> SettleResult:
                 _mark_completed(orphan, now)
                 completed += 1
     reminded = panel_reminders_send(now=now)
-    return SettleResult(expired=expired, completed=completed, closed=closed, reminded=reminded)
+    retention = retention_settle(now=now)
+    return SettleResult(
+        expired=expired,
+        completed=completed,
+        closed=closed,
+        reminded=reminded,
+        retention_warned=retention.warned,
+        retention_purged=retention.purged,
+    )
 
 
 def _expire_pending(now: datetime) -> int:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from interview.accounts.consent import DECLINED, consent_check, consent_state
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
@@ -99,6 +100,8 @@ def chat_create(
     template = _resolve(templates, template_id, "template", "No such template.")
     if template is not None:
         _check_policy(template, max_follow_ups)
+    # Sending a resume or a listing to the model needs consent; a declining user's questions come from the banks.
+    consent = consent_check(user) if (resume or job_listing) else consent_state(user)
     calls: list[LLMCall] = []
     policy_from, key_questions = _key_questions(
         calls,
@@ -109,6 +112,7 @@ def chat_create(
         job_listing=job_listing,
         template=template,
         seed=secrets.randbits(32) if seed is None else seed,
+        use_model=consent != DECLINED,
     )
     chat = Chat(
         user=user,
@@ -172,6 +176,7 @@ def _key_questions(
     job_listing: UploadedJobListing | None,
     template: InterviewTemplate | None,
     seed: int,
+    use_model: bool = True,
 ) -> tuple[InterviewTemplate | None, list[KeyQuestion]]:
     """The key questions and the template they come from: the chosen one, the listing's recommended one, else none
     (the model's proposal, or the banks)."""
@@ -179,7 +184,11 @@ def _key_questions(
         return template, _from_template(template, seed)
     if job_listing is not None and (recommended := _from_recommended(user, job_listing, seed)) is not None:
         return recommended
-    proposed = _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
+    proposed = (
+        _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
+        if use_model
+        else None
+    )
     if proposed is not None:
         return None, proposed
     return None, key_questions_from_banks(user_id=user.pk, interview_type=type, difficulty=difficulty, seed=seed)

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from interview.accounts.consent import AGREED, DECLINED, NOT_NEEDED, consent_refusal, consent_state_of
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.selectors import (
@@ -29,6 +30,7 @@ from interview.interviews.selectors import (
 )
 from interview.interviews.signals import chat_completed
 from interview.llm.base import FOLLOW_UP_PURPOSE, Usage
+from interview.llm.offline import OfflineInterviewer
 from interview.models import Chat
 from interview.setup.key_questions import key_questions_default
 from interview.usage.services import usage_record
@@ -38,6 +40,7 @@ FOLLOW_UP_REQUEST_TYPE = FOLLOW_UP_PURPOSE
 INTERRUPTED = "The reply was interrupted (the server stopped). Retry to continue; the time lost was given back."
 # Part of every lease owner: which process generates the reply (for operators reading the row).
 _HOST = socket.gethostname()[:60]
+OFFLINE_MODEL = OfflineInterviewer.model_name
 
 
 def new_message_id() -> str:
@@ -61,7 +64,8 @@ def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
     """The chat row, locked; `for_turn` also loads what a new turn's prompt needs (only the chat is locked)."""
     chats = Chat.objects.select_for_update(of=("self",))
     if for_turn:
-        chats = chats.select_related("user", "resume", "job_listing")
+        # The profile rides along: its consent decides who may conduct the turn (consent_allows).
+        chats = chats.select_related("user__profile", "resume", "job_listing", "invitation")
     try:
         return chats.get(pk=chat_id)
     except Chat.DoesNotExist:
@@ -82,6 +86,8 @@ class TurnStart:
     recovered: Recovery | None = None
     # Set when the policy leaves the latest answer a follow-up: the generation decides before it streams.
     follow_up: FollowUpRequest | None = None
+    # The offline interviewer conducts this chat (the user declined to send their answers to the model).
+    offline: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,30 @@ def _add_turn(chat: Chat, plan: s.TurnPlan, now: datetime) -> TurnStart:
         prompt=chat_prompt_build(chat, placeholder["id"]),
         created=[placeholder],
         follow_up=follow_up_request_build(chat, plan.follow_up_of) if plan.follow_up_of is not None else None,
+        # A turn of a chat whose user withdrew consent since it started (a clock, a probe) goes to no model.
+        offline=chat.is_offline or not _model_allowed(chat),
     )
+
+
+def interviewer_allowed(chat: Chat, model_name: str) -> str:
+    """Who may conduct the chat's turns given its user's consent (read with the locked row): the configured model,
+    the offline interviewer (a practice chat of a user who declined), else a consent_required refusal.
+
+    An invited interview is never switched to the offline interviewer: the hiring team compares candidates
+    interviewed and scored by the same model, so its candidate must agree first (docs/operations.md "Consent").
+    """
+    if chat.is_offline or model_name == OFFLINE_MODEL:
+        return model_name
+    state = consent_state_of(getattr(chat.user, "profile", None))
+    if state in (AGREED, NOT_NEEDED):
+        return model_name
+    if state == DECLINED and getattr(chat, "invitation", None) is None and chat.status == Chat.NOT_STARTED:
+        return OFFLINE_MODEL
+    raise consent_refusal()
+
+
+def _model_allowed(chat: Chat) -> bool:
+    return consent_state_of(getattr(chat.user, "profile", None)) in (AGREED, NOT_NEEDED)
 
 
 def _ensure_not_busy(chat: Chat) -> None:
@@ -182,6 +211,7 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
             chat.key_questions = key_questions_default(chat)
         for question in chat.key_questions:
             question.setdefault("status", s.Q_PENDING)
+        model_name = interviewer_allowed(chat, model_name)
         chat.status = Chat.IN_PROGRESS
         chat.started_at = now
         chat.interviewer_model = model_name
@@ -210,6 +240,7 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
             raise ServiceError(
                 ErrorCode.TIME_EXPIRED, "The interview's time window has closed; your answer was not recorded."
             )
+        interviewer_allowed(chat, chat.interviewer_model)  # consent withdrawn since the start: refused
         _ensure_not_busy(chat)
 
         index = chat.current_question_index
@@ -462,6 +493,7 @@ def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
         chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
             raise ServiceError(ErrorCode.COMPLETED, "This interview has finished.")
+        interviewer_allowed(chat, chat.interviewer_model)
         recovered = _orphan_recover(chat, now)  # a reply whose process died is failed, not busy
         _ensure_not_busy(chat)
         failed = s.last_failed_turn(chat.messages)

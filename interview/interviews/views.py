@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from interview.accounts.consent import UNASKED, consent_page_required, consent_redirect, consent_state
 from interview.accounts.permissions import can_observe_chat, is_interviewer
+from interview.core.errors import ServiceError
 from interview.core.ids import parse_id
 from interview.core.pages import add_service_errors
 from interview.hiring.selectors import invitation_list_for_candidate
@@ -33,6 +35,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@consent_page_required
 def interview_new(request: HttpRequest) -> HttpResponse:
     """Create an interview (from a template, a job listing's recommendation, the LLM or the banks) and open it."""
     form = ChatCreateForm(request.POST or None, user=request.user, initial=_initial_from_link(request))
@@ -43,6 +46,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except ServiceError:  # consent_required: asked on the consent page, then back here
+            return consent_redirect(request)
         else:
             return redirect("interview_live", chat_id=chat.pk)
     context = {"form": form, "can_manage_setup": is_interviewer(request.user)}
@@ -62,10 +67,12 @@ def _initial_from_link(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def interview_live(request: HttpRequest, chat_id: int) -> HttpResponse:
-    """The live interview page; the socket does the rest."""
+    """The live interview page; the socket does the rest (a user never asked about the model is asked first)."""
     chat = Chat.objects.filter(pk=chat_id, user=cast("User", request.user)).first()  # login_required
     if chat is None:
         raise Http404("No such interview.")
+    if chat.status != Chat.COMPLETED and not chat.is_offline and consent_state(request.user) == UNASKED:
+        return consent_redirect(request)
     return render(request, "interview/live.html", {"chat": chat})
 
 

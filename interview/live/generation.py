@@ -70,6 +70,7 @@ class Generation:
         self.plan = turn.plan
         self.prompt = turn.prompt
         self.follow_up_request = turn.follow_up
+        self.offline = turn.offline
         self.follow_up: FollowUpOutcome | None = None
         self._stream: LLMStream | None = None
         self._parts: list[str] = []
@@ -125,7 +126,7 @@ class Generation:
         control = asyncio.create_task(self._control())
         keeper = asyncio.create_task(self._keep_lease())
         try:
-            provider = get_provider()
+            provider = get_provider(offline=self.offline)
             model = provider.model_name
             suffix = self.prompt[2]
             self._stream_task = asyncio.create_task(self._produce(provider))

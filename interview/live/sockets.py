@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import timezone
 
+from interview.accounts.consent import DECLINED, consent_state_of
 from interview.core.errors import ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.selectors import chat_state
@@ -22,7 +23,7 @@ from interview.live.generation import REGISTRY
 from interview.live.groups import GENERATION_SYNC, PRESENCE_QUERY, chat_event, chat_group, control_send
 from interview.live.guard import GUARD
 from interview.llm import get_provider
-from interview.models import Chat
+from interview.models import Chat, InvitedInterview, UserProfile
 
 logger = logging.getLogger(__name__)
 
@@ -163,8 +164,18 @@ class ChatSocket(AsyncWebsocketConsumer):
             "messages": chat.messages,
             "state": chat_state(chat),
             "generation": {"message_id": streaming["id"], "text": streaming.get("content", "")} if streaming else None,
-            "offline": chat.is_offline if chat.interviewer_model else get_provider().is_offline,
+            "offline": chat.is_offline if chat.interviewer_model else self._offline_at_start(chat),
         }
+
+    @staticmethod
+    def _offline_at_start(chat: Chat) -> bool:
+        """Whether the offline interviewer will conduct a chat not started yet: nothing configured, or a practice
+        chat of a user who declined to send their answers to the model (docs/operations.md "Consent")."""
+        if get_provider().is_offline:
+            return True
+        profile = UserProfile.objects.filter(user_id=chat.user_id).first()
+        practice = not InvitedInterview.objects.filter(chat_id=chat.pk).exists()
+        return practice and consent_state_of(profile) == DECLINED
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Parse one client frame and hand it to its handler; refusals become error frames."""

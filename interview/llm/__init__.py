@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 
@@ -101,12 +102,16 @@ def _build(config: _LLMConfig) -> LLMProvider:
     )
 
 
-def get_provider() -> LLMProvider:
+def get_provider(*, offline: bool = False) -> LLMProvider:
     """Return the provider the current settings ask for: the offline interviewer or the OpenAI-compatible one.
 
-    One instance per distinct set of LLM settings, so `override_settings` in tests gets its own provider.
+    `offline` asks for the offline interviewer whatever is configured (a chat it conducts: a user who declined
+    to send their answers to the model). One instance per distinct set of LLM settings, so `override_settings`
+    in tests gets its own provider.
     """
     config = _current_config()
+    if offline and not config.offline:
+        config = dataclasses.replace(config, offline=True)
     with _lock:
         provider = _providers.get(config)
         if provider is None:

@@ -29,6 +29,13 @@ class UserProfile(models.Model):
     # The address the user proved they own; it stops counting once user.email changes.
     verified_email = models.EmailField(blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Consent to send documents and answers to the configured model (docs/operations.md "Consent"):
+    # None = never asked; it counts only while `llm_consent_provider` is the provider shown today.
+    llm_consent = models.BooleanField(null=True, blank=True)
+    llm_consent_provider = models.CharField(max_length=200, blank=True)
+    llm_consent_at = models.DateTimeField(null=True, blank=True)
+    # When the retention warning email went out for the current stretch of inactivity (None: not sent).
+    retention_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "user profile"

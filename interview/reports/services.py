@@ -33,6 +33,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from interview.accounts.consent import AGREED, NOT_NEEDED, consent_state
 from interview.accounts.permissions import UserLike, can_regenerate_report
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
@@ -208,7 +209,8 @@ def report_grade(chat: Chat) -> tuple[grading.Grade, str]:
     data = grading_input(chat)
     weights = report_weights()
     provider = get_provider()
-    if chat.is_offline or provider.is_offline:
+    # A user who withdrew consent after the interview: their answers are graded here, by the offline rubric.
+    if chat.is_offline or provider.is_offline or consent_state(chat.user) not in (AGREED, NOT_NEEDED):
         return grading.grade_offline(data, weights), grading.OFFLINE_MODEL
     messages = grading.build_grading_messages(data)
     problem = ""

@@ -69,6 +69,12 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     expect(page.locator(".empty-state")).to_contain_text("No resumes yet")
     journey.shot(page, "resumes-empty")
     page.get_by_role("link", name="Upload your first resume").click()
+    # The first upload with a model configured: the consent page names the provider, then comes back.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sending your data to the AI model")
+    expect(page.locator("main")).to_contain_text("OpenAI-compatible server at 127.0.0.1")
+    journey.shot(page, "consent")
+    page.get_by_role("button", name="I agree").click()
+    expect(page.locator(".flash-success")).to_contain_text("may now be sent to the AI model")
     page.get_by_label("Title").fill("Nina — backend")
     page.get_by_label("File").set_input_files(resume_pdf(tmp_path / "nina.pdf"))
     page.get_by_role("button", name="Upload").click()

@@ -1,6 +1,7 @@
 """Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
-purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge); delete the files of
-expired data exports and retry the stored-file deletes that failed (interview/privacy/).
+purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge) and the practice data of
+accounts inactive past DATA_RETENTION_DAYS (interview.hiring.retention); delete the files of expired data
+exports and retry the stored-file deletes that failed (interview/privacy/).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -80,4 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.expired} expired, {result.closed} interview(s) closed, {result.completed} completed, "
                 f"{result.reminded} scorecard reminder(s) sent."
+            )
+        if result.retention_warned or result.retention_purged:
+            self.stdout.write(
+                f"Retention: {result.retention_warned} account(s) warned, {result.retention_purged} purged."
             )
