@@ -63,7 +63,27 @@ def users_create(*, prefix: str, count: int, admin: bool = False) -> list[tuple[
         )
         if not users or users[0].pk is None:  # backends that do not return ids
             users = list(user_model.objects.filter(username__startswith=f"{prefix}-").order_by("pk"))
+        _profiles_create(users, role="admin" if admin else "candidate")
         return [(user.pk, _cookie(user)) for user in users]
+
+
+def _profiles_create(users: list[Any], *, role: str) -> None:
+    """Profiles that agreed to send answers to the bench's upstream (bulk_create skips the profile signal)."""
+    from django.utils import timezone
+
+    from interview.accounts.consent import Provider
+    from interview.models import UserProfile
+
+    # The server under test reads OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 (bench/upstream.py) and no
+    # LLM_PROVIDER_NAME (runner._env), so this is the label its consent check expects.
+    label = Provider(name="OpenAI-compatible server", host="127.0.0.1").label
+    now = timezone.now()
+    UserProfile.objects.bulk_create(
+        [
+            UserProfile(user=user, role=role, llm_consent=True, llm_consent_provider=label, llm_consent_at=now)
+            for user in users
+        ]
+    )
 
 
 def chats_create(*, user_ids: list[int], questions: int, time_limit: int, title: str) -> list[int]:

@@ -182,6 +182,7 @@ class Bench:
             OPENAI_API_KEY="sk-bench",
             OPENAI_BASE_URL=self.upstream.base_url,
             OPENAI_MODEL="bench-model",
+            LLM_PROVIDER_NAME="",  # the consent label the bench users agreed to (bench/fixtures.py)
             LLM_FIRST_TOKEN_TIMEOUT="30",
             LLM_CHUNK_GAP_TIMEOUT="30",
             STREAM_COALESCE_MS=str(self.o.coalesce_ms),
