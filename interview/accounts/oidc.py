@@ -7,6 +7,7 @@ endpoint (plain HTTP, a proxy) cannot hand us a forged identity.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
@@ -33,11 +34,22 @@ class VerifiedOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
         )
 
 
+_PROVIDER_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def _checked(provider_id: str) -> str:
+    """A provider id as settings can name one (letters, digits, '_', '.', '-'); anything else is a 404 before
+    a database lookup (PostgreSQL refuses a NUL byte in a text parameter with an error, not an empty result)."""
+    if not _PROVIDER_ID.fullmatch(provider_id):
+        raise Http404("No such sign-in provider.")
+    return provider_id
+
+
 @login_not_required
 def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
     """GET: a page with a button; POST: redirect to the provider's authorization endpoint (read from its
     discovery document, so a provider that is down or slow is reported on the login page)."""
-    adapter = VerifiedOpenIDConnectAdapter(request, provider_id)
+    adapter = VerifiedOpenIDConnectAdapter(request, _checked(provider_id))
     try:
         return OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist as exc:
@@ -49,7 +61,7 @@ def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
 @login_not_required
 def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     """The provider sends the browser back here with a code and the state we gave it."""
-    adapter = VerifiedOpenIDConnectAdapter(request, provider_id)
+    adapter = VerifiedOpenIDConnectAdapter(request, _checked(provider_id))
     try:
         return OAuth2CallbackView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist as exc:

@@ -9,7 +9,7 @@ from interview.interviews import services as svc
 from interview.interviews import steering
 from interview.interviews import transcript as s
 from interview.models import Chat
-from tests.factories import ChatFactory
+from tests.factories import ChatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,13 @@ def finish(chat, turn, *, at=T0, status="complete"):
     )
 
 
+def _observer_id() -> int:
+    """A real interviewer's id: the steering actions audit their actor (a foreign key PostgreSQL checks)."""
+    return UserFactory(role="interviewer").pk
+
+
 def probe(chat, at, content=PROBE):
-    return steering.probe_submit(chat_id=chat.pk, content=content, by=1, by_name="Ada", now=at)
+    return steering.probe_submit(chat_id=chat.pk, content=content, by=_observer_id(), by_name="Ada", now=at)
 
 
 def test_probe_queued_during_a_reply_is_asked_when_the_reply_starts_no_question():
@@ -112,7 +117,9 @@ def test_skip_stops_the_clock_and_plans_the_next_question():
 
 def test_pause_then_resume_moves_deadline_started_at_and_window():
     chat = asked_chat(ends_at=T0 + timedelta(minutes=30))
-    steering.interview_pause(chat_id=chat.pk, by=1, by_name="Ada", reason="", now=T0 + timedelta(seconds=10))
+    steering.interview_pause(
+        chat_id=chat.pk, by=_observer_id(), by_name="Ada", reason="", now=T0 + timedelta(seconds=10)
+    )
     result = steering.interview_resume(chat_id=chat.pk, now=T0 + timedelta(seconds=70))
     chat.refresh_from_db()
     assert (result.seconds, chat.question_deadline, chat.question_started_at, chat.ends_at) == (
@@ -123,13 +130,15 @@ def test_pause_then_resume_moves_deadline_started_at_and_window():
 
 def test_expiry_is_refused_while_paused():
     chat = asked_chat()
-    steering.interview_pause(chat_id=chat.pk, by=1, by_name="Ada", reason="", now=T0 + timedelta(seconds=10))
+    steering.interview_pause(
+        chat_id=chat.pk, by=_observer_id(), by_name="Ada", reason="", now=T0 + timedelta(seconds=10)
+    )
     assert svc.question_expire(chat_id=chat.pk, index=0, now=T0 + timedelta(seconds=500)) is None
 
 
 def test_auto_resume_waits_for_pause_max_seconds():
     chat = asked_chat()
-    steering.interview_pause(chat_id=chat.pk, by=1, by_name="Ada", reason="", now=T0)
+    steering.interview_pause(chat_id=chat.pk, by=_observer_id(), by_name="Ada", reason="", now=T0)
     early = steering.interview_resume(chat_id=chat.pk, now=T0 + timedelta(seconds=899), auto=True)
     late = steering.interview_resume(chat_id=chat.pk, now=T0 + timedelta(seconds=900), auto=True)
     assert (early, late.reason, late.seconds) == (None, "auto", 900)
@@ -137,7 +146,7 @@ def test_auto_resume_waits_for_pause_max_seconds():
 
 def test_ending_a_paused_interview_ends_its_pause():
     chat = asked_chat()
-    steering.interview_pause(chat_id=chat.pk, by=1, by_name="Ada", reason="", now=T0)
+    steering.interview_pause(chat_id=chat.pk, by=_observer_id(), by_name="Ada", reason="", now=T0)
     svc.interview_end(chat_id=chat.pk, now=T0 + timedelta(seconds=30))
     chat.refresh_from_db()
     assert (chat.paused_at, chat.pauses[0]["seconds"]) == (None, 30)
