@@ -166,3 +166,20 @@ def test_candidate_profile_hides_fit_of_interviews_the_viewer_may_not_see(client
     client.force_login(interviewer)
     page = client.get(reverse("candidate_profile", args=[user.pk])).content.decode()
     assert "/100" not in page and "No interview you may see has both" in page
+
+
+# --- bad input ------------------------------------------------------------------------------------------------
+
+
+def test_fit_partial_escapes_html_in_skills(as_user, user, monkeypatch):
+    resume = _parsed(monkeypatch, ResumeFactory(user=user), skills=["<b>Python</b>"])
+    listing = _listing(user, required_skills=["<script>alert(1)</script>"])
+    page = _fit(as_user, resume, listing).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_fit_partial_survives_malformed_parsed_fields(as_user, user, monkeypatch):
+    experience = ["not a dict", {"title": "Dev", "start": 2019, "end": {"bad": 1}}, {"start": None}]
+    resume = _parsed(monkeypatch, ResumeFactory(user=user), skills=["Python", 7, None] * 4000, experience=experience)
+    page = _fit(as_user, resume, _listing(user)).content.decode()
+    assert "Fit " in page and "not understood" in page
