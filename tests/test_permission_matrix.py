@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from interview.core.rubric import default_rubric
 from interview.hiring import services as inv
 from interview.models import Chat, ExportableReport
-from tests.factories import RoleChangeRequestFactory, UserFactory
+from tests.factories import JobListingFactory, ResumeFactory, RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.scoring.helpers import scorecard_submitted
 from tests.sockets.helpers import frames_until, of_type
@@ -89,6 +89,13 @@ def _ready_report(w: World, payload: dict[str, Any]) -> dict[str, Any]:
         chat_id=w.taken.chat_id, defaults={"status": "ready", "version": 1, "question_responses": [{"score": 4}]}
     )
     return payload
+
+
+def _fit_url(w: World) -> str:
+    """The fit partial for a resume and a job listing of the candidate's own (issue 21): the owner's documents only."""
+    candidate = w.users["candidate"]
+    resume, listing = ResumeFactory(user=candidate), JobListingFactory(user=candidate)
+    return reverse("interview_fit") + f"?resume={resume.pk}&job_listing={listing.pk}"
 
 
 # name → (method, url builder, data builder or None, expected per visitor in WHO order)
@@ -298,6 +305,8 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         lambda w: {"agreed": "yes"},
         (LOGIN, 200, 200, 200, 200, 200),  # offline: refused on the page itself ("nothing to agree to")
     ),
+    # The fit of a resume and a job listing (issue 21): only for the owner of both; anyone else a 404.
+    "interview_fit": ("get", _fit_url, None, (LOGIN, 200, 404, 404, 404, 404)),
 }
 
 PAGE_CELLS = [
@@ -617,6 +626,7 @@ PANEL = {
     "privacy_export_download": (404, 404),
     "account_consent": (200, 200),
     "account_consent_post": (200, 200),
+    "interview_fit": (404, 404),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),

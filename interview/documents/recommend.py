@@ -1,4 +1,5 @@
-"""Which interview template suits a job listing: by seniority → difficulty, then by tags shared with its skills.
+"""Which interview template suits a job listing: by seniority → difficulty, then by tags shared with its skills,
+then (when a candidate's resume is known) by how many of the candidate's missing skills it probes.
 
 Pure code: templates come in as plain candidates, and the answer is a template id (or None).
 """
@@ -9,6 +10,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
+
+from interview.documents.fit import mentions_skill
 
 # The spec's table: seniority level → the template difficulties (1-5) that suit it, inclusive.
 SENIORITY_DIFFICULTY: Final[Mapping[str, tuple[int, int]]] = {
@@ -28,6 +31,8 @@ class TemplateCandidate:
     id: int
     difficulty: int
     tags: frozenset[str] = frozenset()
+    # What the template asks about: its tags and its questions' text and tags, searched for missing skills.
+    probe_text: str = ""
 
 
 def difficulty_distance(difficulty: int, seniority: str) -> int:
@@ -47,21 +52,35 @@ def tag_overlap(tags: Iterable[str], skills: Sequence[str]) -> int:
     return count
 
 
-def recommend_template(candidates: Iterable[TemplateCandidate], *, seniority: str, skills: Sequence[str]) -> int | None:
+def probe_count(candidate: TemplateCandidate, missing_skills: Sequence[str]) -> int:
+    """Count the missing skills the template probes: named (any alias) in its tags or its questions."""
+    text = "\n".join([*sorted(candidate.tags), candidate.probe_text])
+    return sum(1 for skill in missing_skills if mentions_skill(text, skill))
+
+
+def recommend_template(
+    candidates: Iterable[TemplateCandidate],
+    *,
+    seniority: str,
+    skills: Sequence[str],
+    missing_skills: Sequence[str] = (),
+) -> int | None:
     """Return the best candidate's id: nearest the seniority's difficulty range, then most tag overlap.
 
-    Ties go to the difficulty nearest the middle of the range, then to the lowest id. Returns None for
-    no candidates or an unknown seniority.
+    Among candidates equal on both, the one probing more of the candidate's missing skills wins; then
+    the difficulty nearest the middle of the range, then the lowest id. Returns None for no candidates
+    or an unknown seniority.
     """
     if seniority not in SENIORITY_DIFFICULTY:
         return None
     low, high = SENIORITY_DIFFICULTY[seniority]
     middle = (low + high) / 2
 
-    def rank(candidate: TemplateCandidate) -> tuple[int, int, float, int]:
+    def rank(candidate: TemplateCandidate) -> tuple[int, int, int, float, int]:
         return (
             difficulty_distance(candidate.difficulty, seniority),
             -tag_overlap(candidate.tags, skills),
+            -probe_count(candidate, missing_skills) if missing_skills else 0,
             abs(candidate.difficulty - middle),
             candidate.id,
         )

@@ -22,8 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from interview.accounts.consent import consent_page_required
 from interview.core.errors import ServiceError
+from interview.core.ids import parse_id
 from interview.documents import selectors as sel
 from interview.documents import services as svc
+from interview.documents.fit_selectors import listing_fit_for_owner
 from interview.documents.forms import (
     JobListingForm,
     ResumeUploadForm,
@@ -161,6 +163,8 @@ def job_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     listing = _found(sel.job_listing_get_for_user(request.user, listing_id))
     is_owner = sel.document_is_owned(request.user, listing)
     context = {"listing": listing, "is_owner": is_owner, **parse_state(listing)}
+    if is_owner:  # the fit against one of the owner's resumes (?resume=<id>, else the most recent)
+        context["listing_fit"] = listing_fit_for_owner(request.user, listing, parse_id(request.GET.get("resume", "")))
     return render(request, "documents/job_detail.html", context)
 
 

@@ -18,6 +18,7 @@ from interview.accounts.permissions import INTERVIEWER, role_required
 from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.pages import add_service_errors
+from interview.documents.fit_selectors import fits_for_chats
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
@@ -289,8 +290,8 @@ def candidate_search(request: HttpRequest) -> HttpResponse:
 
 @role_required(INTERVIEWER)
 def candidate_profile(request: HttpRequest, user_id: int) -> HttpResponse:
-    """A candidate's profile: their documents and the interviews the viewer may see."""
+    """A candidate's profile: their documents, the interviews the viewer may see, and the fit of each one's resume and job."""
     profile = sel.candidate_profile_for(request.user, user_id)
     if profile is None:
         raise Http404("No such candidate.")
-    return _page(request, "candidate_profile.html", {"profile": profile})
+    return _page(request, "candidate_profile.html", {"profile": profile, "fits": fits_for_chats(profile.chats)})

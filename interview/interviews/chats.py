@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from interview.accounts.consent import DECLINED, consent_check, consent_state
 from interview.core.errors import ErrorCode, ServiceError
+from interview.documents.fit_selectors import pair_fit, template_recommend_for_pair
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
@@ -182,7 +183,7 @@ def _key_questions(
     (the model's proposal, or the banks)."""
     if template is not None:
         return template, _from_template(template, seed)
-    if job_listing is not None and (recommended := _from_recommended(user, job_listing, seed)) is not None:
+    if job_listing is not None and (recommended := _from_recommended(user, job_listing, seed, resume)) is not None:
         return recommended
     proposed = (
         _from_llm(calls, type=type, difficulty=difficulty, resume=resume, job_listing=job_listing)
@@ -236,12 +237,17 @@ def _from_template(template: InterviewTemplate, seed: int) -> list[KeyQuestion]:
 
 
 def _from_recommended(
-    user: Any, job_listing: UploadedJobListing, seed: int
+    user: Any, job_listing: UploadedJobListing, seed: int, resume: UploadedResume | None = None
 ) -> tuple[InterviewTemplate, list[KeyQuestion]] | None:
-    """The job listing's recommended template and its key questions, if the user may use it and its banks can fill it."""
-    if job_listing.recommended_template_id is None:
+    """The job listing's recommended template and its key questions, if the user may use it and its banks can fill it.
+
+    With a parsed resume missing some of the listing's skills, the recommendation is made again for the pair:
+    among templates equal on seniority and skill overlap, the one probing the missing skills wins.
+    """
+    template_id = _recommended_id(user, job_listing, resume)
+    if template_id is None:
         return None
-    template = InterviewTemplate.objects.visible_to(user).filter(pk=job_listing.recommended_template_id).first()
+    template = InterviewTemplate.objects.visible_to(user).filter(pk=template_id).first()
     if template is None:
         return None
     try:
@@ -250,6 +256,15 @@ def _from_recommended(
         # The candidate did not choose this template and cannot fix its banks: fall back, but say why.
         logger.warning("Recommended template %s not used for job listing %s: %s", template.pk, job_listing.pk, exc)
         return None
+
+
+def _recommended_id(user: Any, job_listing: UploadedJobListing, resume: UploadedResume | None) -> int | None:
+    if job_listing.recommended_template_id is None or resume is None:
+        return job_listing.recommended_template_id
+    fit = pair_fit(resume=resume, listing=job_listing)
+    if fit.summary is None or not fit.summary.missing:
+        return job_listing.recommended_template_id
+    return template_recommend_for_pair(user=user, fit=fit) or job_listing.recommended_template_id
 
 
 def _from_llm(

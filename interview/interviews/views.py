@@ -14,6 +14,7 @@ from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.core.errors import ServiceError
 from interview.core.ids import parse_id
 from interview.core.pages import add_service_errors
+from interview.documents.fit_selectors import PairFit, owned_pair, pair_fit
 from interview.hiring.selectors import invitation_list_for_candidate
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
@@ -50,8 +51,32 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             return consent_redirect(request)
         else:
             return redirect("interview_live", chat_id=chat.pk)
-    context = {"form": form, "can_manage_setup": is_interviewer(request.user)}
+    context = {"form": form, "can_manage_setup": is_interviewer(request.user), "fit": _form_fit(request, form)}
     return render(request, "interview/new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def interview_fit(request: HttpRequest) -> HttpResponse:
+    """The fit partial for a resume and a job listing (?resume=&job_listing=), the user's own documents only."""
+    raw_resume = request.GET.get("resume", "")
+    raw_listing = request.GET.get("job_listing", "") or request.GET.get("job", "")
+    resume_id, listing_id = parse_id(raw_resume), parse_id(raw_listing)
+    if (raw_resume and resume_id is None) or (raw_listing and listing_id is None):
+        return HttpResponse("A resume and a job listing are named by their numeric ids.", status=400)
+    resume, listing = owned_pair(request.user, resume_id, listing_id)
+    if (resume_id is not None and resume is None) or (listing_id is not None and listing is None):
+        raise Http404("No such document.")
+    fit = pair_fit(resume=resume, listing=listing) if resume and listing else None
+    return render(request, "documents/_fit_summary.html", {"fit": fit})
+
+
+def _form_fit(request: HttpRequest, form: ChatCreateForm) -> PairFit | None:
+    """The fit of the resume and job listing the form shows now (submitted, or carried in by a link)."""
+    values = form.data if form.is_bound else form.initial
+    resume, listing = owned_pair(
+        request.user, parse_id(str(values.get("resume") or "")), parse_id(str(values.get("job_listing") or ""))
+    )
+    return pair_fit(resume=resume, listing=listing) if resume and listing else None
 
 
 def _initial_from_link(request: HttpRequest) -> dict[str, Any]:

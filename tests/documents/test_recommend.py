@@ -8,6 +8,7 @@ from interview.documents.recommend import (
     SENIORITY_DIFFICULTY,
     TemplateCandidate,
     difficulty_distance,
+    probe_count,
     recommend_template,
     tag_overlap,
 )
@@ -95,3 +96,53 @@ def test_difficulty_distance_inside_range_is_zero():
 
 def test_difficulty_distance_below_range():
     assert difficulty_distance(1, "lead") == 3
+
+
+# --- the candidate's missing skills break ties (issue 21) ---------------------------------------------
+
+
+def test_recommend_missing_skill_breaks_a_tie_toward_the_template_probing_it():
+    candidates = [
+        TemplateCandidate(id=1, difficulty=4, probe_text="Tell me about a Django project."),
+        TemplateCandidate(id=2, difficulty=4, probe_text="How does k8s schedule pods?"),
+    ]
+    assert recommend_template(candidates, seniority="senior", skills=[], missing_skills=["Kubernetes"]) == 2
+
+
+def test_recommend_missing_skill_found_in_tags():
+    candidates = [TemplateCandidate(id=1, difficulty=4), TemplateCandidate(id=2, difficulty=4, tags=frozenset({"K8s"}))]
+    assert recommend_template(candidates, seniority="senior", skills=[], missing_skills=["Kubernetes"]) == 2
+
+
+def test_recommend_missing_skill_does_not_beat_tag_overlap():
+    candidates = [
+        TemplateCandidate(id=1, difficulty=4, tags=frozenset({"Python"})),
+        TemplateCandidate(id=2, difficulty=4, probe_text="Kubernetes operators"),
+    ]
+    assert recommend_template(candidates, seniority="senior", skills=["Python"], missing_skills=["Kubernetes"]) == 1
+
+
+def test_recommend_missing_skill_does_not_beat_seniority():
+    candidates = [
+        TemplateCandidate(id=1, difficulty=1, probe_text="Kubernetes operators"),
+        TemplateCandidate(id=2, difficulty=4),
+    ]
+    assert recommend_template(candidates, seniority="senior", skills=[], missing_skills=["Kubernetes"]) == 2
+
+
+def test_recommend_more_missing_skills_probed_wins():
+    candidates = [
+        TemplateCandidate(id=1, difficulty=4, probe_text="Kubernetes"),
+        TemplateCandidate(id=2, difficulty=4, probe_text="Kubernetes and Terraform"),
+    ]
+    missing = ["Kubernetes", "Terraform"]
+    assert recommend_template(candidates, seniority="senior", skills=[], missing_skills=missing) == 2
+
+
+def test_recommend_missing_skill_beats_middle_of_range():
+    candidates = [TemplateCandidate(id=1, difficulty=4), TemplateCandidate(id=2, difficulty=3, probe_text="Go")]
+    assert recommend_template(candidates, seniority="executive", skills=[], missing_skills=["golang"]) == 2
+
+
+def test_probe_count_ignores_substrings():
+    assert probe_count(TemplateCandidate(id=1, difficulty=1, probe_text="a gopher and a google search"), ["Go"]) == 0
