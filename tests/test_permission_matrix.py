@@ -25,8 +25,8 @@ from rest_framework.test import APIClient
 
 from interview.core.rubric import default_rubric
 from interview.hiring import services as inv
-from interview.models import Chat, ExportableReport
-from tests.factories import RoleChangeRequestFactory, UserFactory
+from interview.models import Chat, ExportableReport, UploadedResume
+from tests.factories import ResumeFactory, RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.scoring.helpers import scorecard_submitted
 from tests.sockets.helpers import frames_until, of_type
@@ -89,6 +89,15 @@ def _ready_report(w: World, payload: dict[str, Any]) -> dict[str, Any]:
         chat_id=w.taken.chat_id, defaults={"status": "ready", "version": 1, "question_responses": [{"score": 4}]}
     )
     return payload
+
+
+def _resume(w: World) -> UploadedResume:
+    """The candidate's parsed resume, attached to the taken interview (so those who may observe it may read it)."""
+    resume = UploadedResume.objects.filter(user=w.users["candidate"]).first()
+    if resume is None:
+        resume = ResumeFactory(user=w.users["candidate"], parsing_status="success", parsed_by="m", skills=["Python"])
+    Chat.objects.filter(pk=w.taken.chat_id).update(resume=resume)
+    return resume
 
 
 # name → (method, url builder, data builder or None, expected per visitor in WHO order)
@@ -298,6 +307,31 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         lambda w: {"agreed": "yes"},
         (LOGIN, 200, 200, 200, 200, 200),  # offline: refused on the page itself ("nothing to agree to")
     ),
+    # Resume parsing (issue 21): readers of the resume see the parsed fields; only the owner edits or re-parses.
+    "resume_detail": (
+        "get",
+        lambda w: reverse("resume_detail", args=[_resume(w).pk]),
+        None,
+        (LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "resume_status": (
+        "get",
+        lambda w: reverse("resume_status", args=[_resume(w).pk]),
+        None,
+        (LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "resume_parsed_edit": (
+        "post",
+        lambda w: reverse("resume_parsed_edit", args=[_resume(w).pk]),
+        lambda w: {"summary": "", "skills": "Go", "experience": "", "education": ""},
+        (LOGIN, ONWARD, 404, 404, 404, 404),
+    ),
+    "resume_reparse": (
+        "post",
+        lambda w: reverse("resume_reparse", args=[_resume(w).pk]),
+        None,
+        (LOGIN, ONWARD, 404, 404, 404, 404),
+    ),
 }
 
 PAGE_CELLS = [
@@ -479,6 +513,19 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         lambda w: {"password": "not-the-password"},
         (401, 400, 400, 400, 400, 400),
     ),
+    # Resume parsing (issue 21): a reader who is not the owner gets 403, anyone else 404.
+    "resumes_partial_update": (
+        "patch",
+        lambda w: f"/api/resumes/{_resume(w).pk}/",
+        lambda w: {"skills": ["Go"]},
+        (401, 200, 404, 403, 404, 403),
+    ),
+    "resumes_reparse": (
+        "post",
+        lambda w: f"/api/resumes/{_resume(w).pk}/reparse/",
+        None,
+        (401, 202, 404, 403, 404, 403),
+    ),
 }
 
 API_CELLS = [
@@ -617,6 +664,10 @@ PANEL = {
     "privacy_export_download": (404, 404),
     "account_consent": (200, 200),
     "account_consent_post": (200, 200),
+    "resume_detail": (200, 200),
+    "resume_status": (200, 200),
+    "resume_parsed_edit": (404, 404),
+    "resume_reparse": (404, 404),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),
@@ -652,6 +703,8 @@ PANEL_API = {
     "me_destroy_wrong_password": (400, 400),
     "me_consent": (200, 200),
     "me_consent_post": (400, 400),
+    "resumes_partial_update": (403, 403),
+    "resumes_reparse": (403, 403),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")
