@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
@@ -165,7 +165,7 @@ def clean_summary(value: Any, *, strict: bool) -> str:
     return clean_string(value, name="summary", limit=SUMMARY_MAX_CHARS, strict=strict, multiline=True)
 
 
-CLEANERS: Final = {
+CLEANERS: Final[Mapping[str, Callable[..., Any]]] = {
     "skills": clean_skills,
     "experience": clean_experience,
     "education": clean_education,
