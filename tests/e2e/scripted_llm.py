@@ -1,9 +1,9 @@
 """What the fake OpenAI server answers during the journeys: one responder for every kind of request.
 
 The app asks the model for six things, told apart by the JSON schema it requests: job-listing
-parsing (`job_parse`), resume parsing (`resume_parse`), report grading (`report`), key questions (`key_questions`), the decision on a
-follow-up (`follow_up_decision`: none unless a journey scripts one in `follow_ups`) and, with no
-schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
+parsing (`job_parse`), resume parsing (`resume_parse`), report grading (`report`), key questions
+(`key_questions`), the decision on a follow-up (`follow_up_decision`: none unless a journey scripts one
+in `follow_ups`) and, with no schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
 as the app requires of a real model.
 """
 
