@@ -445,6 +445,8 @@ LLM_MAX_TOKENS_TURN = env_int("LLM_MAX_TOKENS_TURN", 800)
 LLM_MAX_TOKENS_GRADING = env_int("LLM_MAX_TOKENS_GRADING", 3000)
 LLM_MAX_TOKENS_PARSING = env_int("LLM_MAX_TOKENS_PARSING", 1500)
 LLM_MAX_TOKENS_FOLLOW_UP = env_int("LLM_MAX_TOKENS_FOLLOW_UP", 300)
+# A long resume's experience list needs more room than a job listing's facts (issue 21).
+LLM_MAX_TOKENS_RESUME_PARSING = env_int("LLM_MAX_TOKENS_RESUME_PARSING", 4000)
 # Per 1K tokens (prompt, completion) in USD; merged over interview.llm.pricing.DEFAULT_PRICES.
 LLM_PRICES: dict[str, tuple[float, float]] = {}
 # Written on every TokenUsage row so spend can be attributed to a deployment or branch.

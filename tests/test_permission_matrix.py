@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from interview.core.rubric import default_rubric
 from interview.hiring import services as inv
-from interview.models import Chat, ExportableReport
+from interview.models import Chat, ExportableReport, UploadedResume
 from tests.factories import JobListingFactory, ResumeFactory, RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.scoring.helpers import scorecard_submitted
@@ -96,6 +96,15 @@ def _fit_url(w: World) -> str:
     candidate = w.users["candidate"]
     resume, listing = ResumeFactory(user=candidate), JobListingFactory(user=candidate)
     return reverse("interview_fit") + f"?resume={resume.pk}&job_listing={listing.pk}"
+
+
+def _resume(w: World) -> UploadedResume:
+    """The candidate's parsed resume, attached to the taken interview (so those who may observe it may read it)."""
+    resume = UploadedResume.objects.filter(user=w.users["candidate"]).first()
+    if resume is None:
+        resume = ResumeFactory(user=w.users["candidate"], parsing_status="success", parsed_by="m", skills=["Python"])
+    Chat.objects.filter(pk=w.taken.chat_id).update(resume=resume)
+    return resume
 
 
 # name → (method, url builder, data builder or None, expected per visitor in WHO order)
@@ -307,6 +316,31 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
     ),
     # The fit of a resume and a job listing (issue 21): only for the owner of both; anyone else a 404.
     "interview_fit": ("get", _fit_url, None, (LOGIN, 200, 404, 404, 404, 404)),
+    # Resume parsing (issue 21): readers of the resume see the parsed fields; only the owner edits or re-parses.
+    "resume_detail": (
+        "get",
+        lambda w: reverse("resume_detail", args=[_resume(w).pk]),
+        None,
+        (LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "resume_status": (
+        "get",
+        lambda w: reverse("resume_status", args=[_resume(w).pk]),
+        None,
+        (LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "resume_parsed_edit": (
+        "post",
+        lambda w: reverse("resume_parsed_edit", args=[_resume(w).pk]),
+        lambda w: {"summary": "", "skills": "Go", "experience": "", "education": ""},
+        (LOGIN, ONWARD, 404, 404, 404, 404),
+    ),
+    "resume_reparse": (
+        "post",
+        lambda w: reverse("resume_reparse", args=[_resume(w).pk]),
+        None,
+        (LOGIN, ONWARD, 404, 404, 404, 404),
+    ),
 }
 
 PAGE_CELLS = [
@@ -488,6 +522,19 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         lambda w: {"password": "not-the-password"},
         (401, 400, 400, 400, 400, 400),
     ),
+    # Resume parsing (issue 21): a reader who is not the owner gets 403, anyone else 404.
+    "resumes_partial_update": (
+        "patch",
+        lambda w: f"/api/resumes/{_resume(w).pk}/",
+        lambda w: {"skills": ["Go"]},
+        (401, 200, 404, 403, 404, 403),
+    ),
+    "resumes_reparse": (
+        "post",
+        lambda w: f"/api/resumes/{_resume(w).pk}/reparse/",
+        None,
+        (401, 202, 404, 403, 404, 403),
+    ),
 }
 
 API_CELLS = [
@@ -627,6 +674,10 @@ PANEL = {
     "account_consent": (200, 200),
     "account_consent_post": (200, 200),
     "interview_fit": (404, 404),
+    "resume_detail": (200, 200),
+    "resume_status": (200, 200),
+    "resume_parsed_edit": (404, 404),
+    "resume_reparse": (404, 404),
 }
 PANEL_API = {
     "auth_token_revoke": (204, 204),
@@ -662,6 +713,8 @@ PANEL_API = {
     "me_destroy_wrong_password": (400, 400),
     "me_consent": (200, 200),
     "me_consent_post": (400, 400),
+    "resumes_partial_update": (403, 403),
+    "resumes_reparse": (403, 403),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")

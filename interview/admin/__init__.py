@@ -128,12 +128,13 @@ class RoleChangeRequestAdmin(ExportAdmin):
 @admin.register(m.UploadedResume)
 class UploadedResumeAdmin(ExportAdmin):
     resource_classes = [r.UploadedResumeResource]
-    list_display = ("title", "user", "uploaded_at")
+    list_display = ("title", "user", "parsing_status", "uploaded_at")
+    list_filter = ("parsing_status",)
     search_fields = ("title", "user__username", "user__email")
     date_hierarchy = "uploaded_at"
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
-    readonly_fields = ("uploaded_at",)
+    readonly_fields = ("uploaded_at", "parsed_at", "parsed_edited_at")
 
 
 @admin.register(m.UploadedJobListing)

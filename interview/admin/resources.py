@@ -186,8 +186,8 @@ class UserProfileResource(ModelResource):
 class UploadedResumeResource(ModelResource):
     class Meta:
         model = m.UploadedResume
-        # Metadata only: the extracted text is a candidate's personal data and belongs in the app, not a CSV.
-        fields = ("id", "user", "title", "file", "uploaded_at")
+        # Metadata only: the extracted text and the parsed fields are a candidate's personal data, not a CSV's.
+        fields = ("id", "user", "title", "file", "uploaded_at", "parsing_status", "parsing_error", "parsed_at")
         export_order = fields
         widgets = {"user": USERNAME}
 

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     TOO_MUCH_TEXT = "too_much_text"
     UPLOAD_RATE_LIMITED = "upload_rate_limited"
     PARSING_BUSY = "parsing_busy"
+    CONFIRM_REQUIRED = "confirm_required"  # a re-parse would overwrite the owner's edits (issue 21)
     # Setup
     SAME_TAG = "same_tag"
     TAG_EXISTS = "tag_exists"

@@ -1,4 +1,5 @@
-"""REST API for resumes and job listings: list, upload or paste, read, delete, and re-parse.
+"""REST API for resumes and job listings: list, upload or paste, read, delete, re-parse, and edit a resume's parsed
+fields.
 
 Owners only, except that interviewers and admins may read documents attached to chats they may
 observe; any other document is a 404. Uploads over the size limit are cut off while the body is
@@ -28,6 +29,8 @@ from interview.documents import selectors as sel
 from interview.documents import services as svc
 from interview.documents.forms import limit_upload_size, upload_too_large_message
 from interview.documents.job_parsing import job_listing_reparse
+from interview.documents.resume_parsing import resume_reparse
+from interview.documents.resume_rules import RULES_PARSER
 from interview.extraction.sniff import EXTENSIONS
 from interview.models import InterviewTemplate, UploadedJobListing, UploadedResume
 
@@ -55,19 +58,54 @@ class _DocumentFields(serializers.ModelSerializer):
 
 
 class ResumeSerializer(_DocumentFields):
-    """A resume and the text read from it."""
+    """A resume, the text read from it, its parsing status and what parsing (or the owner's edit) found."""
+
+    skills = serializers.ListField(child=serializers.CharField(), read_only=True)
+    experience = serializers.ListField(child=serializers.DictField(), read_only=True)
+    education = serializers.ListField(child=serializers.DictField(), read_only=True)
+    parsed_by_rules = serializers.SerializerMethodField(
+        help_text="True when no AI model is configured and only known skills were found by plain rules."
+    )
 
     class Meta:
         model = UploadedResume
-        fields = ["id", "title", "file_type", "text_content", "uploaded_at", "download_url"]
+        fields = [
+            "id", "title", "file_type", "text_content", "uploaded_at", "download_url", "parsing_status",
+            "parsing_error", "parsed_at", "parsed_by_rules", "parsed_edited_at", "skills", "experience", "education",
+            "summary",
+        ]  # fmt: skip
         read_only_fields = fields
+
+    def get_parsed_by_rules(self, resume: UploadedResume) -> bool:
+        return resume.parsed_by == RULES_PARSER
 
 
 class ResumeCreateSerializer(serializers.Serializer):
-    """A title and a PDF, DOCX or TXT file (multipart)."""
+    """A title and either `file` (multipart: PDF, DOCX or TXT) or `content` (pasted text; JSON or form)."""
 
     title = serializers.CharField(max_length=UploadedResume._meta.get_field("title").max_length)
-    file = serializers.FileField()
+    file = serializers.FileField(required=False)
+    content = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("file")) == bool(attrs.get("content")):
+            raise serializers.ValidationError("Send either a file or content (the pasted resume).")
+        return attrs
+
+
+class ResumeEditSerializer(serializers.Serializer):
+    """Any of the parsed fields, replaced whole (limits in docs/architecture.md "Resume parsing")."""
+
+    skills = serializers.ListField(child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False)
+    experience = serializers.ListField(child=serializers.DictField(), required=False)
+    education = serializers.ListField(child=serializers.DictField(), required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ReparseSerializer(serializers.Serializer):
+    """`confirm: true` replaces the owner's edits of the parsed fields (otherwise 409 confirm_required)."""
+
+    confirm = serializers.BooleanField(required=False, default=False)
 
 
 class TemplateSummarySerializer(serializers.ModelSerializer):
@@ -158,14 +196,15 @@ class _DocumentViewSet(
 
 @extend_schema_view(
     list=extend_schema(summary="Your resumes, newest first", tags=["documents"]),
-    retrieve=extend_schema(summary="One resume with its text", tags=["documents"]),
+    retrieve=extend_schema(summary="One resume with its text and parsed fields", tags=["documents"]),
     destroy=extend_schema(summary="Delete one of your resumes", tags=["documents"]),
 )
 class ResumeViewSet(_DocumentViewSet):
-    """The user's resumes: upload (text extracted at once), list, read and delete."""
+    """The user's resumes: upload or paste (parsed in the background), list, read, edit parsed fields, re-parse."""
 
     serializer_class = ResumeSerializer
     queryset = UploadedResume.objects.none()  # for the schema; get_queryset is per user
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self) -> QuerySet[UploadedResume]:
         return sel.resume_list_for_user(self.request.user)
@@ -174,22 +213,58 @@ class ResumeViewSet(_DocumentViewSet):
         return sel.resume_get_for_user(self.request.user, pk)
 
     @extend_schema(
-        request={"multipart/form-data": ResumeCreateSerializer}, responses={201: ResumeSerializer, 403: CONSENT_403}
+        request={"multipart/form-data": ResumeCreateSerializer, "application/json": ResumeCreateSerializer},
+        responses={201: ResumeSerializer, 403: CONSENT_403},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Upload a resume; a refused file is a 400 (413 when too large, 429 over the hourly quota); nothing is stored."""
+        """Upload or paste a resume (parsed in the background); a refused file is a 400 (413 when too large, 429
+        over the hourly quota) and nothing is stored."""
         if (response := self.too_large(request)) is not None:
             return response
         incoming = ResumeCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        d = incoming.validated_data
         try:
             resume = svc.resume_create(
-                user=request.user, title=incoming.validated_data["title"], upload=incoming.validated_data["file"]
+                user=request.user, title=d["title"], upload=d.get("file"), content=d.get("content", "")
             )
         except ServiceError as exc:
-            return self.refused(exc, "title" if exc.code.startswith("title") else "file")
+            field = "title" if exc.code.startswith("title") else ("file" if d.get("file") else "content")
+            return self.refused(exc, field)
         data = ResumeSerializer(resume, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResumeEditSerializer, responses={200: ResumeSerializer}, tags=["documents"])
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Edit parsed fields (owner only): 400 naming the field past a limit, 409 parsing_busy while parsing."""
+        resume = self.owned_object()
+        incoming = ResumeEditSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        unknown = sorted(set(request.data) - set(ResumeEditSerializer().fields))
+        if unknown or not incoming.validated_data:
+            return Response({"detail": "Send any of skills, experience, education, summary."}, status=400)
+        try:
+            svc.resume_parsed_update(resume=resume, data=incoming.validated_data)
+        except svc.ResumeEditInvalid as exc:
+            return Response({exc.field: [exc.message], "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+        except ServiceError as exc:
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response(ResumeSerializer(resume, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ReparseSerializer, responses={202: ResumeSerializer}, tags=["documents"])
+    @action(detail=True, methods=["post"])
+    def reparse(self, request: Request, pk: str | None = None) -> Response:
+        """Parse again: 409 parsing_busy while parsing, 409 confirm_required over the owner's edits without confirm."""
+        resume = self.owned_object()
+        incoming = ReparseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            resume_reparse(resume=resume, confirm=incoming.validated_data["confirm"])
+        except ServiceError as exc:
+            code = status.HTTP_400_BAD_REQUEST if exc.code == ErrorCode.INVALID else status.HTTP_409_CONFLICT
+            return Response({"detail": exc.message, "code": exc.code}, status=code)
+        data = ResumeSerializer(resume, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(

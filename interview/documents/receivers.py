@@ -1,4 +1,4 @@
-"""Documents' signal receivers: an uploaded file leaves storage with its row; consent queues waiting listings."""
+"""Documents' signal receivers: an uploaded file leaves storage with its row; consent queues waiting listings and resumes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from interview.accounts.signals import llm_consent_given
 from interview.core.storage import delete_file_after_commit
 from interview.documents.job_parsing import job_listings_resume_after_consent
+from interview.documents.resume_parsing import resumes_resume_after_consent
 from interview.models import UploadedJobListing, UploadedResume
 
 
@@ -27,5 +28,6 @@ def delete_job_listing_file(sender: Any, instance: UploadedJobListing, **kwargs:
 
 @receiver(llm_consent_given, dispatch_uid="documents.parse_after_consent")
 def parse_after_consent(sender: Any, user: Any, **kwargs: Any) -> None:
-    """Queue the job listings that waited for the user's consent (docs/operations.md "Consent")."""
+    """Queue the job listings and resumes that waited for the user's consent (docs/operations.md "Consent")."""
     job_listings_resume_after_consent(user=user)
+    resumes_resume_after_consent(user=user)

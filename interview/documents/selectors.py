@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 
 from interview.accounts.permissions import can_observe_chat, is_interviewer
+from interview.documents.resume_rules import RULES_PARSER, ParsedResume
+from interview.documents.resume_text import render_for_prompt
 from interview.models import UploadedJobListing, UploadedResume
 
 D = TypeVar("D", UploadedResume, UploadedJobListing)
@@ -58,6 +60,31 @@ def job_listing_get_for_user(user: Any, listing_id: int) -> UploadedJobListing |
 def document_is_owned(user: Any, document: UploadedResume | UploadedJobListing) -> bool:
     """Whether the user owns the document (and so may change or delete it)."""
     return bool(user.is_authenticated and document.user_id == user.pk)
+
+
+def resume_parsed(resume: UploadedResume) -> ParsedResume | None:
+    """The resume's parsed fields when a model parsed them or the owner edited them; None otherwise.
+
+    The offline rules find skills only, so their result never stands in for the resume's text.
+    """
+    by_model = resume.parsing_status == UploadedResume.SUCCESS and resume.parsed_by not in ("", RULES_PARSER)
+    if not (by_model or resume.parsed_edited_at is not None):
+        return None
+    parsed = ParsedResume(
+        skills=list(resume.skills or []),
+        experience=list(resume.experience or []),
+        education=list(resume.education or []),
+        summary=resume.summary,
+    )
+    return None if parsed.is_empty() else parsed
+
+
+def resume_prompt_text(resume: UploadedResume | None, *, limit: int) -> str:
+    """The resume as prompts carry it: the parsed structure fitted to `limit` when there is one, else its text."""
+    if resume is None:
+        return ""
+    parsed = resume_parsed(resume)
+    return render_for_prompt(parsed, limit=limit) if parsed is not None else resume.text_content
 
 
 def _readable(queryset: QuerySet[D], user: Any, pk: int) -> D | None:

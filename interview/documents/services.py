@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +25,9 @@ from django.utils import timezone
 
 from interview.accounts.consent import DECLINED, DECLINED_PARSING_REASON, consent_check
 from interview.core.errors import ErrorCode, ServiceError
+from interview.documents import resume_rules
 from interview.documents.job_parsing import job_listing_enqueue
+from interview.documents.resume_parsing import NO_TEXT_REASON, resume_enqueue
 from interview.extraction import (
     ExtractedDocument,
     ExtractionError,
@@ -34,13 +36,16 @@ from interview.extraction import (
     extract_document,
     safe_display_name,
 )
-from interview.extraction.sniff import format_mb
+from interview.extraction.errors import NO_TEXT, NO_TEXT_LAYER
+from interview.extraction.sniff import format_mb, kind_from_name
 from interview.models import UploadedJobListing, UploadedResume
 
 logger = logging.getLogger(__name__)
 
 Document = UploadedResume | UploadedJobListing
 UPLOAD_WINDOW = timedelta(hours=1)
+# Extraction refusals that mean "a readable file with no text in it": a resume keeps such a file, unparsed.
+NO_USABLE_TEXT = frozenset({NO_TEXT_LAYER, NO_TEXT})
 
 
 class UploadRateLimited(ServiceError):
@@ -93,14 +98,36 @@ def upload_quota_check(*, user: Any) -> None:
     raise UploadRateLimited(limit=limit, retry_after=max(1, math.ceil((frees_at - now).total_seconds())))
 
 
-def resume_create(*, user: Any, title: str, upload: UploadedFile) -> UploadedResume:
-    """Extract an uploaded resume and store it with its text; nothing is stored when the file or the quota refuses."""
-    resume = UploadedResume(user=user, title=_clean_title(title, UploadedResume))
-    consent_check(user)
+def resume_create(*, user: Any, title: str, upload: UploadedFile | None = None, content: str = "") -> UploadedResume:
+    """Store a resume from an upload or pasted text, pending; parsing is queued when the row commits.
+
+    Nothing is stored when the file or the quota refuses. A file without usable text (a scan without a
+    text layer, a document of pictures) is kept, marked `error` with NO_TEXT_REASON, and never parsed.
+    """
+    if (upload is None) == (not content.strip()):
+        raise ServiceError(ErrorCode.CONTENT_REQUIRED, "Upload a file or paste the resume's text (one of the two).")
+    waits = consent_check(user) == DECLINED  # a declining user's resume is kept, never sent to the model
+    resume = UploadedResume(user=user, parsing_status=UploadedResume.PENDING)
+    resume.parsing_error = DECLINED_PARSING_REASON if waits else ""
+    if upload is None:
+        resume.text_content = _clean_pasted(content)
+        resume.title = _clean_title(title or _first_line(resume.text_content), UploadedResume)
+        upload_quota_check(user=user)
+        with transaction.atomic(durable=True):
+            _quota_recheck(user)
+            resume.save()
+            transaction.on_commit(lambda: resume_enqueue(resume_id=resume.pk))
+        return resume
+    resume.title = _clean_title(title, UploadedResume)
     upload_quota_check(user=user)
-    document, data = _extract(upload)
+    document, data = _extract(upload, keep_without_text=True)
     resume.text_content = document.text
-    _store(resume, document, data)
+    if not document.text:
+        resume.parsing_status, resume.parsing_error = UploadedResume.ERROR, NO_TEXT_REASON
+        resume.parsed_at = timezone.now()
+        _store(resume, document, data)
+    else:
+        _store(resume, document, data, after_commit=lambda: resume_enqueue(resume_id=resume.pk))
     return resume
 
 
@@ -134,6 +161,35 @@ def resume_retitle(*, resume: UploadedResume, title: str) -> UploadedResume:
     """Rename a resume."""
     resume.title = _clean_title(title, UploadedResume)
     resume.save(update_fields=["title"])
+    return resume
+
+
+class ResumeEditInvalid(ServiceError):
+    """An edit of the parsed fields past a limit or of the wrong shape; `field` names the field at fault."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(ErrorCode.INVALID, message)
+        self.field = field
+
+
+def resume_parsed_update(*, resume: UploadedResume, data: Mapping[str, Any]) -> UploadedResume:
+    """Store the owner's edit of parsed fields and mark it, so a later re-parse asks first; all or nothing.
+
+    Refused (`invalid`, naming the field) past resume_rules' limits, and (`parsing_busy`) while parsing is
+    pending or running, since the parse would overwrite the edit when it finished.
+    """
+    try:
+        cleaned = resume_rules.validate_edit(data)
+    except resume_rules.InvalidResume as exc:
+        raise ResumeEditInvalid(str(exc), field=exc.field or "non_field_errors") from exc
+    with transaction.atomic():
+        row = UploadedResume.objects.select_for_update().filter(pk=resume.pk).first()
+        if row is None or row.parsing_status in (UploadedResume.PENDING, UploadedResume.IN_PROGRESS):
+            raise ServiceError(
+                ErrorCode.PARSING_BUSY, "This resume is waiting to be parsed or being parsed; edit it once that ends."
+            )
+        UploadedResume.objects.filter(pk=resume.pk).update(**cleaned, parsed_edited_at=timezone.now())
+    resume.refresh_from_db()
     return resume
 
 
@@ -183,14 +239,20 @@ def _quota_recheck(user: Any) -> None:
     upload_quota_check(user=user)
 
 
-def _extract(upload: UploadedFile) -> tuple[ExtractedDocument, bytes]:
+def _extract(upload: UploadedFile, *, keep_without_text: bool = False) -> tuple[ExtractedDocument, bytes]:
+    """The file's text and bytes; with `keep_without_text`, a readable file without text gives empty text."""
     limits = extraction_limits()
     try:
         if upload.size is not None and upload.size > limits.max_bytes:
             raise ExtractionError("too_large", limit_mb=format_mb(limits.max_bytes))
         upload.seek(0)
         data = upload.read(limits.max_bytes + 1)
-        document = extract_document(data, filename=upload.name or "", limits=limits, sandbox=extraction_sandbox())
+        try:
+            document = extract_document(data, filename=upload.name or "", limits=limits, sandbox=extraction_sandbox())
+        except ExtractionError as exc:
+            if not keep_without_text or exc.code not in NO_USABLE_TEXT:
+                raise
+            document = ExtractedDocument(kind=kind_from_name(upload.name or ""), text="")
         return document, data
     except ExtractionError as exc:
         raise ServiceError(exc.code, exc.message) from exc

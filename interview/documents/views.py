@@ -61,7 +61,7 @@ def resume_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @consent_page_required
 def resume_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a resume: the text is extracted at once, and a refused file is explained on the form."""
+    """Upload or paste a resume: the text is extracted at once (a refused file is explained), then parsed."""
     if request.method == "POST":
         limit_upload_size(request)
     return _resume_upload(request)
@@ -71,26 +71,23 @@ def resume_upload(request: HttpRequest) -> HttpResponse:
 def _resume_upload(request: HttpRequest) -> HttpResponse:
     form = ResumeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _valid_upload(request, form):
+        data = form.cleaned_data
         try:
             resume = svc.resume_create(
-                user=request.user, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                user=request.user, title=data["title"], upload=data.get("file"), content=data.get("content") or ""
             )
         except svc.UploadRateLimited as exc:
             return _rate_limited(request, "documents/resume_upload.html", form, exc)
         except ServiceError as exc:
-            form.add_error("title" if exc.code.startswith("title") else "file", exc.message)
+            field = "title" if exc.code.startswith("title") else ("file" if data.get("file") else "content")
+            form.add_error(field, exc.message)
         else:
-            messages.success(request, f"“{resume.title}” was uploaded.")
+            if resume.parsing_status == UploadedResume.ERROR:
+                messages.warning(request, f"“{resume.title}” was added. {resume.parsing_error}")
+            else:
+                messages.success(request, f"“{resume.title}” was added; parsing has started.")
             return redirect("resume_detail", resume_id=resume.pk)
     return render(request, "documents/resume_upload.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@login_required
-def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
-    """One resume and its extracted text."""
-    resume = _found(sel.resume_get_for_user(request.user, resume_id))
-    context = {"resume": resume, "is_owner": sel.document_is_owned(request.user, resume)}
-    return render(request, "documents/resume_detail.html", context)
 
 
 @login_required

@@ -15,11 +15,13 @@ from django.db import models, transaction
 from interview.accounts.consent import DECLINED, consent_check, consent_state
 from interview.core.errors import ErrorCode, ServiceError
 from interview.documents.fit_selectors import pair_fit, template_recommend_for_pair
+from interview.documents.selectors import resume_prompt_text
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
 from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN
 from interview.setup.assembly import (
+    DOCUMENT_MAX_CHARS,
     KEY_QUESTIONS_SCHEMA,
     MAX_PROPOSED,
     MIN_PROPOSED,
@@ -284,7 +286,7 @@ def _from_llm(
         interview_type=type,
         difficulty=difficulty,
         count=count,
-        resume_text=resume.text_content if resume else "",
+        resume_text=resume_prompt_text(resume, limit=DOCUMENT_MAX_CHARS),
         job_text=job_listing.content if job_listing else "",
     )
     for attempt in range(1, LLM_ATTEMPTS + 1):

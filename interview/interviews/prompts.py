@@ -83,19 +83,24 @@ def build_interview_messages(
     loses its oldest messages first.
     """
     nonce = nonce or new_nonce()
-    document_budget = int(budget_chars * DOCUMENT_SHARE)
+    budget = document_budget(budget_chars)
     system = "\n\n".join(
         [
             _role_rules(interview_type, difficulty, turn, nonce),
             _security_rules(nonce),
-            "The candidate's resume:\n" + _document_block("RESUME", resume_text, document_budget, nonce),
-            "The job listing:\n" + _document_block("JOB LISTING", job_text, document_budget, nonce),
+            "The candidate's resume:\n" + _document_block("RESUME", resume_text, budget, nonce),
+            "The job listing:\n" + _document_block("JOB LISTING", job_text, budget, nonce),
         ]
     )
     task = _turn_instruction(turn)
     remaining = budget_chars - len(system) - len(task)
     history = trim_transcript([_as_transcript_message(m) for m in transcript], remaining, nonce=nonce)
     return [{"role": "system", "content": system}, *history, {"role": "system", "content": task}]
+
+
+def document_budget(budget_chars: int = DEFAULT_BUDGET_CHARS) -> int:
+    """The characters one document's text may take inside its fence (the fence cuts anything longer)."""
+    return int(budget_chars * DOCUMENT_SHARE)
 
 
 def describe_difficulty(difficulty: int) -> str:

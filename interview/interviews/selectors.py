@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.crypto import salted_hmac
 
 from interview.accounts.permissions import UserLike, can_observe_chat
+from interview.documents.selectors import resume_prompt_text
 from interview.interviews import prompts
 from interview.interviews import transcript as s
 from interview.llm.base import Turn
@@ -93,7 +94,7 @@ def chat_prompt_build(chat: Chat, message_id: str) -> Prompt:
     messages = prompts.build_interview_messages(
         interview_type=chat.type,
         difficulty=chat.difficulty,
-        resume_text=chat.resume.text_content if chat.resume else "",
+        resume_text=resume_prompt_text(chat.resume, limit=prompts.document_budget()),
         job_text=chat.job_listing.content if chat.job_listing else "",
         transcript=transcript,
         turn=turn,

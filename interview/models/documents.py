@@ -7,13 +7,39 @@ from django.db import models
 
 
 class UploadedResume(models.Model):
-    """A resume file with the text extracted from it."""
+    """A resume file (or pasted text) with the text extracted from it and what AI parsing found in it."""
+
+    # The same parsing states as job listings (interview/documents/resume_parsing.py).
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    SUCCESS = "success"
+    ERROR = "error"
+    PARSING_STATUS_CHOICES = [
+        (PENDING, "Pending"),
+        (IN_PROGRESS, "In progress"),
+        (SUCCESS, "Success"),
+        (ERROR, "Error"),
+    ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resumes")
     title = models.CharField(max_length=100)
+    # Empty for a pasted resume.
     file = models.FileField(upload_to="uploads/")
     text_content = models.TextField(blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Parsed fields (issue 21); limits in interview/documents/resume_rules.py.
+    skills = models.JSONField(default=list, blank=True)  # ["Python", ...]
+    experience = models.JSONField(default=list, blank=True)  # [{title, organisation, start, end, highlights}]
+    education = models.JSONField(default=list, blank=True)  # [{degree, institution, year}]
+    summary = models.TextField(blank=True)
+    parsing_status = models.CharField(max_length=20, choices=PARSING_STATUS_CHOICES, default=PENDING)
+    parsing_error = models.TextField(blank=True)
+    parsed_at = models.DateTimeField(null=True, blank=True)
+    # The model that parsed the resume, or "rules" (offline heuristic skills only); empty until parsed.
+    parsed_by = models.CharField(max_length=100, blank=True)
+    # Set when the owner edits the parsed fields: a later re-parse must be confirmed before it overwrites them.
+    parsed_edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

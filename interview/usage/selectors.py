@@ -18,6 +18,7 @@ PURPOSE_LABELS = {
     "interview_turn": "Interview turns",
     "key_questions": "Key questions",
     "job_parse": "Job listing parsing",
+    "resume_parse": "Resume parsing",
     "report": "Report grading",
     "chat_completion": "Chat completions",
 }

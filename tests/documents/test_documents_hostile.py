@@ -30,10 +30,11 @@ CORPUS = {
     "truncated pdf": ("cv.pdf", make_truncated_pdf, "incomplete"),
     "encrypted pdf": ("cv.pdf", make_encrypted_pdf, "password-protected"),
     "thousands of pages": ("cv.pdf", lambda: make_blank_pages_pdf(3000), "3000 pages"),
-    "scanned pdf": ("cv.pdf", make_scanned_pdf, "no text layer"),
     "docx zip bomb": ("cv.docx", make_docx_bomb, "unpacks to far more data"),
 }
 ENDPOINTS = {"resume": "/api/resumes/", "job listing": "/api/job-listings/"}
+# A scanned resume is kept, marked unparseable (tests/documents/test_resume_parsing_llm.py); a scanned listing is refused.
+JOB_LISTING_CORPUS = {**CORPUS, "scanned pdf": ("cv.pdf", make_scanned_pdf, "no text layer")}
 
 
 @pytest.fixture
@@ -63,6 +64,13 @@ def multipart(filename: str, data: bytes, boundary: str = "hostile") -> bytes:
 def test_api_refuses_hostile_file(api, settings, endpoint, case):
     filename, build, reason = case
     response = api.post(endpoint, {"title": "CV", "file": SimpleUploadedFile(filename, build())})
+    assert response.status_code == 400 and reason in str(response.json())
+    assert nothing_stored(settings)
+
+
+def test_api_refuses_scanned_job_listing(api, settings):
+    filename, build, reason = JOB_LISTING_CORPUS["scanned pdf"]
+    response = api.post(ENDPOINTS["job listing"], {"title": "CV", "file": SimpleUploadedFile(filename, build())})
     assert response.status_code == 400 and reason in str(response.json())
     assert nothing_stored(settings)
 

@@ -1,9 +1,9 @@
 """What the fake OpenAI server answers during the journeys: one responder for every kind of request.
 
-The app asks the model for five things, told apart by the JSON schema it requests: job-listing
-parsing (`job_parse`), report grading (`report`), key questions (`key_questions`), the decision on a
-follow-up (`follow_up_decision`: none unless a journey scripts one in `follow_ups`) and, with no
-schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
+The app asks the model for six things, told apart by the JSON schema it requests: job-listing
+parsing (`job_parse`), resume parsing (`resume_parse`), report grading (`report`), key questions
+(`key_questions`), the decision on a follow-up (`follow_up_decision`: none unless a journey scripts one
+in `follow_ups`) and, with no schema and a stream, the interviewer's turns. Grading quotes each answer back as its evidence,
 as the app requires of a real model.
 """
 
@@ -26,6 +26,20 @@ JOB_PARSE = {
         "certifications": [],
         "responsibilities": ["Build and run Django services", "Review code"],
     },
+}
+RESUME_PARSE = {
+    "skills": ["Python", "Djngo", "PostgreSQL"],  # "Djngo": the journey corrects it on the resume page
+    "experience": [
+        {
+            "title": "Backend developer",
+            "organisation": "Acme",
+            "start": "2020",
+            "end": "present",
+            "highlights": ["Moved PDF rendering to a worker"],
+        }
+    ],
+    "education": [{"degree": "BSc Computer Science", "institution": "University of Leeds", "year": "2019"}],
+    "summary": "Backend developer with five years of Python.",
 }
 _ANSWER = re.compile(r"<<<BEGIN ANSWER (\d+) (\w+)>>>\n(.*?)\n<<<END ANSWER \1 \2>>>", re.S)
 _CRITERION = re.compile(r'^Criterion \d+: key "(\w+)"', re.M)
@@ -56,6 +70,8 @@ class ScriptedLLM:
         prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []) if isinstance(m, dict))
         if schema == "job_parse":
             return FakeResponse(text=json.dumps(JOB_PARSE), model=MODEL, prompt_tokens=420, completion_tokens=80)
+        if schema == "resume_parse":
+            return FakeResponse(text=json.dumps(RESUME_PARSE), model=MODEL, prompt_tokens=500, completion_tokens=120)
         if schema == "follow_up_decision":
             question = self.follow_ups.pop(0) if self.follow_ups else ""
             decision = {"follow_up": bool(question), "question": question}

@@ -77,7 +77,7 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     expect(page.locator(".flash-success")).to_contain_text("may now be sent to the AI model")
     page.get_by_label("Title").fill("Nina — backend")
     page.get_by_label("File").set_input_files(resume_pdf(tmp_path / "nina.pdf"))
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Add resume").click()
     expect(page.locator("main")).to_contain_text("3 years of Python, Django and PostgreSQL")
     journey.shot(page, "resume-uploaded")
 
