@@ -29,6 +29,7 @@ from interview.hiring import selectors as sel
 from interview.hiring import services as inv
 from interview.hiring.panel import invitation_decide, panel_set
 from interview.hiring.views import join_link_builder
+from interview.interviews.api import TimeMultiplierField
 from interview.models import InvitedInterview
 from interview.scoring.api import ErrorSerializer, service_error_response
 
@@ -52,6 +53,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "id", "interviewer", "candidate_email", "template", "scheduled_time", "duration_minutes", "window_end",
             "status", "status_display", "chat", "started_at", "completed_at", "reviewed_at", "feedback_published",
             "feedback", "created_at", "panel", "decision", "decision_reason", "decided_at", "decided_by",
+            "time_multiplier",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -111,6 +113,9 @@ class InvitationCreateSerializer(serializers.Serializer):
     scheduled_time = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
     panel = PanelField(required=False)
+    time_multiplier = TimeMultiplierField(
+        required=False, help_text="Extra time: 1 (default), 1.25, 1.5 or 2; the limits and the window are multiplied."
+    )
 
 
 class InvitationPanelSerializer(serializers.Serializer):
@@ -204,6 +209,7 @@ class InvitationViewSet(
                 now=timezone.now(),
                 link_for=join_link_builder(request._request),
                 panel=d.get("panel") or (),
+                time_multiplier=d.get("time_multiplier"),
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc

@@ -10,6 +10,7 @@ from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
 from interview.hiring.services import FEEDBACK_MAX_CHARS
 from interview.models import InterviewTemplate, InvitedInterview
+from interview.setup.forms import time_multiplier_field
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -84,6 +85,10 @@ class InvitationForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}),
     )
     panel = PanelField()
+    time_multiplier = time_multiplier_field(
+        help_text="An accommodation: every time limit is multiplied and the window extended to match. The interviewers "
+        "see only that extra time applied."
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +103,7 @@ class InvitationForm(forms.Form):
             "scheduled_time": d["scheduled_time"],
             "duration_minutes": d["duration_minutes"],
             "panel": d.get("panel") or [],
+            "time_multiplier": d.get("time_multiplier"),
         }
 
 
