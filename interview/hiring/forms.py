@@ -6,10 +6,12 @@ from typing import Any, cast
 
 from django import forms
 
+from interview.hiring.accommodations import EXTRA_ONLY as EXTRA_TIME_MESSAGE
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
 from interview.hiring.services import FEEDBACK_MAX_CHARS
 from interview.models import InterviewTemplate, InvitedInterview
+from interview.models.choices import TIME_MULTIPLIER_CHOICES
 from interview.setup.forms import time_multiplier_field
 from interview.setup.selectors import template_list_for_user
 
@@ -105,6 +107,33 @@ class InvitationForm(forms.Form):
             "panel": d.get("panel") or [],
             "time_multiplier": d.get("time_multiplier"),
         }
+
+
+EXTRA_TIME_CHOICES = [(str(value), label) for value, label in TIME_MULTIPLIER_CHOICES if value > 1]
+
+
+class AccommodationRequestForm(forms.Form):
+    """The candidate's request for extra time: only the multiplier, never a reason."""
+
+    multiplier = forms.ChoiceField(
+        label="Extra time",
+        choices=EXTRA_TIME_CHOICES,
+        help_text="Every question's time limit is multiplied by this. You do not need to give a reason.",
+        error_messages={"invalid_choice": EXTRA_TIME_MESSAGE, "required": EXTRA_TIME_MESSAGE},
+    )
+
+
+class AccommodationDecisionForm(forms.Form):
+    """The inviting interviewer grants the candidate's request (with the multiplier asked for, or another) or
+    declines it."""
+
+    decision = forms.ChoiceField(choices=[("grant", "Grant"), ("decline", "Decline")], widget=forms.RadioSelect)
+    multiplier = forms.ChoiceField(
+        label="Extra time to grant",
+        choices=EXTRA_TIME_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": EXTRA_TIME_MESSAGE},
+    )
 
 
 class FeedbackForm(forms.Form):

@@ -44,6 +44,11 @@ def multiplier_label(multiplier: Decimal) -> str:
     return f"{Decimal(multiplier).normalize():f}×"
 
 
+def extra_time_label(multiplier: Decimal | None) -> str:
+    """ "1.5×" for an accommodated interview, "" for standard time (what pages show, never why)."""
+    return multiplier_label(Decimal(multiplier)) if multiplier is not None and is_accommodated(multiplier) else ""
+
+
 def time_limit_adjusted(seconds: int, multiplier: Decimal) -> int:
     """A time limit multiplied by the accommodation, rounded up to a whole second (never shorter than asked)."""
     return math.ceil(Decimal(seconds) * Decimal(multiplier))
@@ -72,7 +77,5 @@ def window_extra_seconds(
 ) -> int:
     """How much longer an invited interview's window stays open: (m − 1) × every clock the interview can run
     at most (each key question's original limit plus its allowed follow-ups' limits)."""
-    total = sum(
-        base_limit(q) + max(0, max_follow_ups) * follow_up_time_limit(base_limit(q), ratio) for q in questions
-    )
+    total = sum(base_limit(q) + max(0, max_follow_ups) * follow_up_time_limit(base_limit(q), ratio) for q in questions)
     return math.ceil(Decimal(total) * (Decimal(multiplier) - STANDARD))

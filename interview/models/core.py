@@ -13,9 +13,7 @@ from interview.models.choices import INTERVIEW_TYPE_CHOICES, TIME_MULTIPLIER_CHO
 
 def time_multiplier_field() -> models.DecimalField:
     """The accommodation's time multiplier (1, 1.25, 1.5 or 2): every clock of the interview runs this much longer."""
-    return models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("1.00"), choices=TIME_MULTIPLIER_CHOICES
-    )
+    return models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("1.00"), choices=TIME_MULTIPLIER_CHOICES)
 
 
 class UserProfile(models.Model):
