@@ -38,7 +38,7 @@ from interview.scoring.api import ErrorSerializer, service_error_response
 class AccommodationSerializer(serializers.ModelSerializer):
     """A request for extra time: the multiplier asked for and its state (never a reason: none is stored)."""
 
-    requested_multiplier = serializers.DecimalField(max_digits=3, decimal_places=2, read_only=True)
+    requested_multiplier = TimeMultiplierField(read_only=True)
 
     class Meta:
         model = AccommodationRequest
@@ -58,9 +58,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     decision = serializers.SerializerMethodField(help_text="advance, hold or reject; '' until decided.")
     decision_reason = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
-    time_multiplier = serializers.DecimalField(
-        max_digits=3, decimal_places=2, read_only=True, help_text="Extra time: every time limit is multiplied by it."
-    )
+    time_multiplier = TimeMultiplierField(read_only=True, help_text="Extra time: every time limit is multiplied by it.")
     accommodation = serializers.SerializerMethodField(help_text="The candidate's request for extra time, if any.")
 
     class Meta:

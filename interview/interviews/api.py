@@ -27,6 +27,21 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+class TimeMultiplierField(serializers.Field):
+    """An accommodation's time multiplier: 1, 1.25, 1.5 or 2, as a number or its text; anything else is a 400."""
+
+    default_error_messages = {"invalid": MULTIPLIER_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        try:
+            return multiplier_parse(data)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: Any) -> str:
+        return f"{Decimal(value):.2f}"
+
+
 class ChatSerializer(serializers.ModelSerializer):
     """An interview as the API shows it: its settings, status and key questions (as the requesting user may see them).
 
@@ -38,6 +53,7 @@ class ChatSerializer(serializers.ModelSerializer):
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     key_questions = serializers.JSONField(read_only=True)
+    time_multiplier = TimeMultiplierField(read_only=True)
 
     class Meta:
         model = Chat
@@ -66,21 +82,6 @@ class ChatDetailSerializer(ChatSerializer):
     class Meta(ChatSerializer.Meta):
         fields = [*ChatSerializer.Meta.fields, "messages"]
         read_only_fields = fields
-
-
-class TimeMultiplierField(serializers.Field):
-    """An accommodation's time multiplier: 1, 1.25, 1.5 or 2, as a number or its text; anything else is a 400."""
-
-    default_error_messages = {"invalid": MULTIPLIER_MESSAGE}
-
-    def to_internal_value(self, data: Any) -> Decimal:
-        try:
-            return multiplier_parse(data)
-        except ValueError:
-            self.fail("invalid")
-
-    def to_representation(self, value: Any) -> str:
-        return f"{Decimal(value):.2f}"
 
 
 class ChatCreateSerializer(serializers.Serializer):
