@@ -26,7 +26,7 @@ def accommodation_request_page(request: HttpRequest, token: str) -> HttpResponse
         return refusal
     form = AccommodationRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["multiplier"]))
+        messages.error(request, " ".join(str(message) for message in form.errors["multiplier"]))
         return redirect("invitation_join", token=token)
     try:
         made = accommodation_request(
@@ -51,7 +51,7 @@ def accommodation_decision_page(request: HttpRequest, invitation_id: int) -> Htt
         raise Http404("No such invitation.")
     form = AccommodationDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        messages.error(request, " ".join(str(message) for errors in form.errors.values() for message in errors))
         return redirect("invitation_review", invitation_id=invitation.pk)
     d = form.cleaned_data
     try:

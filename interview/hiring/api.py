@@ -174,7 +174,7 @@ class AccommodationDecisionSerializer(serializers.Serializer):
 
 
 # Refusals of the accommodation endpoints: bad input 400, join refusals 403, state 409.
-ACCOMMODATION_STATUS = {
+ACCOMMODATION_STATUS: dict[str, int] = {
     ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
     ErrorCode.LOGIN: status.HTTP_403_FORBIDDEN,
     ErrorCode.TAKEN: status.HTTP_403_FORBIDDEN,

@@ -18,7 +18,7 @@ def test_multiplier_parse_accepts_the_four_multipliers(value, expected):
 
 @pytest.mark.parametrize("value", [0, 3, "x", "", None, True, 1.3, "NaN", "Infinity", [1.5], -1])
 def test_multiplier_parse_refuses_anything_else(value):
-    with pytest.raises(ValueError, match="1, 1.25, 1.5 or 2"):
+    with pytest.raises(ValueError, match=r"1, 1\.25, 1\.5 or 2"):
         acc.multiplier_parse(value)
 
 
