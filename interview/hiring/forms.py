@@ -10,7 +10,7 @@ from interview.hiring.accommodations import EXTRA_ONLY as EXTRA_TIME_MESSAGE
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
 from interview.hiring.services import FEEDBACK_MAX_CHARS
-from interview.models import InterviewTemplate, InvitedInterview
+from interview.models import AccommodationRequest, InterviewTemplate, InvitedInterview
 from interview.models.choices import TIME_MULTIPLIER_CHOICES
 from interview.setup.forms import time_multiplier_field
 from interview.setup.selectors import template_list_for_user
@@ -134,6 +134,12 @@ class AccommodationDecisionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": EXTRA_TIME_MESSAGE},
     )
+
+    @staticmethod
+    def for_request(request: AccommodationRequest | None) -> AccommodationDecisionForm:
+        """The form with the multiplier the candidate asked for chosen."""
+        initial = {"multiplier": f"{request.requested_multiplier:.2f}"} if request is not None else {}
+        return AccommodationDecisionForm(initial=initial)
 
 
 class FeedbackForm(forms.Form):

@@ -151,8 +151,8 @@ def _review_context(
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "strong_no": strong_no_names(invitation),
         "submitted_count": sel.submitted_scorecard_count(invitation),
-        "accommodation": sel.accommodation_for(invitation),
-        "accommodation_form": AccommodationDecisionForm(),
+        "accommodation": (accommodation := sel.accommodation_for(invitation)),
+        "accommodation_form": AccommodationDecisionForm.for_request(accommodation),
         "extra_time": multiplier_label(invitation.time_multiplier)
         if is_accommodated(invitation.time_multiplier)
         else "",
