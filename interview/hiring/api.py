@@ -81,8 +81,11 @@ class InvitationSerializer(serializers.ModelSerializer):
         )
 
     def get_accommodation(self, invitation: InvitedInterview) -> dict[str, Any] | None:
-        request = AccommodationRequest.objects.filter(invitation=invitation).first()
-        return dict(AccommodationSerializer(request).data) if request is not None else None
+        try:
+            request = invitation.accommodation  # loaded with the invitation (get_queryset)
+        except AccommodationRequest.DoesNotExist:
+            return None
+        return dict(AccommodationSerializer(request).data)
 
     def _hiring_team(self, invitation: InvitedInterview) -> bool:
         user = self.context["request"].user
@@ -223,9 +226,9 @@ class InvitationViewSet(
 
     def get_queryset(self) -> QuerySet[InvitedInterview]:
         user = self.request.user
-        rows = InvitedInterview.objects.select_related("template", "interviewer", "decided_by").prefetch_related(
-            "panel"
-        )
+        rows = InvitedInterview.objects.select_related(
+            "template", "interviewer", "decided_by", "accommodation"
+        ).prefetch_related("panel")
         if not is_admin(user):
             rows = rows.filter(Q(interviewer=user) | Q(candidate=user) | Q(panel=user)).distinct()
         wanted = self.request.query_params.get("status", "")
