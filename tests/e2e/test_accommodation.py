@@ -44,7 +44,7 @@ def test_extra_time_requested_granted_and_applied(journey, site):
     log_in(interviewer, "ada", path=f"/accounts/login/?next=/invitations/{invitation.pk}/review/")
     section = interviewer.get_by_test_id("accommodation")
     expect(section).to_contain_text("The candidate asked for extra time: 1.5× time")
-    section.get_by_label("Grant").check()
+    section.get_by_label("Grant", exact=True).check()
     section.get_by_role("button", name="Save the decision").click()
     expect(interviewer.locator(".flash-success")).to_contain_text("Extra time granted.")
     expect(interviewer.get_by_test_id("accommodation")).to_contain_text("Extra time applied: 1.5×")
