@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from interview.core.rubric import default_rubric
 from interview.hiring import services as inv
-from interview.models import Chat, ExportableReport, UploadedResume
+from interview.models import AccommodationRequest, Chat, ExportableReport, UploadedResume
 from tests.factories import JobListingFactory, ResumeFactory, RoleChangeRequestFactory, UserFactory
 from tests.hiring.helpers import fillable_template, invitation_with_token, verified_user
 from tests.scoring.helpers import scorecard_submitted
@@ -105,6 +105,12 @@ def _resume(w: World) -> UploadedResume:
         resume = ResumeFactory(user=w.users["candidate"], parsing_status="success", parsed_by="m", skills=["Python"])
     Chat.objects.filter(pk=w.taken.chat_id).update(resume=resume)
     return resume
+
+
+def _extra_time_asked(w: World, payload: dict[str, Any]) -> dict[str, Any]:
+    """Give the pending invitation the candidate's request for extra time (issue 22), and return the payload."""
+    AccommodationRequest.objects.get_or_create(invitation=w.pending, defaults={"requested_multiplier": "1.50"})
+    return payload
 
 
 # name → (method, url builder, data builder or None, expected per visitor in WHO order)
@@ -212,6 +218,19 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         "post",
         lambda w: reverse("invitation_decision", args=[w.taken.pk]),
         lambda w: {"decision": "hold", "reason": "Waiting for the second interview."},
+        (LOGIN, 403, 403, ONWARD, 404, ONWARD),
+    ),
+    # Extra time (issue 22): the invited candidate asks from the join page; the inviting interviewer decides.
+    "accommodation_request": (
+        "post",
+        lambda w: reverse("accommodation_request", args=[w.pending_token]),
+        lambda w: {"multiplier": "1.50"},
+        (LOGIN, ONWARD, 403, 403, 403, 403),
+    ),
+    "accommodation_decision": (
+        "post",
+        lambda w: reverse("accommodation_decision", args=[w.pending.pk]),
+        lambda w: _extra_time_asked(w, {"decision": "grant"}),
         (LOGIN, 403, 403, ONWARD, 404, ONWARD),
     ),
     "role_request": ("get", lambda w: reverse("role_request"), None, (LOGIN, 200, 200, 403, 403, 403)),
@@ -486,6 +505,18 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         lambda w: _ready_report(w, {"question": 1, "score": 6, "reason": "Fair."}),
         (401, 403, 404, 403, 404, 201),  # the inviting interviewer is blind (no scorecard),
     ),
+    "invitations_accommodation_request": (
+        "post",
+        lambda w: "/api/invitations/accommodation/",
+        lambda w: {"token": w.pending_token, "multiplier": 1.5},
+        (401, 201, 403, 403, 403, 403),
+    ),
+    "invitations_accommodation_decision": (
+        "post",
+        lambda w: f"/api/invitations/{w.pending.pk}/accommodation/decision/",
+        lambda w: _extra_time_asked(w, {"decision": "grant"}),
+        (401, 403, 403, 200, 404, 200),
+    ),
     "calibration": ("get", lambda w: "/api/calibration/", None, (401, 403, 403, 200, 200, 200)),
     "templates_partial_update_rubric": (
         "patch",
@@ -661,6 +692,8 @@ PANEL = {
     "scorecard_page_post": (ONWARD, ONWARD),  # the scorer: refused (already submitted), said on the page
     "invitation_panel": (404, 404),
     "invitation_decision": (404, 404),
+    "accommodation_request": (403, 403),
+    "accommodation_decision": (404, 404),
     "role_request": (403, 403),
     "role_request_admin": (403, 403),
     "role_request_decision": (403, 403),
@@ -703,6 +736,8 @@ PANEL_API = {
     "scorecard_reopen": (403, 403),
     "invitations_panel": (404, 404),
     "invitations_decision": (404, 404),
+    "invitations_accommodation_request": (403, 403),
+    "invitations_accommodation_decision": (404, 404),
     "role_requests_list": (200, 200),
     "role_requests_create": (403, 403),
     "role_requests_retrieve": (404, 404),

@@ -430,4 +430,5 @@ class MergeTokenStatsAdmin(ExportAdmin):
         return f"{stats.cumulative_total_cost:.6f}"
 
 
+from interview.admin import accommodations as _accommodations  # noqa: E402,F401  (registers the extra-time admin)
 from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)

@@ -50,6 +50,8 @@ class AuditAction(StrEnum):
     INVITATION_CANCELLED = "invitation.cancelled"
     PANEL_CHANGED = "invitation.panel_changed"
     DECISION_RECORDED = "invitation.decided"
+    ACCOMMODATION_REQUESTED = "invitation.accommodation_requested"
+    ACCOMMODATION_DECIDED = "invitation.accommodation_decided"
     # Personal data
     DATA_EXPORTED = "account.data_exported"
     ACCOUNT_ERASED = "account.erased"
@@ -99,6 +101,8 @@ LABELS: dict[str, str] = {
     AuditAction.INVITATION_CANCELLED: "Invitation cancelled",
     AuditAction.PANEL_CHANGED: "Panel changed",
     AuditAction.DECISION_RECORDED: "Hiring decision recorded",
+    AuditAction.ACCOMMODATION_REQUESTED: "Extra time requested",
+    AuditAction.ACCOMMODATION_DECIDED: "Extra time request decided",
     AuditAction.DATA_EXPORTED: "Personal data exported",
     AuditAction.ACCOUNT_ERASED: "Account erased",
     AuditAction.CONSENT_GIVEN: "Consent to the model given",

@@ -52,6 +52,10 @@ class ErrorCode(StrEnum):
     TAKEN = "taken"
     WRONG_EMAIL = "wrong_email"
     UNVERIFIED = "unverified"
+    # Accommodations (issue 22)
+    ALREADY_REQUESTED = "already_requested"
+    ALREADY_STARTED = "already_started"
+    NO_REQUEST = "no_request"
     # Reports
     REPORT_BUSY = "report_busy"
     REPORT_COOLDOWN = "report_cooldown"

@@ -22,15 +22,28 @@ from rest_framework.response import Response
 
 from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin, on_panel
 from interview.core.api_fields import IdField, as_drf_error, raise_for_service_error
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
+from interview.hiring.accommodations import accommodation_decide, accommodation_request
 from interview.hiring.panel import invitation_decide, panel_set
 from interview.hiring.views import join_link_builder
-from interview.models import InvitedInterview
+from interview.interviews.api import TimeMultiplierField
+from interview.models import AccommodationRequest, InvitedInterview
 from interview.scoring.api import ErrorSerializer, service_error_response
+
+
+class AccommodationSerializer(serializers.ModelSerializer):
+    """A request for extra time: the multiplier asked for and its state (never a reason: none is stored)."""
+
+    requested_multiplier = TimeMultiplierField(read_only=True)
+
+    class Meta:
+        model = AccommodationRequest
+        fields = ["requested_multiplier", "status", "created_at", "decided_at"]
+        read_only_fields = fields
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -45,6 +58,8 @@ class InvitationSerializer(serializers.ModelSerializer):
     decision = serializers.SerializerMethodField(help_text="advance, hold or reject; '' until decided.")
     decision_reason = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
+    time_multiplier = TimeMultiplierField(read_only=True, help_text="Extra time: every time limit is multiplied by it.")
+    accommodation = serializers.SerializerMethodField(help_text="The candidate's request for extra time, if any.")
 
     class Meta:
         model = InvitedInterview
@@ -52,6 +67,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "id", "interviewer", "candidate_email", "template", "scheduled_time", "duration_minutes", "window_end",
             "status", "status_display", "chat", "started_at", "completed_at", "reviewed_at", "feedback_published",
             "feedback", "created_at", "panel", "decision", "decision_reason", "decided_at", "decided_by",
+            "time_multiplier", "accommodation",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -63,6 +79,13 @@ class InvitationSerializer(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation(
             clock.window_end(invitation.scheduled_time, invitation.duration_minutes)
         )
+
+    def get_accommodation(self, invitation: InvitedInterview) -> dict[str, Any] | None:
+        try:
+            request = invitation.accommodation  # loaded with the invitation (get_queryset)
+        except AccommodationRequest.DoesNotExist:
+            return None
+        return dict(AccommodationSerializer(request).data)
 
     def _hiring_team(self, invitation: InvitedInterview) -> bool:
         user = self.context["request"].user
@@ -111,6 +134,9 @@ class InvitationCreateSerializer(serializers.Serializer):
     scheduled_time = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
     panel = PanelField(required=False)
+    time_multiplier = TimeMultiplierField(
+        required=False, help_text="Extra time: 1 (default), 1.25, 1.5 or 2; the limits and the window are multiplied."
+    )
 
 
 class InvitationPanelSerializer(serializers.Serializer):
@@ -138,6 +164,38 @@ class InvitationStartSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=200, help_text="The token at the end of the emailed join link.")
 
 
+class AccommodationRequestSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200, help_text="The token at the end of the emailed join link.")
+    multiplier = serializers.JSONField(help_text="The extra time asked for: 1.25, 1.5 or 2. No reason is asked for.")
+
+
+class AccommodationDecisionSerializer(serializers.Serializer):
+    decision = serializers.CharField(help_text="grant or decline.")
+    multiplier = serializers.JSONField(
+        required=False, allow_null=True, help_text="With grant: 1.25, 1.5 or 2 (default: the multiplier asked for)."
+    )
+
+
+# Refusals of the accommodation endpoints: bad input 400, join refusals 403, state 409.
+ACCOMMODATION_STATUS: dict[str, int] = {
+    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.LOGIN: status.HTTP_403_FORBIDDEN,
+    ErrorCode.TAKEN: status.HTTP_403_FORBIDDEN,
+    ErrorCode.WRONG_EMAIL: status.HTTP_403_FORBIDDEN,
+    ErrorCode.UNVERIFIED: status.HTTP_403_FORBIDDEN,
+    ErrorCode.ALREADY_REQUESTED: status.HTTP_409_CONFLICT,
+    ErrorCode.ALREADY_STARTED: status.HTTP_409_CONFLICT,
+    ErrorCode.ALREADY_DECIDED: status.HTTP_409_CONFLICT,
+    ErrorCode.WINDOW_CLOSED: status.HTTP_409_CONFLICT,
+    ErrorCode.NO_REQUEST: status.HTTP_409_CONFLICT,
+}
+
+
+def _accommodation_refusal(exc: ServiceError) -> Response:
+    code = str(exc.code)
+    return Response({"detail": exc.message, "code": code}, status=ACCOMMODATION_STATUS.get(code, 400))
+
+
 class InvitationStartedSerializer(serializers.Serializer):
     invitation = InvitationSerializer()
     chat_id = serializers.IntegerField()
@@ -147,7 +205,7 @@ class _InterviewerActions(BasePermission):
     """Interviewer-only actions (create, review, resend); reading needs only a login."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if view.action in {"create", "review", "resend", "panel", "decision"}:
+        if view.action in {"create", "review", "resend", "panel", "decision", "accommodation_decision"}:
             return IsInterviewerOrAdmin().has_permission(request, view)
         return True
 
@@ -168,9 +226,9 @@ class InvitationViewSet(
 
     def get_queryset(self) -> QuerySet[InvitedInterview]:
         user = self.request.user
-        rows = InvitedInterview.objects.select_related("template", "interviewer", "decided_by").prefetch_related(
-            "panel"
-        )
+        rows = InvitedInterview.objects.select_related(
+            "template", "interviewer", "decided_by", "accommodation"
+        ).prefetch_related("panel")
         if not is_admin(user):
             rows = rows.filter(Q(interviewer=user) | Q(candidate=user) | Q(panel=user)).distinct()
         wanted = self.request.query_params.get("status", "")
@@ -204,6 +262,7 @@ class InvitationViewSet(
                 now=timezone.now(),
                 link_for=join_link_builder(request._request),
                 panel=d.get("panel") or (),
+                time_multiplier=d.get("time_multiplier"),
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
@@ -305,3 +364,53 @@ class InvitationViewSet(
         except ServiceError as exc:
             return service_error_response(exc)
         return Response(self.get_serializer(invitation).data)
+
+    @extend_schema(
+        request=AccommodationRequestSerializer,
+        responses={
+            201: AccommodationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="invalid (a multiplier other than 1.25, 1.5 or 2)"),
+            403: OpenApiResponse(ErrorSerializer, description="taken, wrong_email, unverified"),
+            404: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="already_requested, already_started, window_closed"),
+        },
+        tags=["invitations"],
+    )
+    @action(detail=False, methods=["post"], url_path="accommodation")
+    def accommodation_request(self, request: Request) -> Response:
+        """As the invited candidate (the link's token), ask once for extra time before the interview starts."""
+        incoming = AccommodationRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        d = incoming.validated_data
+        try:
+            made = accommodation_request(
+                token=d["token"], user=request.user, multiplier=d["multiplier"], now=timezone.now()
+            )
+        except ServiceError as exc:
+            return _accommodation_refusal(exc)
+        return Response(AccommodationSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AccommodationDecisionSerializer,
+        responses={
+            200: InvitationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="invalid (decision or multiplier)"),
+            404: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="no_request, already_decided, already_started"),
+        },
+        tags=["invitations"],
+    )
+    @action(detail=True, methods=["post"], url_path="accommodation/decision")
+    def accommodation_decision(self, request: Request, pk: str | None = None) -> Response:
+        """Grant (optionally another multiplier) or decline the candidate's request, before the interview starts."""
+        incoming = AccommodationDecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        d = incoming.validated_data
+        try:
+            decided = accommodation_decide(
+                invitation_id=int(pk or 0), user=request.user, decision=d["decision"],
+                multiplier=d.get("multiplier"), now=timezone.now(),
+            )  # fmt: skip
+        except ServiceError as exc:
+            return _accommodation_refusal(exc)
+        return Response(self.get_serializer(decided.invitation).data)

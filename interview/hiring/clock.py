@@ -35,9 +35,10 @@ def start_window_state(*, now: datetime, scheduled_time: datetime, duration_minu
     return CLOSED
 
 
-def interview_ends_at(*, started_at: datetime, duration_minutes: int) -> datetime:
-    """Return when a started interview closes at the latest: its start plus the invitation's duration."""
-    return started_at + timedelta(minutes=duration_minutes)
+def interview_ends_at(*, started_at: datetime, duration_minutes: int, extra_seconds: int = 0) -> datetime:
+    """Return when a started interview closes at the latest: its start plus the invitation's duration, plus the
+    extra time an accommodation adds (`extra_seconds`)."""
+    return started_at + timedelta(minutes=duration_minutes, seconds=extra_seconds)
 
 
 def duration_error(duration_minutes: object) -> str | None:

@@ -6,10 +6,13 @@ from typing import Any, cast
 
 from django import forms
 
+from interview.hiring.accommodations import EXTRA_ONLY as EXTRA_TIME_MESSAGE
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
 from interview.hiring.services import FEEDBACK_MAX_CHARS
-from interview.models import InterviewTemplate, InvitedInterview
+from interview.models import AccommodationRequest, InterviewTemplate, InvitedInterview
+from interview.models.choices import TIME_MULTIPLIER_CHOICES
+from interview.setup.forms import time_multiplier_field
 from interview.setup.selectors import template_list_for_user
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -84,6 +87,10 @@ class InvitationForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}),
     )
     panel = PanelField()
+    time_multiplier = time_multiplier_field(
+        help_text="An accommodation: every time limit is multiplied and the window extended to match. The interviewers "
+        "see only that extra time applied."
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +105,41 @@ class InvitationForm(forms.Form):
             "scheduled_time": d["scheduled_time"],
             "duration_minutes": d["duration_minutes"],
             "panel": d.get("panel") or [],
+            "time_multiplier": d.get("time_multiplier"),
         }
+
+
+EXTRA_TIME_CHOICES = [(str(value), label) for value, label in TIME_MULTIPLIER_CHOICES if value > 1]
+
+
+class AccommodationRequestForm(forms.Form):
+    """The candidate's request for extra time: only the multiplier, never a reason."""
+
+    multiplier = forms.ChoiceField(
+        label="Extra time",
+        choices=EXTRA_TIME_CHOICES,
+        help_text="Every question's time limit is multiplied by this. You do not need to give a reason.",
+        error_messages={"invalid_choice": EXTRA_TIME_MESSAGE, "required": EXTRA_TIME_MESSAGE},
+    )
+
+
+class AccommodationDecisionForm(forms.Form):
+    """The inviting interviewer grants the candidate's request (with the multiplier asked for, or another) or
+    declines it."""
+
+    decision = forms.ChoiceField(choices=[("grant", "Grant"), ("decline", "Decline")], widget=forms.RadioSelect)
+    multiplier = forms.ChoiceField(
+        label="Extra time to grant",
+        choices=EXTRA_TIME_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": EXTRA_TIME_MESSAGE},
+    )
+
+    @staticmethod
+    def for_request(request: AccommodationRequest | None) -> AccommodationDecisionForm:
+        """The form with the multiplier the candidate asked for chosen."""
+        initial = {"multiplier": f"{request.requested_multiplier:.2f}"} if request is not None else {}
+        return AccommodationDecisionForm(initial=initial)
 
 
 class FeedbackForm(forms.Form):

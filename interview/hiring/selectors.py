@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from interview.accounts.permissions import can_view_chat, is_admin, on_panel
 from interview.core.errors import ErrorCode
 from interview.models import (
+    AccommodationRequest,
     Chat,
     ExportableReport,
     InvitedInterview,
@@ -119,6 +120,11 @@ def submitted_scorecard_count(invitation: InvitedInterview) -> int:
     if invitation.chat_id is None:
         return 0
     return Scorecard.objects.filter(chat_id=invitation.chat_id, status=Scorecard.SUBMITTED).count()
+
+
+def accommodation_for(invitation: InvitedInterview) -> AccommodationRequest | None:
+    """The candidate's request for extra time on the invitation, if they made one."""
+    return AccommodationRequest.objects.filter(invitation=invitation).first()
 
 
 def invitation_by_token(token: str) -> InvitedInterview | None:

@@ -35,6 +35,7 @@ from interview.hiring.retention import retention_settle
 from interview.hiring.selectors import VERDICT_MESSAGES, join_verdict, token_hash
 from interview.interviews import services as interview_svc
 from interview.interviews import transcript as s
+from interview.interviews.accommodation import STANDARD, multiplier_parse, window_extra_seconds
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat, InterviewTemplate, InvitedInterview
 from interview.setup.assembly import ShortageError
@@ -80,15 +81,22 @@ def invitation_create(
     now: datetime,
     link_for: LinkFor,
     panel: Sequence[Any] = (),
+    time_multiplier: object = None,
 ) -> InvitationSent:
     """Save a pending invitation from one of the interviewer's templates and email the join link with an .ics.
 
     `panel` names co-interviewers (ids or usernames, see interview/hiring/panel.py); a bad panel is a
-    ServiceError and nothing is saved.
+    ServiceError and nothing is saved. `time_multiplier` (1, 1.25, 1.5 or 2; default 1) is an accommodation: every
+    time limit of the interview is multiplied and its window extended (interview/interviews/accommodation.py).
     """
     if not is_interviewer(interviewer):
         raise ServiceError(ErrorCode.FORBIDDEN, "Only interviewers and admins can invite candidates.")
     errors = clock.schedule_errors(scheduled_time=scheduled_time, duration_minutes=duration_minutes, now=now)
+    multiplier = STANDARD
+    try:
+        multiplier = multiplier_parse(STANDARD if time_multiplier is None else time_multiplier)
+    except ValueError as exc:
+        errors["time_multiplier"] = str(exc)
     email = normalise_email(candidate_email)
     try:
         validate_email(email)
@@ -114,6 +122,7 @@ def invitation_create(
             scheduled_time=scheduled_time,
             duration_minutes=duration_minutes,
             token_hash=token_hash(token),
+            time_multiplier=multiplier,
         )
         audit_record(
             actor=interviewer,
@@ -187,7 +196,9 @@ def invitation_start(*, token: str, user: Any, now: datetime) -> InvitedIntervie
         if state == clock.CLOSED:
             raise ServiceError(ErrorCode.WINDOW_CLOSED, "This interview's time window has closed.")
         chat = _invited_chat(invitation, user)
-        chat.ends_at = clock.interview_ends_at(started_at=now, duration_minutes=invitation.duration_minutes)
+        chat.ends_at = clock.interview_ends_at(
+            started_at=now, duration_minutes=invitation.duration_minutes, extra_seconds=_extra_time(chat)
+        )
         chat.save(update_fields=["ends_at", "updated_at"])
         invitation.status = InvitedInterview.IN_PROGRESS
         invitation.started_at = now
@@ -195,6 +206,16 @@ def invitation_start(*, token: str, user: Any, now: datetime) -> InvitedIntervie
         invitation.chat = chat
         invitation.save(update_fields=["status", "started_at", "candidate", "chat"])
         return invitation
+
+
+def _extra_time(chat: Chat) -> int:
+    """The seconds an accommodation adds to the interview's window (interview/interviews/accommodation.py)."""
+    return window_extra_seconds(
+        chat.key_questions,
+        chat.time_multiplier,
+        max_follow_ups=chat.max_follow_ups,
+        ratio=settings.FOLLOW_UP_TIME_LIMIT_RATIO,
+    )
 
 
 def _invited_chat(invitation: InvitedInterview, user: Any) -> Chat:
@@ -208,6 +229,7 @@ def _invited_chat(invitation: InvitedInterview, user: Any) -> Chat:
             difficulty=min(10, template.difficulty * 2) if template else 5,
             template_id=template.pk if template else None,
             template_chooser=invitation.interviewer,
+            time_multiplier=invitation.time_multiplier,
         )
     except (NotFoundError, ValidationError) as exc:
         logger.warning("Invitation %s could not start: %s", invitation.pk, exc)

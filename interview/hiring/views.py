@@ -22,8 +22,17 @@ from interview.documents.fit_selectors import fits_for_chats
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
-from interview.hiring.forms import CandidateSearchForm, DecisionForm, FeedbackForm, InvitationForm, PanelForm
+from interview.hiring.forms import (
+    AccommodationDecisionForm,
+    AccommodationRequestForm,
+    CandidateSearchForm,
+    DecisionForm,
+    FeedbackForm,
+    InvitationForm,
+    PanelForm,
+)
 from interview.hiring.panel import invitation_decide, panel_set, strong_no_names
+from interview.interviews.accommodation import is_accommodated, multiplier_label
 from interview.models import InvitedInterview
 from interview.scoring.blind import scores_hidden_from
 
@@ -143,6 +152,11 @@ def _review_context(
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "strong_no": strong_no_names(invitation),
         "submitted_count": sel.submitted_scorecard_count(invitation),
+        "accommodation": (accommodation := sel.accommodation_for(invitation)),
+        "accommodation_form": AccommodationDecisionForm.for_request(accommodation),
+        "extra_time": multiplier_label(invitation.time_multiplier)
+        if is_accommodated(invitation.time_multiplier)
+        else "",
     }
 
 
@@ -219,7 +233,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 # --- Candidate: join, start, result -------------------------------------------------------------------
 
 
-def _joinable(request: HttpRequest, token: str) -> tuple[InvitedInterview | None, HttpResponse | None]:
+def joinable(request: HttpRequest, token: str) -> tuple[InvitedInterview | None, HttpResponse | None]:
     """The invitation behind the token if this user may use it; otherwise the response that says why not."""
     invitation = sel.invitation_by_token(token)
     if invitation is None:
@@ -235,7 +249,7 @@ def _joinable(request: HttpRequest, token: str) -> tuple[InvitedInterview | None
 
 def invitation_join(request: HttpRequest, token: str) -> HttpResponse:
     """The join link: log in first; then, with a verified matching email, the invitation and its Start button."""
-    invitation, refusal = _joinable(request, token)
+    invitation, refusal = joinable(request, token)
     if refusal is not None:
         return refusal
     assert invitation is not None
@@ -249,6 +263,11 @@ def invitation_join(request: HttpRequest, token: str) -> HttpResponse:
         "window_state": state,
         "window_end": clock.window_end(invitation.scheduled_time, invitation.duration_minutes),
         "can_start": invitation.status == InvitedInterview.PENDING and state == clock.OPEN,
+        "accommodation": sel.accommodation_for(invitation),
+        "accommodation_form": AccommodationRequestForm(),
+        "extra_time": multiplier_label(invitation.time_multiplier)
+        if is_accommodated(invitation.time_multiplier)
+        else "",
     }
     return _page(request, "join.html", context)
 
@@ -256,7 +275,7 @@ def invitation_join(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
     """Start the invited interview (inside its window) and open the live page."""
-    invitation, refusal = _joinable(request, token)
+    invitation, refusal = joinable(request, token)
     if refusal is not None:
         return refusal
     try:

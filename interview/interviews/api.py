@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,6 +17,7 @@ from interview.accounts.permissions import can_observe_chat, can_view_chat
 from interview.core.api_fields import CONSENT_403, IdField, as_drf_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
+from interview.interviews.accommodation import MULTIPLIER_MESSAGE, multiplier_parse
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.interviews.selectors import key_questions_visible_to
 from interview.models import Chat
@@ -23,6 +25,21 @@ from interview.models.templates import FOLLOW_UPS_MAX, FOLLOW_UPS_MIN
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+class TimeMultiplierField(serializers.Field):
+    """An accommodation's time multiplier: 1, 1.25, 1.5 or 2, as a number or its text; anything else is a 400."""
+
+    default_error_messages = {"invalid": MULTIPLIER_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        try:
+            return multiplier_parse(data)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: Any) -> str:
+        return f"{Decimal(value):.2f}"
 
 
 class ChatSerializer(serializers.ModelSerializer):
@@ -36,13 +53,14 @@ class ChatSerializer(serializers.ModelSerializer):
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     key_questions = serializers.JSONField(read_only=True)
+    time_multiplier = TimeMultiplierField(read_only=True)
 
     class Meta:
         model = Chat
         fields = [
             "id", "title", "type", "type_display", "difficulty", "status", "status_display", "resume",
-            "job_listing", "key_questions", "interviewer_model", "max_follow_ups", "created_at", "updated_at",
-            "started_at", "completed_at",
+            "job_listing", "key_questions", "interviewer_model", "max_follow_ups", "time_multiplier", "created_at",
+            "updated_at", "started_at", "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -84,6 +102,10 @@ class ChatCreateSerializer(serializers.Serializer):
             "Follow-up questions the interviewer may ask per key question (0-3; default 1). With a template the "
             "template's policy holds for every candidate: leave this out, or send the same value (another is a 400)."
         ),
+    )
+    time_multiplier = TimeMultiplierField(
+        required=False,
+        help_text="Extra time: every time limit is multiplied by 1 (default), 1.25, 1.5 or 2; anything else is a 400.",
     )
 
 
@@ -128,6 +150,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
                 job_listing_id=d.get("job_listing"),
                 template_id=d.get("template"),
                 max_follow_ups=d.get("max_follow_ups"),
+                time_multiplier=d.get("time_multiplier"),
             )
         except NotFoundError as exc:
             raise NotFound(exc.message) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from asgiref.sync import async_to_sync
@@ -16,6 +17,7 @@ from interview.accounts.consent import DECLINED, consent_check, consent_state
 from interview.core.errors import ErrorCode, ServiceError
 from interview.documents.fit_selectors import pair_fit, template_recommend_for_pair
 from interview.documents.selectors import resume_prompt_text
+from interview.interviews.accommodation import STANDARD, multiplier_parse
 from interview.interviews.transcript import validate_key_questions
 from interview.llm import LLMError, Usage, get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview, UploadedJobListing, UploadedResume
@@ -87,6 +89,7 @@ def chat_create(
     template_chooser: Any = None,
     seed: int | None = None,
     max_follow_ups: int | None = None,
+    time_multiplier: Decimal | str | int | float | None = None,
 ) -> Chat:
     """Create a not-started interview with its key questions and follow-up policy fixed; nothing is saved when any
     input is refused.
@@ -94,9 +97,11 @@ def chat_create(
     `template_chooser` (for invitations) is the user whose templates may be used instead of `user`'s own. A chat
     from a chosen template always takes the template's `max_follow_ups` (a different explicit value is refused);
     otherwise the explicit value, else a recommended template's, else the default of 1. The chat copies the rubric
-    of the template its questions come from (chosen or recommended), else the default rubric.
+    of the template its questions come from (chosen or recommended), else the default rubric. `time_multiplier`
+    (1, 1.25, 1.5 or 2; default 1) multiplies every time limit once the interview starts (an accommodation).
     """
     title = _validated(title, type, difficulty, max_follow_ups)
+    multiplier = _multiplier(time_multiplier)
     resume = _resolve(resumes_for(user), resume_id, "resume", "No such resume.")
     job_listing = _resolve(job_listings_for(user), job_listing_id, "job_listing", "No such job listing.")
     templates = InterviewTemplate.objects.visible_to(template_chooser or user)
@@ -129,6 +134,7 @@ def chat_create(
         # A copy of the rubric of the template the questions come from (else the default): editing the template
         # later never changes how this interview is scored.
         rubric=rubric_for_chat(policy_from),
+        time_multiplier=multiplier,
     )
     with transaction.atomic():
         chat.save()
@@ -220,6 +226,16 @@ def _validated(title: str, type: str, difficulty: int, max_follow_ups: int | Non
     if errors:
         raise ValidationError(errors)
     return title
+
+
+def _multiplier(value: Decimal | str | int | float | None) -> Decimal:
+    """The time multiplier asked for (the standard 1 when absent), or a ValidationError naming the field."""
+    if value is None:
+        return STANDARD
+    try:
+        return multiplier_parse(value)
+    except ValueError as exc:
+        raise ValidationError({"time_multiplier": str(exc)}) from exc
 
 
 def _resolve(visible: models.QuerySet[Any], pk: int | None, field: str, message: str) -> Any:

@@ -20,6 +20,7 @@ from django.db import transaction
 from interview.accounts.consent import AGREED, DECLINED, NOT_NEEDED, consent_refusal, consent_state_of
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
+from interview.interviews.accommodation import follow_up_limit, key_questions_accommodate
 from interview.interviews.selectors import (
     FollowUpRequest,
     Prompt,
@@ -211,6 +212,8 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
             chat.key_questions = key_questions_default(chat)
         for question in chat.key_questions:
             question.setdefault("status", s.Q_PENDING)
+        # Every clock of the interview runs from these limits: the accommodation applies once, here.
+        key_questions_accommodate(chat.key_questions, chat.time_multiplier)
         model_name = interviewer_allowed(chat, model_name)
         chat.status = Chat.IN_PROGRESS
         chat.started_at = now
@@ -418,7 +421,7 @@ def _follow_up_fits(chat: Chat, plan: s.TurnPlan, status: str) -> bool:
 def _follow_up_clock_start(chat: Chat, index: int, follow_up: FollowUpOutcome, now: datetime) -> dict[str, Any]:
     """Record follow-up of key question `index` as asked and start its own clock."""
     key = chat.key_questions[index]
-    limit = s.follow_up_time_limit(key["time_limit"], settings.FOLLOW_UP_TIME_LIMIT_RATIO)
+    limit = follow_up_limit(key, settings.FOLLOW_UP_TIME_LIMIT_RATIO, chat.time_multiplier)
     item = s.follow_up_add(
         key, text=follow_up.question, source=follow_up.source, asked_by=None, time_limit=limit, now=now
     )
@@ -442,7 +445,7 @@ def probe_deliver(chat: Chat, now: datetime) -> ProbeDelivery | None:
         return None
     probe = chat.probes.pop(0)
     key = chat.key_questions[index]
-    limit = s.follow_up_time_limit(key["time_limit"], settings.FOLLOW_UP_TIME_LIMIT_RATIO)
+    limit = follow_up_limit(key, settings.FOLLOW_UP_TIME_LIMIT_RATIO, chat.time_multiplier)
     item = s.follow_up_add(
         key, text=probe["content"], source=s.SOURCE_OBSERVER, asked_by=probe["by_name"], time_limit=limit, now=now
     )

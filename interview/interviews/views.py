@@ -16,6 +16,7 @@ from interview.core.ids import parse_id
 from interview.core.pages import add_service_errors
 from interview.documents.fit_selectors import PairFit, owned_pair, pair_fit
 from interview.hiring.selectors import invitation_list_for_candidate
+from interview.interviews.accommodation import extra_time_label
 from interview.interviews.chats import NotFoundError, chat_create
 from interview.models import Chat
 from interview.setup.forms import ChatCreateForm
@@ -98,7 +99,7 @@ def interview_live(request: HttpRequest, chat_id: int) -> HttpResponse:
         raise Http404("No such interview.")
     if chat.status != Chat.COMPLETED and not chat.is_offline and consent_state(request.user) == UNASKED:
         return consent_redirect(request)
-    return render(request, "interview/live.html", {"chat": chat})
+    return render(request, "interview/live.html", {"chat": chat, "extra_time": extra_time_label(chat.time_multiplier)})
 
 
 @login_required
@@ -107,4 +108,5 @@ def interview_observe(request: HttpRequest, chat_id: int) -> HttpResponse:
     chat = Chat.objects.select_related("user", "invitation").filter(pk=chat_id).first()
     if chat is None or not can_observe_chat(request.user, chat):
         raise Http404("No such interview.")
-    return render(request, "interview/observe.html", {"chat": chat})
+    context = {"chat": chat, "extra_time": extra_time_label(chat.time_multiplier)}
+    return render(request, "interview/observe.html", context)

@@ -160,7 +160,14 @@ class ChatSocket(AsyncWebsocketConsumer):
         chat = Chat.objects.get(pk=self.chat_id)
         streaming = s.streaming_message(chat.messages)
         return {
-            "chat": {"id": chat.pk, "title": chat.title, "type": chat.type, "difficulty": chat.difficulty},
+            "chat": {
+                "id": chat.pk,
+                "title": chat.title,
+                "type": chat.type,
+                "difficulty": chat.difficulty,
+                # An accommodation: the time limits in every frame already include it (docs/protocol.md).
+                "time_multiplier": f"{chat.time_multiplier:.2f}",
+            },
             "messages": chat.messages,
             "state": chat_state(chat),
             "generation": {"message_id": streaming["id"], "text": streaming.get("content", "")} if streaming else None,

@@ -1,6 +1,7 @@
 """All models of the interview app, split by area."""
 
 from interview.models import lookups as _lookups  # noqa: F401  (registers the integer `__in` lookup)
+from interview.models.accommodations import AccommodationRequest
 from interview.models.audit import AppendOnlyError, AuditEvent
 from interview.models.core import (
     Chat,
@@ -18,6 +19,7 @@ from interview.models.templates import InterviewTemplate, Question, QuestionBank
 from interview.models.usage import MergeTokenStats, TokenUsage
 
 __all__ = [
+    "AccommodationRequest",
     "AppendOnlyError",
     "AuditEvent",
     "Chat",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from interview.models.choices import INTERVIEW_TYPE_CHOICES
+from interview.models.choices import INTERVIEW_TYPE_CHOICES, TIME_MULTIPLIER_CHOICES
+
+
+def time_multiplier_field() -> models.DecimalField:
+    """The accommodation's time multiplier (1, 1.25, 1.5 or 2): every clock of the interview runs this much longer."""
+    return models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("1.00"), choices=TIME_MULTIPLIER_CHOICES)
 
 
 class UserProfile(models.Model):
@@ -109,6 +116,9 @@ class Chat(models.Model):
     # The rubric this interview is scored on, copied from its template when it is created (so editing the
     # template never changes past interviews); empty for chats older than rubrics: the default rubric applies.
     rubric = models.JSONField(default=list, blank=True)
+    # An accommodation (issue 22): the key questions' and follow-ups' time limits are multiplied by this when the
+    # interview starts (copied from the invitation; a practice interview chooses it). Why is never stored.
+    time_multiplier = time_multiplier_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -253,6 +263,9 @@ class InvitedInterview(models.Model):
     )
     # Scorecard reminders sent: {"<user id>": {"count": n, "last_at": iso time}} (at most 3 per member).
     panel_reminders = models.JSONField(default=dict, blank=True)
+    # An accommodation (issue 22): the interview's time limits and window are multiplied (interview/interviews/
+    # accommodation.py); set when inviting or granted on the candidate's request before the interview starts.
+    time_multiplier = time_multiplier_field()
 
     class Meta:
         ordering = ["-scheduled_time"]

@@ -47,6 +47,7 @@ from interview.reports.selectors import (
     question_rows,
     scored_by,
 )
+from interview.reports.timing import accommodation_note
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,7 @@ def _title_block(report: ExportableReport, styles: dict[str, ParagraphStyle]) ->
         ("Difficulty", f"{chat.difficulty}/10"),
         ("Answers", f"{report.total_responses_given} answered of {report.total_questions_asked} questions asked"),
         ("Duration", f"{duration} minutes" if duration is not None else "unknown"),
+        *([("Accommodation", note)] if (note := accommodation_note(chat)) else []),
         ("Report", f"version {report.version}, generated {timezone.localtime(report.generated_at):%d %B %Y %H:%M}"),
     ]
     data = [[Paragraph(markup(k), styles["small"]), Paragraph(markup(v), styles["body"])] for k, v in rows]
@@ -305,6 +307,7 @@ def _question_table(report: ExportableReport, styles: dict[str, ParagraphStyle],
                 Paragraph(str(item["number"]), cell),
                 [
                     Paragraph(f"<b>{markup(item.get('question'))}</b>", cell),
+                    *([Paragraph(markup(item["answer_time"].capitalize()), small)] if item["answer_time"] else []),
                     Spacer(1, 3),
                     Paragraph(markup(answer) if answer.strip() else "<i>No answer.</i>", small),
                 ]
@@ -368,6 +371,11 @@ def _follow_up_parts(follow_up: dict[str, Any], styles: dict[str, ParagraphStyle
         Spacer(1, 5),
         Paragraph(head, styles["follow_up_head"]),
         Paragraph(f"<b>{markup(follow_up.get('question'))}</b>", styles["follow_up"]),
+        *(
+            [Paragraph(markup(follow_up["answer_time"].capitalize()), styles["follow_up"])]
+            if follow_up["answer_time"]
+            else []
+        ),
         Spacer(1, 2),
         Paragraph(answer, styles["follow_up_answer"]),
     ]

@@ -10,10 +10,12 @@ from typing import Any
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.core.rubric import score_band
 from interview.core.spreadsheet import escape_formula
+from interview.interviews.accommodation import extra_time_label
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion, ScoreOverride
 from interview.reports.grading import OFFLINE_LABEL
 from interview.reports.overrides import MARK, can_override_scores, override_label
+from interview.reports.timing import follow_up_timing, key_question_at, timing_of
 
 SCORE_FIELDS = (
     ("professionalism", "Professionalism"),
@@ -30,6 +32,9 @@ CSV_OVERRIDE_HEADER = ["override"]
 # Added after those, filled only on the criterion rows that follow the question rows (one per rubric criterion,
 # in rubric order, `number` "criterion"): every report has the same columns, so exports stack.
 CSV_CRITERION_HEADER = ["criterion_key", "criterion_name", "criterion_weight", "criterion_score_out_of_100"]
+# After the follow-up columns (issue 22): the answer time against the limit the candidate had (with extra time, the multiplied one), and
+# the extra time applied ("1.5×", or empty) on the question and follow-up rows.
+CSV_TIMING_HEADER = ["answer_seconds", "time_limit_seconds", "extra_time"]
 CRITERION_ROW = "criterion"
 ASKED_BY_LABELS = {"ai": "asked by the AI interviewer", "offline": "asked by the offline interviewer's rule"}
 # How an unanswered follow-up is shown: why there is no answer, never as a wrong one.
@@ -279,10 +284,14 @@ def question_rows(report: ExportableReport) -> list[dict[str, Any]]:
     """The report's key questions for display: each item with its 1-based `number`, and its follow-ups labelled.
 
     Each follow-up gains `label` ("2.1"), `asker` (see follow_up_asker), `status_label` and `answered`;
-    reports stored before follow-ups existed get an empty list.
+    reports stored before follow-ups existed get an empty list. Items and follow-ups gain `answer_seconds`,
+    `time_limit` (the limit the candidate had: with extra time, the multiplied one) and `answer_time` (reports/timing.py).
     """
     rows = []
+    chat = report.chat if report.chat_id else None
     for number, item in enumerate(report.question_responses, start=1):
+        index = item.get("index") if isinstance(item.get("index"), int) else number - 1
+        key = key_question_at(chat, index)
         follow_ups = [
             {
                 **f,
@@ -290,12 +299,13 @@ def question_rows(report: ExportableReport) -> list[dict[str, Any]]:
                 "asker": follow_up_asker(f),
                 "status_label": follow_up_status_label(f),
                 "answered": bool(str(f.get("answer") or "").strip()),
+                **follow_up_timing(key, f.get("number", position)),
             }
             for position, f in enumerate(item.get("follow_ups") or [], start=1)
             if isinstance(f, Mapping)
         ]
         label = override_label(item.get(MARK), item.get("score"))
-        rows.append({**item, "number": number, "follow_ups": follow_ups, "override_label": label})
+        rows.append({**item, "number": number, "follow_ups": follow_ups, "override_label": label, **timing_of(key)})
     return rows
 
 
@@ -326,6 +336,9 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
             total_questions_asked=report.total_questions_asked,
             total_responses_given=report.total_responses_given,
             interview_duration_minutes=report.interview_duration_minutes,
+            # Answer times against the limits the candidate had (with extra time, the multiplied ones).
+            time_multiplier=f"{view.chat.time_multiplier:.2f}",
+            answer_times=[_timing_dict(row) for row in question_rows(report)],
             history=[_version_dict(v) for v in view.history],
         )
         if view.hiring_team:
@@ -335,6 +348,12 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
     if view.review_feedback:
         data["review_feedback"] = view.review_feedback
     return data
+
+
+def _timing_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("answer_seconds", "time_limit")
+    follow_ups = [{"label": f["label"], **{k: f[k] for k in keys}} for f in row["follow_ups"]]
+    return {"number": row["number"], **{k: row[k] for k in keys}, "follow_ups": follow_ups}
 
 
 def _version_dict(version: ReportVersion) -> dict[str, Any]:
@@ -394,17 +413,20 @@ def report_csv_rows(report: ExportableReport) -> list[list[str]]:
     """
     label = scored_by(report)
     none = [""] * len(CSV_CRITERION_HEADER)
-    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER + CSV_CRITERION_HEADER + CSV_OVERRIDE_HEADER]
+    rows = [CSV_HEADER + CSV_FOLLOW_UP_HEADER + CSV_TIMING_HEADER + CSV_CRITERION_HEADER + CSV_OVERRIDE_HEADER]
+    extra = extra_time_label(report.chat.time_multiplier) if report.chat_id else ""
     for item in question_rows(report):
         cells = [item["number"], item.get("question"), item.get("status"), item.get("answer"), item.get("score")]
-        cells += [item.get("evidence"), item.get("feedback"), label, "", "", "", *none, item["override_label"]]
+        cells += [item.get("evidence"), item.get("feedback"), label, "", "", ""]
+        cells += [item["answer_seconds"], item["time_limit"], extra, *none, item["override_label"]]
         rows.append([_csv_safe(cell) for cell in cells])
         for follow_up in item["follow_ups"]:
             cells = [follow_up["label"], follow_up.get("question"), follow_up.get("status"), follow_up.get("answer")]
-            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by"), *none, ""]
+            cells += ["", "", "", label, item["number"], follow_up.get("source"), follow_up.get("asked_by")]
+            cells += [follow_up["answer_seconds"], follow_up["time_limit"], extra, *none, ""]
             rows.append([_csv_safe(cell) for cell in cells])
     for c in criterion_rows(report):
-        cells = [CRITERION_ROW, "", "", "", "", c.get("evidence"), c.get("feedback"), label, "", "", ""]
+        cells = [CRITERION_ROW, "", "", "", "", c.get("evidence"), c.get("feedback"), label, "", "", "", "", "", ""]
         cells += [
             c.get("key"),
             c.get("name"),

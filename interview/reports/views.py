@@ -22,6 +22,7 @@ from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
 from interview.reports.pdf import render_report_pdf, report_pdf_bytes
 from interview.reports.services import report_regenerate as report_regenerate_service
+from interview.reports.timing import accommodation_note
 from interview.scoring.gates import blind_gate
 
 WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
@@ -81,6 +82,7 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
         "can_manage_setup": is_interviewer(request.user),
         "in_force": sel.overrides_in_force(shown) if shown is not None and view.hiring_team else [],
         "override_targets": sel.override_targets(view.report) if view.can_override else [],
+        "accommodation_note": accommodation_note(chat),
     }
     return render(request, "reports/detail.html", context)
 

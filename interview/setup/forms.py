@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +12,7 @@ from django.db.models import Q
 
 from interview.core.rubric import RubricError, default_rubric, validate_rubric
 from interview.models import Chat, InterviewTemplate, Question, QuestionBank, Tag, UploadedJobListing, UploadedResume
+from interview.models.choices import TIME_MULTIPLIER_CHOICES, TIME_MULTIPLIER_MESSAGE
 from interview.models.templates import FOLLOW_UPS_DEFAULT, FOLLOW_UPS_MAX, FOLLOW_UPS_MIN, GUIDANCE_MAX_CHARS
 from interview.setup import rubrics
 from interview.setup.interview_templates import TemplateData
@@ -30,6 +32,21 @@ def follow_ups_field(*, required: bool, help_text: str) -> forms.IntegerField:
         initial=FOLLOW_UPS_DEFAULT,
         required=required,
         help_text=help_text,
+    )
+
+
+def time_multiplier_field(*, help_text: str) -> forms.TypedChoiceField:
+    """The accommodation's time multiplier as a form field: 1 (standard), 1.25, 1.5 or 2; anything else is refused
+    with one clear message."""
+    return forms.TypedChoiceField(
+        label="Extra time (accommodation)",
+        choices=[(str(value), label) for value, label in TIME_MULTIPLIER_CHOICES],
+        coerce=Decimal,
+        initial="1.00",
+        required=False,
+        empty_value=None,
+        help_text=help_text,
+        error_messages={"invalid_choice": TIME_MULTIPLIER_MESSAGE},
     )
 
 
@@ -263,6 +280,9 @@ class ChatCreateForm(forms.Form):
             "Only for interviews without a template: a template sets its own."
         ),
     )
+    time_multiplier = time_multiplier_field(
+        help_text="Every question's time limit is multiplied by this (for example if you need extra time)."
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -282,4 +302,5 @@ class ChatCreateForm(forms.Form):
             "template_id": d["template"].pk if d.get("template") else None,
             # A chosen template sets the policy; the field (filled in by default) would only contradict it.
             "max_follow_ups": None if d.get("template") else d.get("max_follow_ups"),
+            "time_multiplier": d.get("time_multiplier"),
         }

@@ -118,6 +118,9 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     ),
     m.DataExport: lambda: m.DataExport.objects.create(user=f.UserFactory(), status=m.DataExport.FAILED, error="x"),
     m.PendingFileDeletion: lambda: m.PendingFileDeletion.objects.create(name=f"uploads/gone-{next(_serial)}.txt"),
+    m.AccommodationRequest: lambda: m.AccommodationRequest.objects.create(
+        invitation=f.InvitationFactory(template=f.TemplateFactory()), requested_multiplier="1.50"
+    ),
     m.Scorecard: lambda: m.Scorecard.objects.create(
         chat=f.ChatFactory(),
         interviewer=f.UserFactory(),
