@@ -36,7 +36,7 @@ def request_of(user_id: int) -> SimpleNamespace:
 def other_process_hit(user_id: int) -> str:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "live_interview.settings", "DJANGO_DEBUG": "1"}
     args = [sys.executable, "-c", OTHER_PROCESS, django_settings.RATELIMIT_CACHE_PREFIX, str(user_id)]
-    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180, check=True)
     return done.stdout.strip().splitlines()[-1]
 
 
