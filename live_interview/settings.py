@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -534,3 +535,38 @@ DEFAULT_KEY_QUESTION_COUNT = env_int("DEFAULT_KEY_QUESTION_COUNT", 5)
 DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "2.0"))
 # Reading pace of the offline interviewer (words per second; 0 streams at once).
 LLM_OFFLINE_WORDS_PER_SECOND = float(os.environ.get("LLM_OFFLINE_WORDS_PER_SECOND", "12"))
+
+# --- Rate limits and concurrent generations (issue 20) ---
+# Requests per user to the endpoints that cost model calls or a sandboxed extraction (page and API alike,
+# docs/operations.md "Rate limits"): django-ratelimit counts them in the default cache, so in Redis when
+# REDIS_URL is set (every process counts the same requests), per process otherwise. A value is one or more
+# comma-separated django-ratelimit rates ("5/m,30/h": both hold); RATE_LIMITS (JSON) overrides any of them.
+_RATE_LIMIT_DEFAULTS = {
+    "chat_create": "5/m,30/h",  # a new interview may send the resume and listing to the model at once
+    "report_regenerate": "3/m,20/h",  # each is a grading call (one report also has its own cooldown)
+    "document_reparse": "3/m,20/h",  # each is a parsing call
+    "document_upload": "10/m,60/h",  # attempts, refused files included (UPLOAD_MAX_PER_HOUR counts stored ones)
+}
+try:
+    _rate_overrides = json.loads(os.environ.get("RATE_LIMITS", "").strip() or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f'RATE_LIMITS must be a JSON object, e.g. {{"chat_create": "10/h"}}: {exc}') from exc
+if not isinstance(_rate_overrides, dict) or set(_rate_overrides) - set(_RATE_LIMIT_DEFAULTS):
+    raise ImproperlyConfigured(f"RATE_LIMITS must be a JSON object with keys among {sorted(_RATE_LIMIT_DEFAULTS)}")
+RATE_LIMITS: dict[str, str] = {**_RATE_LIMIT_DEFAULTS, **_rate_overrides}
+for _name, _rates in RATE_LIMITS.items():
+    if not isinstance(_rates, str) or not re.fullmatch(r"\d+/\d*[smhd](,\d+/\d*[smhd])*", _rates.replace(" ", "")):
+        raise ImproperlyConfigured(f"RATE_LIMITS[{_name!r}] must be rates like '5/m,30/h', got {_rates!r}")
+# Installed for its system checks of the cache it counts in.
+INSTALLED_APPS.append("django_ratelimit")
+# django-ratelimit checks the default cache: its own list misses Django's RedisCache, whose add (SET NX) and
+# incr (INCR) are atomic, so W001 is noise. Without REDIS_URL (development, tests, the single-process
+# deployment) the cache is locmem: per process, which is exact for one process, so E003 is silenced there only.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", *([] if REDIS_URL else ["django_ratelimit.E003"])]
+# Replies being written at once for one user, over all their interviews: an answer or a start past it is
+# refused (`too_many_generations`) before anything is stored; clock-driven turns are never refused.
+MAX_CONCURRENT_GENERATIONS_PER_USER = env_int("MAX_CONCURRENT_GENERATIONS_PER_USER", 2)
+if MAX_CONCURRENT_GENERATIONS_PER_USER < 1:
+    raise ImproperlyConfigured(
+        f"MAX_CONCURRENT_GENERATIONS_PER_USER must be 1 or more, got {MAX_CONCURRENT_GENERATIONS_PER_USER}"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.factories import UserFactory
@@ -14,6 +16,16 @@ pytest_plugins = ["pytester"]  # tests/sockets/test_sockets_fixture.py runs a fa
 def _media_root(tmp_path, settings):
     """Keep uploaded and generated files of each test in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Count each test's requests afresh (user ids repeat across tests), under rates no other test reaches.
+
+    The rate-limit tests (tests/ratelimits/) set small RATE_LIMITS of their own.
+    """
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex[:12]}:"
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, "10000/h")
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,8 @@ class ErrorCode(StrEnum):
     EXPORT_RATE_LIMITED = "export_rate_limited"
     WRONG_PASSWORD = "wrong_password"
     LOGIN_NOT_FRESH = "login_not_fresh"
+    # Rate limits (issue 20)
+    TOO_MANY_GENERATIONS = "too_many_generations"
 
 
 class ServiceError(Exception):

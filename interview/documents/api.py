@@ -4,7 +4,8 @@ fields.
 Owners only, except that interviewers and admins may read documents attached to chats they may
 observe; any other document is a 404. Uploads over the size limit are cut off while the body is
 read (413); refused files are a 400 naming the reason; a user over UPLOAD_MAX_PER_HOUR gets a 429
-with Retry-After; nothing is stored for any of them.
+with Retry-After (code `upload_rate_limited`), and so does one past the upload or re-parse request rates
+(settings.RATE_LIMITS, code `rate_limited`); nothing is stored for any of them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from rest_framework.response import Response
 from interview.core.api_fields import CONSENT_403
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
+from interview.core.ratelimits import (
+    DOCUMENT_REPARSE,
+    DOCUMENT_UPLOAD,
+    RATE_LIMITED_429,
+    rate_limit_hit,
+    rate_limit_response,
+)
 from interview.documents import selectors as sel
 from interview.documents import services as svc
 from interview.documents.forms import limit_upload_size, upload_too_large_message
@@ -183,7 +191,8 @@ class _DocumentViewSet(
     def refused(self, exc: ServiceError, field: str) -> Response:
         if isinstance(exc, svc.UploadRateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
-            return Response({"detail": exc.message}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
+            body = {"detail": exc.message, "code": exc.code}
+            return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
         if exc.code == ErrorCode.CONSENT_REQUIRED:
             return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
         return Response({field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
@@ -214,7 +223,7 @@ class ResumeViewSet(_DocumentViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ResumeCreateSerializer, "application/json": ResumeCreateSerializer},
-        responses={201: ResumeSerializer, 403: CONSENT_403},
+        responses={201: ResumeSerializer, 403: CONSENT_403, 429: RATE_LIMITED_429},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Upload or paste a resume (parsed in the background); a refused file is a 400 (413 when too large, 429
@@ -224,6 +233,8 @@ class ResumeViewSet(_DocumentViewSet):
         incoming = ResumeCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         d = incoming.validated_data
+        if (hit := rate_limit_hit(request, DOCUMENT_UPLOAD)) is not None:
+            return rate_limit_response(hit)
         try:
             resume = svc.resume_create(
                 user=request.user, title=d["title"], upload=d.get("file"), content=d.get("content", "")
@@ -251,13 +262,17 @@ class ResumeViewSet(_DocumentViewSet):
             return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
         return Response(ResumeSerializer(resume, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=ReparseSerializer, responses={202: ResumeSerializer}, tags=["documents"])
+    @extend_schema(
+        request=ReparseSerializer, responses={202: ResumeSerializer, 429: RATE_LIMITED_429}, tags=["documents"]
+    )
     @action(detail=True, methods=["post"])
     def reparse(self, request: Request, pk: str | None = None) -> Response:
         """Parse again: 409 parsing_busy while parsing, 409 confirm_required over the owner's edits without confirm."""
         resume = self.owned_object()
         incoming = ReparseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        if (hit := rate_limit_hit(request, DOCUMENT_REPARSE)) is not None:
+            return rate_limit_response(hit)
         try:
             resume_reparse(resume=resume, confirm=incoming.validated_data["confirm"])
         except ServiceError as exc:
@@ -287,7 +302,7 @@ class JobListingViewSet(_DocumentViewSet):
 
     @extend_schema(
         request={"multipart/form-data": JobListingCreateSerializer, "application/json": JobListingCreateSerializer},
-        responses={201: JobListingSerializer, 403: CONSENT_403},
+        responses={201: JobListingSerializer, 403: CONSENT_403, 429: RATE_LIMITED_429},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Add a job listing from a file or pasted text (429 over the hourly quota); it is parsed in the background."""
@@ -295,6 +310,8 @@ class JobListingViewSet(_DocumentViewSet):
             return response
         incoming = JobListingCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        if (hit := rate_limit_hit(request, DOCUMENT_UPLOAD)) is not None:
+            return rate_limit_response(hit)
         d = incoming.validated_data
         try:
             listing = svc.job_listing_create(
@@ -306,11 +323,13 @@ class JobListingViewSet(_DocumentViewSet):
         data = JobListingSerializer(listing, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={202: JobListingSerializer}, tags=["documents"])
+    @extend_schema(request=None, responses={202: JobListingSerializer, 429: RATE_LIMITED_429}, tags=["documents"])
     @action(detail=True, methods=["post"])
     def reparse(self, request: Request, pk: str | None = None) -> Response:
         """Parse a finished listing again; 409 while it is still pending or in progress."""
         listing = self.owned_object()
+        if (hit := rate_limit_hit(request, DOCUMENT_REPARSE)) is not None:
+            return rate_limit_response(hit)
         try:
             job_listing_reparse(listing=listing)
         except ServiceError as exc:

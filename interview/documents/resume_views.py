@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from interview.accounts.consent import DECLINED_PARSING_REASON
 from interview.core.errors import ErrorCode, ServiceError
+from interview.core.ratelimits import DOCUMENT_REPARSE, rate_limit_hit, rate_limit_page
 from interview.documents import selectors as sel
 from interview.documents import services as svc
 from interview.documents.forms import ResumeParsedForm
@@ -67,6 +68,9 @@ def resume_parsed_edit(request: HttpRequest, resume_id: int) -> HttpResponse:
 def resume_reparse_view(request: HttpRequest, resume_id: int) -> HttpResponse:
     """Parse the resume again; over the owner's edits, ask to confirm first (a page with a confirm button)."""
     resume = _owned(request, resume_id)
+    if (hit := rate_limit_hit(request, DOCUMENT_REPARSE)) is not None:  # the resume's page, with the refusal
+        messages.error(request, hit.message)
+        return rate_limit_page(render(request, "documents/resume_detail.html", _context(request, resume)), hit)
     try:
         resume_reparse(resume=resume, confirm=request.POST.get("confirm") == "1")
     except ServiceError as exc:

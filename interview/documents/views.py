@@ -23,6 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interview.accounts.consent import consent_page_required
 from interview.core.errors import ServiceError
 from interview.core.ids import parse_id
+from interview.core.ratelimits import (
+    DOCUMENT_REPARSE,
+    DOCUMENT_UPLOAD,
+    RateLimitHit,
+    rate_limit_hit,
+    rate_limit_page,
+)
 from interview.documents import selectors as sel
 from interview.documents import services as svc
 from interview.documents.fit_selectors import listing_fit_for_owner
@@ -72,6 +79,8 @@ def _resume_upload(request: HttpRequest) -> HttpResponse:
     form = ResumeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _valid_upload(request, form):
         data = form.cleaned_data
+        if (hit := rate_limit_hit(request, DOCUMENT_UPLOAD)) is not None:
+            return _too_many(request, "documents/resume_upload.html", form, hit)
         try:
             resume = svc.resume_create(
                 user=request.user, title=data["title"], upload=data.get("file"), content=data.get("content") or ""
@@ -139,6 +148,8 @@ def _job_create(request: HttpRequest) -> HttpResponse:
     form = JobListingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _valid_upload(request, form):
         data = form.cleaned_data
+        if (hit := rate_limit_hit(request, DOCUMENT_UPLOAD)) is not None:
+            return _too_many(request, "documents/job_create.html", form, hit)
         try:
             listing = svc.job_listing_create(
                 user=request.user, title=data["title"], upload=data.get("file"), content=data.get("content") or ""
@@ -180,6 +191,9 @@ def job_status(request: HttpRequest, listing_id: int) -> HttpResponse:
 def job_reparse(request: HttpRequest, listing_id: int) -> HttpResponse:
     """Parse one of the user's finished listings again (after an error, or to refresh the result)."""
     listing = _found(sel.job_listing_get_owned(request.user, listing_id))
+    if (hit := rate_limit_hit(request, DOCUMENT_REPARSE)) is not None:  # the listing's page, with the refusal
+        messages.error(request, hit.message)
+        return rate_limit_page(job_detail(request, listing.pk), hit)
     try:
         job_listing_reparse(listing=listing)
     except ServiceError as exc:
@@ -254,6 +268,12 @@ def _rate_limited(request: HttpRequest, template: str, form: Any, exc: svc.Uploa
     response = render(request, template, {"form": form}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def _too_many(request: HttpRequest, template: str, form: Any, hit: RateLimitHit) -> HttpResponse:
+    """The form again, as filled in, with the rate-limit refusal above its fields (429, Retry-After)."""
+    form.add_error(None, hit.message)
+    return rate_limit_page(render(request, template, {"form": form}), hit)
 
 
 def _retitle(request: HttpRequest, document: Any, model: Any, detail: str, kwargs: dict[str, int]) -> HttpResponse:

@@ -17,6 +17,7 @@ from interview.accounts.permissions import can_observe_chat, can_view_chat
 from interview.core.api_fields import CONSENT_403, IdField, as_drf_error
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
+from interview.core.ratelimits import CHAT_CREATE, RATE_LIMITED_429, rate_limit_hit, rate_limit_response
 from interview.interviews.accommodation import MULTIPLIER_MESSAGE, multiplier_parse
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.interviews.selectors import key_questions_visible_to
@@ -134,12 +135,18 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             raise NotFound("No such interview.")
         return chat
 
-    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer, 403: CONSENT_403}, tags=["interviews"])
+    @extend_schema(
+        request=ChatCreateSerializer,
+        responses={201: ChatSerializer, 403: CONSENT_403, 429: RATE_LIMITED_429},
+        tags=["interviews"],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create an interview; someone else's resume, job listing or template id is a 404."""
         incoming = ChatCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         d = incoming.validated_data
+        if (hit := rate_limit_hit(request, CHAT_CREATE)) is not None:
+            return rate_limit_response(hit)
         try:
             chat = chat_create(
                 user=request.user,

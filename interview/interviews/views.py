@@ -14,6 +14,7 @@ from interview.accounts.permissions import can_observe_chat, is_interviewer
 from interview.core.errors import ServiceError
 from interview.core.ids import parse_id
 from interview.core.pages import add_service_errors
+from interview.core.ratelimits import CHAT_CREATE, rate_limit_hit, rate_limit_page
 from interview.documents.fit_selectors import PairFit, owned_pair, pair_fit
 from interview.hiring.selectors import invitation_list_for_candidate
 from interview.interviews.accommodation import extra_time_label
@@ -42,6 +43,10 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     """Create an interview (from a template, a job listing's recommendation, the LLM or the banks) and open it."""
     form = ChatCreateForm(request.POST or None, user=request.user, initial=_initial_from_link(request))
     if request.method == "POST" and form.is_valid():
+        if (hit := rate_limit_hit(request, CHAT_CREATE)) is not None:  # the form keeps what was entered
+            form.add_error(None, hit.message)
+            context = {"form": form, "can_manage_setup": is_interviewer(request.user)}
+            return rate_limit_page(render(request, "interview/new.html", context), hit)
         try:
             chat = chat_create(user=request.user, **form.service_kwargs())
         except NotFoundError as exc:

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from interview.accounts.permissions import can_view_chat
 from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
+from interview.core.ratelimits import REPORT_REGENERATE, rate_limit_hit, rate_limit_response
 from interview.models import Chat
 from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
@@ -107,8 +108,8 @@ class ReportDetailView(_ReportAPIView):
 class ReportRegenerateView(_ReportAPIView):
     """POST to generate a chat's report (again).
 
-    202 when queued; 403 for a candidate on an invited interview; 429 (with Retry-After) within the cooldown;
-    409 while busy or before the interview started.
+    202 when queued; 403 for a candidate on an invited interview; 429 (with Retry-After) within the cooldown
+    or past the user's regeneration rate limit; 409 while busy or before the interview started.
     """
 
     @extend_schema(
@@ -117,12 +118,17 @@ class ReportRegenerateView(_ReportAPIView):
             202: OpenApiResponse(description="Queued"),
             403: OpenApiResponse(description="Not allowed to regenerate this report"),
             409: OpenApiResponse(description="Busy, or the interview has not started"),
-            429: OpenApiResponse(description="Regenerated too recently; see Retry-After"),
+            429: OpenApiResponse(
+                description="`report_cooldown`: this report was regenerated too recently; `rate_limited`: too many "
+                "regenerations lately (settings.RATE_LIMITS). Retry-After says when to try again"
+            ),
         },
         tags=["reports"],
     )
     def post(self, request: Request, chat_id: int) -> Response:
         chat = self.get_chat(chat_id)
+        if (hit := rate_limit_hit(request, REPORT_REGENERATE)) is not None:
+            return rate_limit_response(hit)
         try:
             report_regenerate(chat=chat, user=request.user)
         except ReportCooldown as exc:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from interview.accounts.permissions import is_interviewer
 from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
+from interview.core.ratelimits import REPORT_REGENERATE, rate_limit_hit, rate_limit_page
 from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
@@ -125,6 +126,9 @@ def report_csv(request: HttpRequest, chat_id: int) -> HttpResponse:
 def report_regenerate(request: HttpRequest, chat_id: int) -> HttpResponse:
     """Generate the report (again) for those who may; earlier versions' scores are kept in its history."""
     chat = _chat(request, chat_id)
+    if (hit := rate_limit_hit(request, REPORT_REGENERATE)) is not None:  # the report page, with the refusal
+        messages.error(request, hit.message)
+        return rate_limit_page(report_detail(request, chat.pk), hit)
     try:
         report_regenerate_service(chat=chat, user=request.user)
     except ServiceError as exc:

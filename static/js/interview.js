@@ -323,6 +323,7 @@
         if (!answer.value) answer.value = p.content;
       }
       if (f.retryable) state.lastError = true;
+      state.starting = false;  // a refused start (too_many_generations, consent_required) can be pressed again
       showNotice(f.message || "Something went wrong.");
       refreshControls();
     },
