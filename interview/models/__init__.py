@@ -11,6 +11,7 @@ from interview.models.core import (
     RoleChangeRequest,
     UserProfile,
 )
+from interview.models.fairness import FairnessTerm
 from interview.models.documents import UploadedJobListing, UploadedResume
 from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
@@ -23,6 +24,7 @@ __all__ = [
     "Chat",
     "DataExport",
     "ExportableReport",
+    "FairnessTerm",
     "InterviewTemplate",
     "InvitedInterview",
     "MergeTokenStats",
