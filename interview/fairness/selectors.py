@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from interview.fairness.check import Flag, Matcher, Term
+from interview.fairness.report import highlighted, report_flags
 from interview.models import FairnessTerm
 
 _lock = threading.Lock()
@@ -49,3 +50,13 @@ def library_forget() -> None:
 def fairness_flags(text: str) -> list[Flag]:
     """Every occurrence of an active library term in the text."""
     return library_matcher().find(text or "")
+
+
+def report_fairness_flags(report: Any) -> list[dict[str, str]]:
+    """The library terms the report's AI text uses, by field (see interview/fairness/report.py)."""
+    return report_flags(report, library_matcher())
+
+
+def text_highlighted(text: str) -> list[tuple[str, bool]]:
+    """The text in (piece, is_flagged) runs, for showing the hiring team which words were flagged."""
+    return highlighted(text or "", fairness_flags(text))
