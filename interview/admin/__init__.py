@@ -430,3 +430,4 @@ class MergeTokenStatsAdmin(ExportAdmin):
 
 
 from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)
+from interview.admin import fairness as _fairness  # noqa: E402,F401  (registers the term library's admin)

@@ -76,3 +76,18 @@ ORDINARY_FEEDBACK = [
     "She showed strong ownership of the incident and its postmortem.",
     "His code was readable, though the variable names could be more specific.",
 ]
+
+
+def seed_library() -> None:
+    """The seeded library in the database (a transactional test's flush removes the migration's rows)."""
+    from interview.models import FairnessTerm
+
+    present = {t.lower() for t in FairnessTerm.objects.values_list("term", flat=True)}
+    FairnessTerm.objects.bulk_create(
+        FairnessTerm(**entry) for entry in seeded_entries() if entry["term"].lower() not in present
+    )
+
+
+BIASED = "Strong on SQL, but too old for this team."
+WARNED = "Clearly overqualified for the role, yet keen."
+CLEAN = "Strong on SQL; explained the index choice clearly."
