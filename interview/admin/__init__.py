@@ -299,9 +299,10 @@ class ExportableReportAdmin(ExportAdmin):
         "subject_knowledge_score",
         "clarity_score",
         "pdf_generated",
+        "needs_human_review",
         "generated_at",
     )
-    list_filter = ("pdf_generated",)
+    list_filter = ("pdf_generated", "needs_human_review")
     search_fields = ("chat__title", "chat__user__username", "chat__user__email")
     date_hierarchy = "generated_at"
     list_select_related = ("chat__user",)

@@ -56,3 +56,8 @@ def test_database_refuses_an_empty_term():
 def test_database_refuses_a_duplicate_ignoring_case():
     with pytest.raises(IntegrityError), transaction.atomic():
         FairnessTerm.objects.create(term="TOO OLD", category="age", severity="block", explanation="x")
+
+
+def test_admin_reports_filter_by_needs_human_review(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/interview/exportablereport/?needs_human_review__exact=1").status_code == 200
