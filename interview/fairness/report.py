@@ -35,7 +35,7 @@ def report_texts(report: ReportText) -> dict[str, str]:
 
 def report_flags(report: ReportText, matcher: Matcher) -> list[dict[str, str]]:
     """Each library term the report's text uses, once per field: {term, category, severity, explanation, field}."""
-    flags = []
+    flags: list[dict[str, str]] = []
     for field, text in report_texts(report).items():
         flags.extend({**flag.public(), "field": field} for flag in distinct_terms(matcher.find(text)))
     return flags
