@@ -430,5 +430,5 @@ class MergeTokenStatsAdmin(ExportAdmin):
         return f"{stats.cumulative_total_cost:.6f}"
 
 
-from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)
 from interview.admin import fairness as _fairness  # noqa: E402,F401  (registers the term library's admin)
+from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)

@@ -11,8 +11,8 @@ from interview.models.core import (
     RoleChangeRequest,
     UserProfile,
 )
-from interview.models.fairness import FairnessTerm
 from interview.models.documents import UploadedJobListing, UploadedResume
+from interview.models.fairness import FairnessTerm
 from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
