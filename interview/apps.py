@@ -19,6 +19,7 @@ class InterviewConfig(AppConfig):
         from interview.audit import receivers as audit_receivers  # noqa: F401  (logins, roles; the SQLite guard)
         from interview.core import checks  # noqa: F401  (registers the deploy checks)
         from interview.documents import receivers as documents_receivers  # noqa: F401  (files go with their rows)
+        from interview.fairness import receivers as fairness_receivers  # noqa: F401  (the term library's cache)
         from interview.hiring import receivers as hiring_receivers  # noqa: F401  (invitation completes with its chat)
         from interview.live import receivers as live_receivers  # noqa: F401  (sockets check their access again)
         from interview.reports import receivers as reports_receivers  # noqa: F401  (the PDF goes with its row)

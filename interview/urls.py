@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("interview.calibration.urls")),
     path("", include("interview.scoring.urls")),
     path("", include("interview.privacy.urls")),
+    path("", include("interview.fairness.urls")),
 ]

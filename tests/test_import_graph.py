@@ -28,6 +28,7 @@ AREAS = (
     "calibration",
     "audit",
     "privacy",
+    "fairness",
 )
 
 

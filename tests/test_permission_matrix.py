@@ -208,6 +208,13 @@ PAGES: dict[str, tuple[str, Any, Any, tuple[Any, ...]]] = {
         (LOGIN, 403, 404, ONWARD, 404, ONWARD),
     ),
     "calibration": ("get", lambda w: reverse("calibration"), None, (LOGIN, 403, 403, 200, 200, 200)),
+    # The fairness check's live preview (issue 21): interviewers and admins; nothing is saved.
+    "fairness_check": (
+        "post",
+        lambda w: reverse("fairness_check"),
+        lambda w: {"fairness_field": "text", "text": "too old"},
+        (LOGIN, 403, 403, 200, 200, 200),
+    ),
     "invitation_panel": (
         "post",
         lambda w: reverse("invitation_panel", args=[w.taken.pk]),
@@ -518,6 +525,13 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         (401, 403, 403, 200, 404, 200),
     ),
     "calibration": ("get", lambda w: "/api/calibration/", None, (401, 403, 403, 200, 200, 200)),
+    "fairness_check_get": ("get", lambda w: "/api/fairness/check/?text=too+old", None, (401, 403, 403, 200, 200, 200)),
+    "fairness_check_post": (
+        "post",
+        lambda w: "/api/fairness/check/",
+        lambda w: {"text": "too old"},
+        (401, 403, 403, 200, 200, 200),
+    ),
     "templates_partial_update_rubric": (
         "patch",
         lambda w: f"/api/templates/{w.template.pk}/",
@@ -673,6 +687,7 @@ PANEL = {
     "scorecard_page": (200, 200),
     "report_override": (ONWARD, ONWARD),  # the panelist: refused (blind), said on the report page
     "calibration": (200, 200),
+    "fairness_check": (200, 200),
     "account_activity": (200, 200),
     "login": (ONWARD, ONWARD),
     "register": (ONWARD, ONWARD),
@@ -730,6 +745,8 @@ PANEL_API = {
     "report_overrides": (403, 201),
     "auth_token_create": (400, 400),
     "calibration": (200, 200),
+    "fairness_check_get": (200, 200),
+    "fairness_check_post": (200, 200),
     "templates_partial_update_rubric": (403, 403),
     "scorecards_save": (200, 409),
     "scorecard_detail": (403, 200),

@@ -300,9 +300,10 @@ class ExportableReportAdmin(ExportAdmin):
         "subject_knowledge_score",
         "clarity_score",
         "pdf_generated",
+        "needs_human_review",
         "generated_at",
     )
-    list_filter = ("pdf_generated",)
+    list_filter = ("pdf_generated", "needs_human_review")
     search_fields = ("chat__title", "chat__user__username", "chat__user__email")
     date_hierarchy = "generated_at"
     list_select_related = ("chat__user",)
@@ -431,4 +432,5 @@ class MergeTokenStatsAdmin(ExportAdmin):
 
 
 from interview.admin import accommodations as _accommodations  # noqa: E402,F401  (registers the extra-time admin)
+from interview.admin import fairness as _fairness  # noqa: E402,F401  (registers the term library's admin)
 from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -89,12 +90,19 @@ class ErrorCode(StrEnum):
     LOGIN_NOT_FRESH = "login_not_fresh"
     # Rate limits (issue 20)
     TOO_MANY_GENERATIONS = "too_many_generations"
+    # Fairness (issue 21)
+    BIASED_LANGUAGE = "biased_language"
+    CONFIRM_LANGUAGE = "confirm_language"
 
 
 class ServiceError(Exception):
-    """A refused operation, with an error code and a plain-language message."""
+    """A refused operation, with an error code, a plain-language message and optional structured data.
 
-    def __init__(self, code: str, message: str) -> None:
+    `data` (for example the flagged terms of a fairness refusal) is added to API bodies and socket error frames.
+    """
+
+    def __init__(self, code: str, message: str, *, data: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.data: dict[str, Any] = data or {}

@@ -24,6 +24,8 @@ from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin, on_pa
 from interview.core.api_fields import IdField, as_drf_error, raise_for_service_error
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX
+from interview.fairness.api import CONFIRM_HELP
+from interview.fairness.forms import is_fairness_refusal
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
@@ -153,11 +155,13 @@ class InvitationDecisionSerializer(serializers.Serializer):
         help_text="Required as true when a submitted scorecard recommends strong_no (else strong_no_unacknowledged); "
         "the reason should address it.",
     )
+    confirm_language = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
 
 
 class InvitationReviewSerializer(serializers.Serializer):
     feedback = serializers.CharField(allow_blank=True, max_length=inv.FEEDBACK_MAX_CHARS)
     publish = serializers.BooleanField(default=True, help_text="Mark reviewed and email the candidate.")
+    confirm_language = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
 
 
 class InvitationStartSerializer(serializers.Serializer):
@@ -284,10 +288,13 @@ class InvitationViewSet(
                 feedback=incoming.validated_data["feedback"],
                 publish=incoming.validated_data["publish"],
                 now=timezone.now(),
+                confirm_language=incoming.validated_data["confirm_language"],
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         except ServiceError as exc:
+            if is_fairness_refusal(exc):
+                return service_error_response(exc)
             raise_for_service_error(exc)
         return Response(self.get_serializer(invitation).data)
 
@@ -344,7 +351,10 @@ class InvitationViewSet(
         request=InvitationDecisionSerializer,
         responses={
             200: InvitationSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="reason_required, strong_no_unacknowledged, invalid"),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="reason_required, strong_no_unacknowledged, invalid, biased_language, confirm_language",
+            ),
             404: ErrorSerializer,
             409: OpenApiResponse(ErrorSerializer, description="no_scorecard, already_decided"),
         },
@@ -360,6 +370,7 @@ class InvitationViewSet(
             invitation = invitation_decide(
                 invitation_id=int(pk or 0), user=request.user, decision=d["decision"], reason=d["reason"],
                 acknowledge_strong_no=d["acknowledge_strong_no"], now=timezone.now(),
+                confirm_language=d["confirm_language"],
             )  # fmt: skip
         except ServiceError as exc:
             return service_error_response(exc)

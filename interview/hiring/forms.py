@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from interview.fairness.forms import FairnessTextarea, confirm_language_field
 from interview.hiring.accommodations import EXTRA_ONLY as EXTRA_TIME_MESSAGE
 from interview.hiring.clock import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from interview.hiring.panel import PANEL_MAX, REASON_MAX_CHARS
@@ -54,9 +55,10 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=FairnessTextarea(attrs={"rows": 4}),
         help_text="Why: the team reads this later. Required.",
     )
+    confirm_language = confirm_language_field()
     acknowledge_strong_no = forms.BooleanField(
         required=False,
         label="I have read the strong no and address it in my reason",
@@ -151,9 +153,10 @@ class FeedbackForm(forms.Form):
     feedback = forms.CharField(
         required=False,
         max_length=FEEDBACK_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=FairnessTextarea(attrs={"rows": 6}),
         help_text="The candidate sees this once you mark the interview reviewed.",
     )
+    confirm_language = confirm_language_field()
     # Sent by the submit button pressed (the template renders one button per choice).
     action = forms.ChoiceField(choices=[(SAVE, "Save draft"), (PUBLISH, "Mark reviewed")])
 

@@ -21,6 +21,7 @@ from interview.accounts.permissions import is_admin, is_interviewer
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
+from interview.fairness.services import fairness_guard
 from interview.models import InvitedInterview, Scorecard
 
 PANEL_MAX = 5
@@ -96,9 +97,19 @@ def panel_set(*, invitation_id: int, user: Any, panel: Sequence[Any]) -> Invited
 
 
 def invitation_decide(
-    *, invitation_id: int, user: Any, decision: str, reason: str, acknowledge_strong_no: bool, now: datetime
+    *,
+    invitation_id: int,
+    user: Any,
+    decision: str,
+    reason: str,
+    acknowledge_strong_no: bool,
+    now: datetime,
+    confirm_language: bool = False,
 ) -> InvitedInterview:
-    """Record the hiring decision once: the inviting interviewer or an admin, after a submitted scorecard."""
+    """Record the hiring decision once: the inviting interviewer or an admin, after a submitted scorecard.
+
+    The reason passes the fairness guard (`confirm_language` keeps wording it only warns about).
+    """
     if decision not in DECISIONS:
         raise ServiceError(ErrorCode.INVALID, f"The decision must be one of {', '.join(DECISIONS)}.")
     reason = (reason or "").strip()
@@ -120,6 +131,7 @@ def invitation_decide(
                 ErrorCode.STRONG_NO_UNACKNOWLEDGED,
                 "A panel member recommends a strong no: acknowledge it and address it in your reason.",
             )
+        fairness_guard(text=reason, confirmed=confirm_language, field="reason")
         invitation.decision = decision
         invitation.decision_reason = reason
         invitation.decided_at = now

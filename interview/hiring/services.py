@@ -25,6 +25,7 @@ from interview.accounts.permissions import is_admin, is_interviewer
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
+from interview.fairness.services import fairness_guard
 from interview.hiring import clock
 from interview.hiring.ics import CalendarEvent, event_calendar
 from interview.hiring.mail import email_send as _send
@@ -265,9 +266,12 @@ def _mark_completed(invitation: InvitedInterview, now: datetime) -> None:
 
 
 def invitation_review(
-    *, invitation_id: int, user: Any, feedback: str, publish: bool, now: datetime
+    *, invitation_id: int, user: Any, feedback: str, publish: bool, now: datetime, confirm_language: bool = False
 ) -> InvitedInterview:
-    """Save the interviewer's feedback; with `publish`, mark the invitation reviewed and email the candidate."""
+    """Save the interviewer's feedback; with `publish`, mark the invitation reviewed and email the candidate.
+
+    The feedback passes the fairness guard first (`confirm_language` keeps wording it only warns about).
+    """
     feedback = (feedback or "").strip()
     if len(feedback) > FEEDBACK_MAX_CHARS:
         raise ValidationError({"feedback": f"Keep the feedback under {FEEDBACK_MAX_CHARS} characters."})
@@ -281,6 +285,7 @@ def invitation_review(
             )
         if invitation.status != InvitedInterview.COMPLETED:
             raise ServiceError(ErrorCode.NOT_COMPLETED, "Feedback can be given once the interview is completed.")
+        fairness_guard(text=feedback, confirmed=confirm_language, field="feedback")
         invitation.interviewer_feedback = feedback
         fields = ["interviewer_feedback"]
         if publish:

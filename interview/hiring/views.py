@@ -19,6 +19,7 @@ from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.pages import add_service_errors
 from interview.documents.fit_selectors import fits_for_chats
+from interview.fairness.forms import fairness_error_on, is_fairness_refusal
 from interview.hiring import clock
 from interview.hiring import selectors as sel
 from interview.hiring import services as inv
@@ -119,11 +120,15 @@ def invitation_review(request: HttpRequest, invitation_id: int) -> HttpResponse:
                 feedback=form.cleaned_data["feedback"],
                 publish=publish,
                 now=timezone.now(),
+                confirm_language=form.cleaned_data["confirm_language"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            if is_fairness_refusal(exc):
+                fairness_error_on(form, "feedback", exc)
+            else:
+                form.add_error(None, exc.message)
         else:
             messages.success(request, "Marked reviewed; the candidate has been emailed." if publish else "Draft saved.")
             return redirect("invitation_review", invitation_id=invitation.pk)
@@ -194,9 +199,13 @@ def invitation_decision(request: HttpRequest, invitation_id: int) -> HttpRespons
             invitation_decide(
                 invitation_id=invitation.pk, user=request.user, decision=d["decision"], reason=d["reason"],
                 acknowledge_strong_no=d["acknowledge_strong_no"], now=timezone.now(),
+                confirm_language=d["confirm_language"],
             )  # fmt: skip
         except ServiceError as exc:
-            form.add_error(_DECISION_FIELDS.get(exc.code), exc.message)
+            if is_fairness_refusal(exc):
+                fairness_error_on(form, "reason", exc)
+            else:
+                form.add_error(_DECISION_FIELDS.get(exc.code), exc.message)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("invitation_review", invitation_id=invitation.pk)

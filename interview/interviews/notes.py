@@ -10,16 +10,23 @@ from django.db import transaction
 from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
+from interview.fairness.services import fairness_guard
 from interview.interviews import transcript as s
 from interview.models import Chat, ObserverNote
 
 
-def observer_note_add(*, chat_id: int, author_id: int, text: str, now: datetime) -> dict[str, Any]:
-    """Store a private note, stamped with the interview's elapsed time and running question."""
+def observer_note_add(
+    *, chat_id: int, author_id: int, text: str, now: datetime, confirm_language: bool = False
+) -> dict[str, Any]:
+    """Store a private note, stamped with the interview's elapsed time and running question.
+
+    The note passes the fairness guard first (`confirm_language` keeps wording it only warns about).
+    """
     with transaction.atomic():
         chat = Chat.objects.filter(pk=chat_id).only("started_at", "current_question_index", "question_deadline").first()
         if chat is None:
             raise ServiceError(ErrorCode.NOT_FOUND, "This interview no longer exists.")
+        fairness_guard(text=text, confirmed=confirm_language)
         elapsed = round((now - chat.started_at).total_seconds(), 1) if chat.started_at else None
         question_index = chat.current_question_index if chat.question_deadline is not None else None
         note = ObserverNote.objects.create(

@@ -74,7 +74,11 @@ class ObserverConsumer(ChatSocket):
 
     async def on_observer_note(self, frame: p.ClientFrame) -> None:
         note = await database_sync_to_async(observer_note_add)(
-            chat_id=self.chat_id, author_id=self.holder.user_id, text=frame.content, now=timezone.now()
+            chat_id=self.chat_id,
+            author_id=self.holder.user_id,
+            text=frame.content,
+            now=timezone.now(),
+            confirm_language=frame.confirm_language,
         )
         await observers_broadcast(self.chat_id, p.note_created(note))
 

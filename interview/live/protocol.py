@@ -91,6 +91,8 @@ class ClientFrame:
     id: str = ""
     content: str = ""
     seconds: int = 0
+    # observer.note: keep wording the fairness library only warns about (issue 21).
+    confirm_language: bool = False
 
 
 def _require_str(data: dict[str, Any], key: str, *, max_len: int, label: str) -> str:
@@ -136,7 +138,9 @@ def parse_client_frame(text: str | None, *, allowed: frozenset[str], max_content
         content = _require_str(data, "content", max_len=MAX_NOTE_CHARS, label="The note")
         if not content.strip():
             raise ProtocolError(ErrorCode.INVALID, "The note is empty.")
-        return ClientFrame(type=frame_type, content=content.strip())
+        return ClientFrame(
+            type=frame_type, content=content.strip(), confirm_language=data.get("confirm_language") is True
+        )
     if frame_type == QUESTION_EXTEND:
         seconds = data.get("seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int):

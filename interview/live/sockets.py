@@ -196,7 +196,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             await handler(frame)
         except ServiceError as exc:
             extra = {"client_id": frame.id} if frame.id else {}
-            await self.send_frame(p.error(exc.code, exc.message, **extra))
+            await self.send_frame(p.error(exc.code, exc.message, **exc.data, **extra))
 
     def observer_list(self) -> list[dict[str, str]]:
         return [{"name": name} for name in sorted(set(self._observers.values()))]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interview', '0016_resume_parsing'),
+        ('interview', '0017_fairness_terms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

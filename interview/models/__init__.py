@@ -13,6 +13,7 @@ from interview.models.core import (
     UserProfile,
 )
 from interview.models.documents import UploadedJobListing, UploadedResume
+from interview.models.fairness import FairnessTerm
 from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
@@ -25,6 +26,7 @@ __all__ = [
     "Chat",
     "DataExport",
     "ExportableReport",
+    "FairnessTerm",
     "InterviewTemplate",
     "InvitedInterview",
     "MergeTokenStats",

@@ -179,6 +179,10 @@ class ExportableReport(models.Model):
     criterion_scores = models.JSONField(default=list, blank=True)
     # What produced the scores: a hash of the grading prompt's template and the rubric (core.rubric.prompt_version).
     prompt_version = models.CharField(max_length=64, blank=True)
+    # The fairness check of the AI's own text (issue 21): flagged terms hold the text back from the candidate
+    # until a person has reviewed it. `fairness_flags`: [{term, category, severity, explanation, field}].
+    needs_human_review = models.BooleanField(default=False)
+    fairness_flags = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.chat.title} Report"

@@ -25,6 +25,7 @@ from interview.accounts.permissions import can_view_chat
 from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ratelimits import REPORT_REGENERATE, rate_limit_hit, rate_limit_response
+from interview.fairness.api import CONFIRM_HELP
 from interview.models import Chat
 from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
@@ -138,7 +139,7 @@ class ReportRegenerateView(_ReportAPIView):
             )
         except ServiceError as exc:
             code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.FORBIDDEN else status.HTTP_409_CONFLICT
-            return Response({"detail": exc.message, "code": exc.code}, status=code)
+            return Response({"detail": exc.message, "code": exc.code, **exc.data}, status=code)
         return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)
 
 
@@ -189,6 +190,7 @@ class OverrideInput(serializers.Serializer):
     criterion = serializers.CharField(required=False, help_text="Rubric criterion key (score 0-100).")
     score = serializers.IntegerField(help_text="The new score: 0-10 for a question, 0-100 for a criterion.")
     reason = serializers.CharField(help_text="Why the AI's score is wrong (required; never shown to the candidate).")
+    confirm_language = serializers.BooleanField(required=False, help_text=CONFIRM_HELP)
 
 
 OVERRIDE_STATUS: dict[str, int] = {
@@ -217,7 +219,8 @@ class ReportOverrideView(_ReportAPIView):
         responses={
             201: OpenApiResponse(description="Overridden: the report as JSON, with `override` (the new row)"),
             400: OpenApiResponse(
-                description="`reason_required`, `unknown_criterion`, `score_out_of_range` or `invalid`"
+                description="`reason_required`, `unknown_criterion`, `score_out_of_range`, `invalid`, or "
+                "`biased_language` / `confirm_language` with `terms` and `field`"
             ),
             403: OpenApiResponse(
                 description="`forbidden`: the candidate, or someone not on the hiring team; `scores_hidden`: a "
@@ -239,12 +242,13 @@ class ReportOverrideView(_ReportAPIView):
             reason=data.get("reason"),
             question=data.get("question"),
             criterion=data.get("criterion"),
+            confirm_language=data.get("confirm_language") is True,
         )
         try:
             override = score_override(chat=chat, user=request.user, request=wanted)
         except ServiceError as exc:
             code = OVERRIDE_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST)
-            return Response({"detail": exc.message, "code": exc.code}, status=code)
+            return Response({"detail": exc.message, "code": exc.code, **exc.data}, status=code)
         # Fetched again: `chat` still holds the report as it was before the override.
         payload = self.report_payload(self.get_chat(chat_id)) if can_view_chat(request.user, chat) else {}
         payload["override"] = sel.override_as_dict(override)

@@ -28,6 +28,7 @@ from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import SPEC_KEYS, weighted_mean
+from interview.fairness.services import fairness_guard
 from interview.models import Chat, ExportableReport, ReportVersion, ScoreOverride
 from interview.scoring.blind import scores_hidden_from
 
@@ -46,6 +47,8 @@ class OverrideRequest:
     reason: Any
     question: Any = None
     criterion: Any = None
+    # Keep wording the fairness library only warns about (blocking terms are refused regardless).
+    confirm_language: bool = False
 
 
 def can_override_scores(user: UserLike | None, chat: Chat) -> bool:
@@ -73,6 +76,7 @@ def score_override(*, chat: Chat, user: UserLike, request: OverrideRequest) -> S
         raise ServiceError(ErrorCode.REASON_REQUIRED, "Say why you are changing the AI's score: a reason is required.")
     if len(reason) > REASON_MAX_CHARS:
         raise ServiceError(ErrorCode.INVALID, f"The reason must be at most {REASON_MAX_CHARS} characters.")
+    fairness_guard(text=reason, confirmed=request.confirm_language is True, field="reason")
     with transaction.atomic():
         report = ExportableReport.objects.select_for_update().filter(chat=chat).first()
         if report is None or report.version < 1:

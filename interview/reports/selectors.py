@@ -10,6 +10,8 @@ from typing import Any
 from interview.accounts.permissions import can_observe_chat, can_regenerate_report, can_view_chat
 from interview.core.rubric import score_band
 from interview.core.spreadsheet import escape_formula
+from interview.fairness.report import report_held_back
+from interview.fairness.selectors import text_highlighted
 from interview.interviews.accommodation import extra_time_label
 from interview.interviews.selectors import key_questions_hidden_from
 from interview.models import Chat, ExportableReport, ObserverNote, ReportVersion, ScoreOverride
@@ -161,7 +163,7 @@ class ReportView:
 
     @property
     def redacts(self) -> bool:
-        """Whether this viewer's report leaves out the text of questions that were never asked."""
+        """Whether this viewer's report leaves out text: questions never asked, or AI text under fairness review."""
         return self.report is not None and self.shown_report is not self.report
 
     @property
@@ -170,7 +172,18 @@ class ReportView:
         if self.report is None:
             return None
         shown = report_redacted(self.report, self.hidden_questions)
-        return shown if self.hiring_team else report_for_candidate(shown, published=self.review_published)
+        if self.hiring_team:
+            return shown
+        # AI text the fairness check flagged waits for a person: the candidate reads a notice instead.
+        return report_for_candidate(report_held_back(shown), published=self.review_published)
+
+
+def fairness_highlight(view: ReportView) -> dict[str, Any] | None:
+    """For the hiring team, a report the fairness check flagged: its flags and the feedback with terms marked."""
+    report = view.report
+    if report is None or not view.hiring_team or not report.needs_human_review:
+        return None
+    return {"flags": report.fairness_flags, "feedback": text_highlighted(report.feedback_text)}
 
 
 def report_view_get(user: Any, chat: Chat) -> ReportView:
@@ -330,6 +343,7 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
             generated_at=report.generated_at.isoformat(),
             scores={row["key"]: row["value"] for row in score_rows(report)},
             feedback_text=report.feedback_text,
+            needs_human_review=report.needs_human_review,
             question_responses=report.question_responses,
             criterion_scores=[_criterion_dict(row) for row in criterion_rows(report)],
             prompt_version=report.prompt_version,
@@ -343,6 +357,7 @@ def report_as_dict(view: ReportView, *, urls: dict[str, str]) -> dict[str, Any]:
         )
         if view.hiring_team:
             data["overrides"] = [override_as_dict(o) for o in view.overrides]
+            data["fairness_flags"] = report.fairness_flags
     if view.is_observer:
         data["observer_notes"] = [_note_dict(n) for n in view.observer_notes]
     if view.review_feedback:

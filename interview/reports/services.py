@@ -39,6 +39,7 @@ from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
+from interview.fairness.selectors import report_fairness_flags
 from interview.interviews import transcript as s
 from interview.interviews.signals import chat_completed
 from interview.llm import LLMError, get_provider
@@ -282,6 +283,9 @@ def _store(chat: Chat, claimed_at: datetime, grade: grading.Grade, model: str) -
         report.feedback_text = grade.feedback
         report.question_responses = [q.as_dict() for q in grade.questions]
         report.criterion_scores = [c.as_dict() for c in grade.criteria]
+        # The AI's (or the offline rubric's) own words through the fairness check: flagged text waits for a person.
+        report.fairness_flags = report_fairness_flags(report)
+        report.needs_human_review = bool(report.fairness_flags)
         report.prompt_version = grade.prompt_version
         for name, value in report_totals(chat).items():
             setattr(report, name, value)

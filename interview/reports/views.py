@@ -18,6 +18,7 @@ from interview.accounts.permissions import is_interviewer
 from interview.audit.services import audit_report_read
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ratelimits import REPORT_REGENERATE, rate_limit_hit, rate_limit_page
+from interview.fairness.forms import is_fairness_refusal
 from interview.models import Chat, ExportableReport
 from interview.reports import selectors as sel
 from interview.reports.overrides import OverrideRequest, score_override
@@ -68,11 +69,15 @@ def csv_content(report: ExportableReport) -> str:
 def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
     """The report: scores as bars, per-question cards with evidence, feedback, history, and observers' private notes."""
     chat = _chat(request, chat_id)
+    return render(request, "reports/detail.html", _detail_context(request, chat))
+
+
+def _detail_context(request: HttpRequest, chat: Chat, override_draft: dict | None = None) -> dict:
     view = sel.report_view_get(request.user, chat)
     if view.report is not None:
         audit_report_read(request=request, report=view.report, candidate_id=chat.user_id, via="page")
     shown = view.shown_report
-    context = {
+    return {
         "view": view,
         "chat": chat,
         "report": view.report,
@@ -84,8 +89,10 @@ def report_detail(request: HttpRequest, chat_id: int) -> HttpResponse:
         "in_force": sel.overrides_in_force(shown) if shown is not None and view.hiring_team else [],
         "override_targets": sel.override_targets(view.report) if view.can_override else [],
         "accommodation_note": accommodation_note(chat),
+        "override_draft": override_draft,
+        "feedback_text": shown.feedback_text if shown is not None else "",
+        "fairness_highlight": sel.fairness_highlight(view),
     }
-    return render(request, "reports/detail.html", context)
 
 
 @login_required
@@ -149,7 +156,11 @@ def override_request_from_form(data: Mapping[str, str]) -> OverrideRequest:
     if kind == "q":
         question = int(target) if target.isdigit() else target
     return OverrideRequest(
-        score=score, reason=data.get("reason", ""), question=question, criterion=target if kind == "c" else None
+        score=score,
+        reason=data.get("reason", ""),
+        question=question,
+        criterion=target if kind == "c" else None,
+        confirm_language=data.get("confirm_language") in ("on", "true", "1"),
     )
 
 
@@ -163,6 +174,10 @@ def report_override(request: HttpRequest, chat_id: int) -> HttpResponse:
     try:
         override = score_override(chat=chat, user=request.user, request=override_request_from_form(request.POST))
     except ServiceError as exc:
+        if is_fairness_refusal(exc):  # the page again, the reason kept, the refusal under it
+            draft = {**{k: request.POST.get(k, "") for k in ("target", "score", "reason")}, "error": exc.message,
+                     "warning": exc.code == ErrorCode.CONFIRM_LANGUAGE}  # fmt: skip
+            return render(request, "reports/detail.html", _detail_context(request, chat, draft), status=400)
         messages.error(request, exc.message)
         if exc.code == ErrorCode.FORBIDDEN:
             return render(request, "403.html", status=403)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import score_band
+from interview.fairness.api import CONFIRM_HELP
 from interview.models import Chat, Scorecard
 from interview.scoring import selectors as sel
 from interview.scoring.blind import scores_hidden_from
@@ -38,9 +39,10 @@ STATUS_BY_CODE = {
 
 
 def service_error_response(exc: ServiceError) -> Response:
-    """A refusal as `{"detail", "code"}`: 404, 403, 409 for state, 400 for bad input."""
+    """A refusal as `{"detail", "code"}` (plus its data, e.g. a fairness refusal's `terms`): 404, 403, 409 for
+    state, 400 for bad input."""
     return Response(
-        {"detail": exc.message, "code": str(exc.code)},
+        {"detail": exc.message, "code": str(exc.code), **exc.data},
         status=STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST),  # type: ignore[call-overload]
     )
 
@@ -90,6 +92,7 @@ class ScorecardWriteSerializer(serializers.Serializer):
     submit = serializers.BooleanField(
         default=False, help_text="Submit: every criterion scored and a recommendation, after the interview ended."
     )
+    confirm_language = serializers.BooleanField(default=False, help_text=CONFIRM_HELP)
 
 
 ScorecardListSerializer = inline_serializer(
@@ -138,7 +141,9 @@ class ScorecardListView(_ScoringView):
         responses={
             200: ScorecardSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="score_out_of_range, unknown_criterion, scorecard_incomplete, invalid"
+                ErrorSerializer,
+                description="score_out_of_range, unknown_criterion, scorecard_incomplete, invalid, biased_language, "
+                "confirm_language (with `terms` and `field`)",
             ),
             403: OpenApiResponse(ErrorSerializer, description="not_on_panel (the candidate)"),
             409: OpenApiResponse(ErrorSerializer, description="already_submitted, not_completed"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from interview.fairness.forms import FairnessTextarea, confirm_language_field
 from interview.models import Scorecard
 from interview.scoring.services import COMMENT_MAX_CHARS, NOTES_MAX_CHARS, ScorecardInput
 
@@ -22,7 +23,8 @@ class ScorecardForm(forms.Form):
     recommendation = forms.ChoiceField(
         choices=[("", "Not decided yet"), *Scorecard.RECOMMENDATION_CHOICES], required=False
     )
-    notes = forms.CharField(required=False, max_length=NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(required=False, max_length=NOTES_MAX_CHARS, widget=FairnessTextarea(attrs={"rows": 4}))
+    confirm_language = confirm_language_field()
     action = forms.ChoiceField(choices=[(SAVE, "Save draft"), (SUBMIT, "Submit (final)")])
 
     def __init__(self, *args: Any, criteria: Sequence[dict[str, Any]], card: Scorecard | None, **kwargs: Any) -> None:
@@ -44,7 +46,7 @@ class ScorecardForm(forms.Form):
                 required=False,
                 max_length=COMMENT_MAX_CHARS,
                 initial=entry.get("comment", ""),
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=FairnessTextarea(attrs={"rows": 2}),
             )
         if card is not None:
             self.fields["recommendation"].initial = card.recommendation
@@ -63,5 +65,9 @@ class ScorecardForm(forms.Form):
             raw = d.get(f"score_{key}")
             scores[key] = {"score": int(raw), "comment": d.get(f"comment_{key}", "")} if raw else None
         return ScorecardInput(
-            scores=scores, recommendation=d["recommendation"], notes=d["notes"], submit=d["action"] == self.SUBMIT
+            scores=scores,
+            recommendation=d["recommendation"],
+            notes=d["notes"],
+            submit=d["action"] == self.SUBMIT,
+            confirm_language=d["confirm_language"],
         )

@@ -19,6 +19,7 @@ from interview.audit.actions import AuditAction
 from interview.audit.services import audit_record
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.rubric import rubric_or_default
+from interview.fairness.services import fairness_guard_fields
 from interview.models import Chat, InvitedInterview, Scorecard
 from interview.scoring.blind import may_score
 
@@ -39,6 +40,8 @@ class ScorecardInput:
     recommendation: str | None = None
     notes: str | None = None
     submit: bool = False
+    # Keep wording the fairness library only warns about (blocking terms are refused regardless).
+    confirm_language: bool = False
 
 
 def scorecard_save(*, chat: Chat, user: Any, data: ScorecardInput, now: datetime) -> Scorecard:
@@ -58,11 +61,13 @@ def scorecard_save(*, chat: Chat, user: Any, data: ScorecardInput, now: datetime
                 ErrorCode.ALREADY_SUBMITTED, "Your scorecard is submitted and final; an admin can reopen it."
             )
         card = card or Scorecard(chat=chat, interviewer=user)
+        before = (dict(card.scores or {}), card.notes)
         card.scores = _merged_scores(card.scores or {}, data.scores, criteria)
         if data.recommendation is not None:
             card.recommendation = _recommendation(data.recommendation)
         if data.notes is not None:
             card.notes = _notes(data.notes)
+        fairness_guard_fields(texts=_changed_texts(card, *before), confirmed=data.confirm_language)
         if data.submit:
             _check_submittable(card, criteria, chat)
             card.status = Scorecard.SUBMITTED
@@ -72,6 +77,20 @@ def scorecard_save(*, chat: Chat, user: Any, data: ScorecardInput, now: datetime
             detail = {"chat": chat.pk, "recommendation": card.recommendation}
             audit_record(actor=user, action=AuditAction.SCORECARD_SUBMITTED, target=card, detail=detail)
     return card
+
+
+def _changed_texts(card: Scorecard, scores: Mapping[str, Any], notes: str) -> dict[str, str]:
+    """The scorecard's texts this save writes or changes, by form field (`notes`, `comment_<key>`)."""
+    texts = {"notes": card.notes} if card.notes != notes else {}
+    for key, entry in card.scores.items():
+        comment = _comment_of(entry)
+        if comment and comment != _comment_of(scores.get(key)):
+            texts[f"comment_{key}"] = comment
+    return texts
+
+
+def _comment_of(entry: Any) -> str:
+    return str(entry.get("comment") or "") if isinstance(entry, Mapping) else ""
 
 
 def _merged_scores(current: Mapping[str, Any], incoming: Mapping[str, Any] | None, criteria: set[str]) -> dict:

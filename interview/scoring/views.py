@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from interview.core.errors import ErrorCode, ServiceError
+from interview.fairness.forms import fairness_error_on, is_fairness_refusal
 from interview.hiring.selectors import invitation_review_data
 from interview.models import Chat, Scorecard
 from interview.scoring import selectors as sel
@@ -40,7 +41,9 @@ def scorecard_page(request: HttpRequest, chat_id: int) -> HttpResponse:
         try:
             scorecard_save(chat=chat, user=request.user, data=data, now=timezone.now())
         except ServiceError as exc:
-            if exc.code != ErrorCode.ALREADY_SUBMITTED:
+            if is_fairness_refusal(exc):
+                fairness_error_on(form, exc.data.get("field", "notes"), exc)
+            elif exc.code != ErrorCode.ALREADY_SUBMITTED:
                 form.add_error(None, exc.message)
             else:  # a second tab's late submit: the form is gone from the page, so say it above the board
                 messages.error(request, exc.message)

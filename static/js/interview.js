@@ -324,6 +324,7 @@
       }
       if (f.retryable) state.lastError = true;
       state.starting = false;  // a refused start (too_many_generations, consent_required) can be pressed again
+      if (noteRefused(f)) return;
       showNotice(f.message || "Something went wrong.");
       refreshControls();
     },
@@ -347,6 +348,23 @@
   }
 
   // ---- observer notes -----------------------------------------------------------------------
+  // A note the fairness guard refused (biased_language) or wants confirmed (confirm_language): give the
+  // text back, say why under the field, and for a warning offer "Save anyway".
+  function noteRefused(f) {
+    if (f.code !== "biased_language" && f.code !== "confirm_language") return false;
+    var note = $("note");
+    if (note && !note.value && state.lastNote) note.value = state.lastNote;
+    showNoteError(f);
+    return true;
+  }
+  function showNoteError(f) {
+    var box = $("note-error"), confirmRow = $("note-confirm-row"), confirmBox = $("note-confirm");
+    if (!box) return;
+    box.hidden = !f;
+    box.textContent = f ? f.message : "";
+    if (confirmRow) confirmRow.hidden = !(f && f.code === "confirm_language");
+    if (confirmBox && !f) confirmBox.checked = false;
+  }
   var notesList = $("notes");
   function addNote(note) {
     if (!notesList || document.querySelector('[data-note-id="' + note.id + '"]')) return;
@@ -478,7 +496,9 @@
     if (noteForm) noteForm.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!note.value.trim()) return;
-      if (send({ type: "observer.note", content: note.value })) note.value = "";
+      var confirmBox = $("note-confirm");
+      var frame = { type: "observer.note", content: note.value, confirm_language: !!(confirmBox && confirmBox.checked) };
+      if (send(frame)) { state.lastNote = note.value; note.value = ""; showNoteError(null); }
     });
   }
   connect();

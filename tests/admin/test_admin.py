@@ -128,6 +128,9 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         status=m.Scorecard.SUBMITTED,
         reopened_by=f.UserFactory(),
     ),
+    m.FairnessTerm: lambda: m.FairnessTerm.objects.create(
+        term=f"test term {next(_serial)}", category="age", severity="warn", explanation="A test term."
+    ),
 }
 
 
