@@ -48,12 +48,15 @@
       say(sentence.text, function () { ledger.commit(msg.id, sentence.end); });
     });
   }
-  root.addEventListener("interview:reply", function (e) { speakReply(e.detail, true); });
+  var lastReply = null;
+  root.addEventListener("interview:reply", function (e) { lastReply = e.detail; speakReply(e.detail, true); });
   root.addEventListener("interview:snapshot", function (e) {
     e.detail.messages.forEach(function (m) { speakReply(m, false); });
   });
+  // The question is said when it starts, unless the reply that delivered it already said it word for word.
   root.addEventListener("interview:question", function (e) {
-    if (ledger.once("question." + e.detail.key) && speaking()) say(e.detail.text);
+    var inReply = !!lastReply && (lastReply.content || "").indexOf(e.detail.text) >= 0;
+    if (ledger.once("question." + e.detail.key) && speaking() && !inReply) say(e.detail.text);
   });
   root.addEventListener("interview:stop", function (e) {
     if (e.detail.messageId) silenced[e.detail.messageId] = true;
@@ -78,10 +81,11 @@
   };
   var recognition = null, base = "";
 
-  function listening(on, text) {
+  function listening(on, text, problem) {
     if (dictateBtn) dictateBtn.setAttribute("aria-pressed", on ? "true" : "false");
-    if (dictateBtn) dictateBtn.classList.toggle("listening", on);
-    if (dictationStatus) dictationStatus.textContent = text;
+    if (!dictationStatus) return;
+    dictationStatus.textContent = text;
+    dictationStatus.classList.toggle("dictation-problem", !!problem);
   }
   function heard(event) {
     var parts = [];
@@ -110,11 +114,11 @@
     r.onerror = function (event) {
       if (event.error === "aborted") return;
       stopDictation(true);
-      listening(false, ERRORS[event.error] || "Dictation stopped. You can still type your answer.");
+      listening(false, ERRORS[event.error] || "Dictation stopped. You can still type your answer.", true);
     };
     r.onend = function () { if (recognition === r) { recognition = null; listening(false, ""); } };
     recognition = r;
-    try { r.start(); } catch (e) { recognition = null; listening(false, "Dictation could not start. You can still type your answer."); return; }
+    try { r.start(); } catch (e) { recognition = null; listening(false, "Dictation could not start. You can still type your answer.", true); return; }
     listening(true, "Listening… speak your answer, then press Dictate again to stop.");
     answer.focus();
   }

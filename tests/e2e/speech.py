@@ -30,5 +30,6 @@ def hear(page: Any, transcripts: list[str], *, final: bool) -> None:
 
 
 def sentences(text: str) -> list[str]:
-    """`text` cut into sentences as the page cuts a scripted turn (after a period and a space)."""
-    return [part for part in re.split(r"(?<=\.)\s+", text.strip()) if part]
+    """A reply cut into sentences as the page cuts it (after . ! or ? and a space, at line ends), markup dropped."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", text.replace("**", ""))
+    return [" ".join(part.split()) for part in parts if part.strip()]

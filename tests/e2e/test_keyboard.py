@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, log_in, person, practice_chat, wait_reply_done
+from tests.e2e.helpers import PASSWORD, log_in, own_folder, person, practice_chat, wait_reply_done
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,7 @@ def focused(page) -> str:
 
 
 def test_whole_interview_with_the_keyboard_alone(journey, site):
+    own_folder(journey, "keyboard-only")
     chat = practice_chat(person("kim"), 120, 120)
     page = journey.page()
     page.goto(f"/accounts/login/?next=/interviews/{chat.pk}/")
@@ -63,7 +64,9 @@ def test_whole_interview_with_the_keyboard_alone(journey, site):
 
     # The time left, on demand; Tab leaves the answer box (no focus trap) and Shift+Tab comes back.
     page.keyboard.press("Alt+Shift+T")
-    expect(page.locator("#announce-status")).to_have_text(re.compile(r"^(1 minute|2 minutes)( \d+ seconds?)? left for question 1 of 2\."))
+    expect(page.locator("#announce-status")).to_have_text(
+        re.compile(r"^(1 minute|2 minutes)( \d+ seconds?)? left for question 1 of 2\.")
+    )
     page.keyboard.type(ANSWERS[0])
     page.keyboard.press("Tab")
     assert focused(page) == "send-btn"
@@ -87,6 +90,7 @@ def test_whole_interview_with_the_keyboard_alone(journey, site):
 
 
 def test_countdown_thresholds_are_announced_politely(journey, site):
+    own_folder(journey, "threshold-announcement")
     chat = practice_chat(person("tess"), 63, 13)
     page = journey.page()
     log_in(page, "tess", path=f"/accounts/login/?next=/interviews/{chat.pk}/")
