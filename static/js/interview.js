@@ -17,6 +17,9 @@
     pending: {}, lastError: null, renderQueued: {}, completed: false
   };
 
+  // Voice and screen-reader helpers (static/js/voice.js, live-a11y.js) follow the page through these events.
+  function emit(name, detail) { root.dispatchEvent(new CustomEvent("interview:" + name, { detail: detail || {} })); }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "c-" + Date.now().toString(36) + Math.random().toString(36).slice(2);
@@ -45,6 +48,7 @@
     notice.className = "notice" + (kind && kind !== "error" ? " info" : "");
     notice.dataset.kind = kind || "error";
     notice.hidden = false;
+    emit("notice", { text: text, kind: kind || "error" });
   }
   function clearError() { if (notice.dataset.kind === "error") showNotice(""); }
 
@@ -154,6 +158,7 @@
   function sameQuestion(q, f) {  // a frame about the running question: same key question, same follow-up (or none)
     return !!q && q.index === f.index && (isFollowUp(q) ? q.follow_up : null) === (isFollowUp(f) ? f.follow_up : null);
   }
+  function questionKey(q) { return q.index + "." + (isFollowUp(q) ? q.follow_up : ""); }
   function setQuestion(q) {
     state.question = q;
     panel.classList.remove("expired");
@@ -193,6 +198,7 @@
     var remaining = Math.max(0, Math.round((Date.parse(q.deadline) - now) / 1000));
     countdown.textContent = Math.floor(remaining / 60) + ":" + String(remaining % 60).padStart(2, "0");
     countdown.classList.toggle("low", remaining <= 15);
+    emit("clock", { remaining: remaining, label: $("question-label").textContent, paused: !!state.paused, key: questionKey(q) });
   }
   setInterval(tick, 250);
   function syncClock(serverTime) { if (serverTime) state.clockOffset = Date.parse(serverTime) - Date.now(); }
@@ -227,6 +233,7 @@
       }
       if (state.lastError) showNotice("The interviewer's last reply failed. Press Retry to try again.");
       refreshControls();
+      emit("snapshot", { messages: state.order.map(function (id) { return state.messages[id]; }), streamingId: state.streamingId });
     },
     "message.created": function (f) {
       var m = f.message;
@@ -242,6 +249,7 @@
       if (m.role === "assistant" && state.status === "not_started") { state.status = "in_progress"; state.starting = false; }
       if (m.role === "user") setQuestion(null);
       refreshControls();
+      if (m.role === "assistant") emit("reply", state.messages[m.id]);
     },
     "assistant.delta": function (f) {
       var msg = state.messages[f.message_id];
@@ -253,10 +261,11 @@
       msg.status = "streaming";
       state.streamingId = f.message_id;
       queueRender(f.message_id);
+      emit("reply", msg);
     },
     "assistant.done": function (f) {
       var msg = state.messages[f.message_id];
-      if (msg) { msg.status = f.status; queueRender(f.message_id); }
+      if (msg) { msg.status = f.status; queueRender(f.message_id); emit("reply", msg); }
       if (state.streamingId === f.message_id) state.streamingId = null;
       state.lastError = f.status === "error" ? msg : null;
       if (f.status === "error") showNotice(f.message || "The interviewer's reply failed. Press Retry.");
@@ -267,6 +276,7 @@
       syncClock(f.server_time); state.status = "in_progress";
       if (isFollowUp(f)) markFollowUpMessage(f);
       setQuestion(f); refreshControls(); focusAnswer();
+      emit("question", { key: questionKey(f), text: f.question });
     },
     "question.extended": function (f) {
       syncClock(f.server_time);
@@ -447,7 +457,7 @@
   startBtn.addEventListener("click", function () {
     if (send({ type: "interview.start" })) { state.starting = true; refreshControls(); }
   });
-  stopBtn.addEventListener("click", function () { send({ type: "generation.stop" }); });
+  stopBtn.addEventListener("click", function () { emit("stop", { messageId: state.streamingId }); send({ type: "generation.stop" }); });
   retryBtn.addEventListener("click", function () { state.lastError = null; showNotice(""); send({ type: "generation.retry" }); refreshControls(); });
   if (answerForm) {
     answerForm.addEventListener("submit", function (event) {

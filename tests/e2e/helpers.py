@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from functools import cache
 from typing import Any
@@ -120,3 +121,10 @@ def stored_assistant_texts(chat: Chat, *, status: str = "complete") -> list[str]
     """The chat's interviewer messages with `status`, as stored by the server."""
     chat.refresh_from_db()
     return [m["content"] for m in chat.messages if m["role"] == "assistant" and m.get("status") == status]
+
+
+def own_folder(journey: Any, name: str) -> None:
+    """Keep this test's artifacts in artifacts/e2e/<name>/ (a journey's folder is emptied by each of its tests)."""
+    journey.folder = journey.folder.parent / name
+    shutil.rmtree(journey.folder, ignore_errors=True)
+    journey.folder.mkdir(parents=True)

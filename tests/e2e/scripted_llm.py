@@ -45,9 +45,11 @@ _ANSWER = re.compile(r"<<<BEGIN ANSWER (\d+) (\w+)>>>\n(.*?)\n<<<END ANSWER \1 \
 _CRITERION = re.compile(r'^Criterion \d+: key "(\w+)"', re.M)
 
 
-def turn_text(turn: int, words: int = 24) -> str:
-    """An interviewer turn whose every word is numbered, so lost or repeated text shows."""
-    return f"Turn {turn}: " + " ".join(f"w{turn}x{i:02d}" for i in range(words)) + "."
+def turn_text(turn: int, words: int = 24, sentence: int = 0) -> str:
+    """An interviewer turn whose every word is numbered, so lost or repeated text shows; with `sentence`,
+    a period after every that many words (the voice journeys hear it sentence by sentence)."""
+    numbered = [f"w{turn}x{i:02d}" + ("." if sentence and (i + 1) % sentence == 0 else "") for i in range(words)]
+    return f"Turn {turn}: " + " ".join(numbered).removesuffix(".") + "."
 
 
 @dataclass
@@ -56,6 +58,7 @@ class ScriptedLLM:
 
     words: int = 24
     pace: float = 0.0
+    sentence: int = 0
     turns: int = 0
     texts: list[str] = field(default_factory=list)
     # The follow-ups the next decisions ask, in order ("" decides none); when empty, no follow-up.
@@ -64,6 +67,7 @@ class ScriptedLLM:
     def reset(self) -> None:
         """Back to fast, short turns, counted from one, and no follow-ups."""
         self.words, self.pace, self.turns, self.texts, self.follow_ups = 24, 0.0, 0, [], []
+        self.sentence = 0
 
     def __call__(self, body: dict[str, Any]) -> FakeResponse:
         schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name", "")
@@ -81,7 +85,7 @@ class ScriptedLLM:
         if not body.get("stream"):  # key questions: none, so the app falls back to its question banks
             return FakeResponse(text=json.dumps({"questions": []}), model=MODEL)
         self.turns += 1
-        text = turn_text(self.turns, self.words)
+        text = turn_text(self.turns, self.words, self.sentence)
         self.texts.append(text)
         return FakeResponse(text=text, model=MODEL, pace=self.pace, prompt_tokens=600, completion_tokens=self.words + 3)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import fitz
 import pytest
 from playwright.sync_api import expect
 
 from interview.models import Chat, ExportableReport, UploadedJobListing
+from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.helpers import (
     PASSWORD,
     QUESTIONS,
@@ -68,6 +71,7 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     page.get_by_role("link", name="Resumes").click()
     expect(page.locator(".empty-state")).to_contain_text("No resumes yet")
     journey.shot(page, "resumes-empty")
+    assert_no_serious_axe_violations(page, "newcomer: resumes (empty)")
     page.get_by_role("link", name="Upload your first resume").click()
     # The first upload with a model configured: the consent page names the provider, then comes back.
     expect(page.get_by_role("heading", level=1)).to_have_text("Sending your data to the AI model")
@@ -93,12 +97,14 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     expect(panel).to_contain_text("Django Backend Screen")
     expect(panel).to_contain_text("PostgreSQL")
     journey.shot(page, "job-parsed-recommendation")
+    assert_no_serious_axe_violations(page, "newcomer: job listing (parsed)")
 
     # An interview from the recommendation: the form arrives filled in.
     page.get_by_role("link", name="Practise for this job").click()
     expect(page.get_by_label("Job listing")).to_have_value(str(UploadedJobListing.objects.get().pk))
     expect(page.get_by_label("Resume")).not_to_have_value("")
     journey.shot(page, "new-interview-from-recommendation")
+    assert_no_serious_axe_violations(page, "newcomer: new interview")
     page.get_by_role("button", name="Create and open").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Django developer at Hirely")
     asked = [q["question"] for q in Chat.objects.get().key_questions]
@@ -113,7 +119,11 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     assert 0 < len(partial) < 60 and words_of(greeting)[: len(partial)] == partial
     assert words_of(greeting) == words_of(site.llm.texts[0])
     expect(page.locator("#question-label")).to_have_text("Question 1 of 3")
-    expect(page.locator("#transcript")).to_have_attribute("aria-live", "polite")
+    # The transcript is no live region (deltas would be read piecemeal); finished sentences are announced.
+    expect(page.locator("#transcript")).not_to_have_attribute("aria-live", re.compile(".*"))
+    expect(page.locator("#announce-reply")).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#announce-reply p").last).to_have_text(asked[0])
+    assert_no_serious_axe_violations(page, "newcomer: live page")
 
     # Every key question answered from the keyboard (Ctrl+Enter sends).
     site.llm.words, site.llm.pace = 16, 0.0
@@ -135,6 +145,7 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
     expect(page.get_by_role("heading", name="Scores")).to_be_visible()
     expect(page.locator("main")).to_contain_text("3 of 3 questions answered")
     journey.shot(page, "report")
+    assert_no_serious_axe_violations(page, "newcomer: report")
     page.emulate_media(color_scheme="dark")
     journey.shot(page, "report-dark")
     page.emulate_media(color_scheme="light")

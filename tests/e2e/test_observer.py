@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.helpers import log_in, person, template, wait_reply_done, wait_until, words_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,7 @@ def test_interviewer_invites_observes_notes_and_extends(journey, site):
     expect(candidate.get_by_role("heading", name="Interview invitation")).to_be_visible()
     expect(candidate.locator("main")).to_contain_text("From Ada Lovelace")
     journey.shot(candidate, "candidate-join-page")
+    assert_no_serious_axe_violations(candidate, "observer journey: join page")
     candidate.get_by_role("button", name="Start the interview").click()
     expect(candidate.get_by_role("heading", level=1)).to_have_text("Backend screen")
 
@@ -86,4 +88,5 @@ def test_interviewer_invites_observes_notes_and_extends(journey, site):
     wait_until(lambda: seconds_left(candidate) >= before + 50, message="the candidate's countdown to grow")
     expect(candidate.locator("main")).not_to_contain_text("probe the caching answer")
     journey.shot(interviewer, "observer-note-and-extension")
+    assert_no_serious_axe_violations(interviewer, "observer journey: observer page (dark user)")
     journey.shot(candidate, "candidate-new-deadline")
