@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("interview.calibration.api_urls")),
     path("", include("interview.scoring.api_urls")),
     path("", include("interview.privacy.api_urls")),
+    path("", include("interview.usage.api_urls")),
 ]

@@ -38,7 +38,7 @@ User = get_user_model()
 class UserProfileInline(admin.StackedInline):
     model = m.UserProfile
     can_delete = False
-    fields = ("role", "auth_provider", "created_at", "updated_at")
+    fields = ("role", "auth_provider", "daily_token_budget", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -82,12 +83,16 @@ class ErrorCode(StrEnum):
     EXPORT_RATE_LIMITED = "export_rate_limited"
     WRONG_PASSWORD = "wrong_password"
     LOGIN_NOT_FRESH = "login_not_fresh"
+    # Quotas (issue 20)
+    QUOTA_EXCEEDED = "quota_exceeded"
 
 
 class ServiceError(Exception):
-    """A refused operation, with an error code and a plain-language message."""
+    """A refused operation, with an error code, a plain-language message and, for some codes, details that
+    clients read (sent as extra fields of the socket's error frame and the API's body)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details: dict[str, Any] = details or {}

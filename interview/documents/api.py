@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.core.api_fields import CONSENT_403
+from interview.core.api_fields import CONSENT_403, quota_response
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
 from interview.documents import selectors as sel
@@ -239,6 +239,8 @@ class JobListingViewSet(_DocumentViewSet):
         try:
             job_listing_reparse(listing=listing)
         except ServiceError as exc:
+            if (quota := quota_response(exc)) is not None:
+                return quota
             return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
         data = JobListingSerializer(listing, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)

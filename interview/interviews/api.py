@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview.accounts.permissions import can_observe_chat, can_view_chat
-from interview.core.api_fields import CONSENT_403, IdField, as_drf_error
+from interview.core.api_fields import CONSENT_403, QUOTA_429, IdField, as_drf_error, quota_response
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
@@ -112,7 +112,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             raise NotFound("No such interview.")
         return chat
 
-    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer, 403: CONSENT_403}, tags=["interviews"])
+    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer, 403: CONSENT_403, 429: QUOTA_429}, tags=["interviews"])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create an interview; someone else's resume, job listing or template id is a 404."""
         incoming = ChatCreateSerializer(data=request.data)
@@ -134,6 +134,8 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         except ServiceError as exc:  # consent_required: the resume or listing would go to the model
+            if (quota := quota_response(exc)) is not None:
+                return quota
             return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
         return Response(
             ChatSerializer(chat, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED

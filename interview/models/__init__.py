@@ -15,11 +15,12 @@ from interview.models.documents import UploadedJobListing, UploadedResume
 from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
-from interview.models.usage import MergeTokenStats, TokenUsage
+from interview.models.usage import BudgetAlert, MergeTokenStats, TokenUsage
 
 __all__ = [
     "AppendOnlyError",
     "AuditEvent",
+    "BudgetAlert",
     "Chat",
     "DataExport",
     "ExportableReport",

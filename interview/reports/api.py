@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from interview.accounts.permissions import can_view_chat
 from interview.audit.services import audit_report_read
+from interview.core.api_fields import quota_response
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 from interview.reports import selectors as sel
@@ -117,7 +118,10 @@ class ReportRegenerateView(_ReportAPIView):
             202: OpenApiResponse(description="Queued"),
             403: OpenApiResponse(description="Not allowed to regenerate this report"),
             409: OpenApiResponse(description="Busy, or the interview has not started"),
-            429: OpenApiResponse(description="Regenerated too recently; see Retry-After"),
+            429: OpenApiResponse(
+                description="Regenerated too recently, or quota_exceeded (the daily budget or the monthly cap); "
+                "see Retry-After"
+            ),
         },
         tags=["reports"],
     )
@@ -131,6 +135,8 @@ class ReportRegenerateView(_ReportAPIView):
                 body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(exc.retry_after)}
             )
         except ServiceError as exc:
+            if (quota := quota_response(exc)) is not None:
+                return quota
             code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.FORBIDDEN else status.HTTP_409_CONFLICT
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)

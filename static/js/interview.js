@@ -219,6 +219,7 @@
       setPaused(state.paused);
       if (probesList && f.probes) { probesList.innerHTML = ""; f.probes.forEach(function (p) { addProbe(p); }); }
       $("offline-note").hidden = !f.offline;
+      $("budget-note").hidden = !(f.offline && f.chat.offline_reason === "budget");
       setObservers(f.observers);
       if (notesList && f.notes) {
         notesList.innerHTML = "";
@@ -323,6 +324,7 @@
         if (!answer.value) answer.value = p.content;
       }
       if (f.retryable) state.lastError = true;
+      if (f.code === "quota_exceeded") state.starting = false;  // refused at the start: it can be tried again later
       showNotice(f.message || "Something went wrong.");
       refreshControls();
     },
