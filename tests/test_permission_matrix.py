@@ -479,6 +479,8 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         lambda w: {"password": "not-the-password"},
         (401, 400, 400, 400, 400, 400),
     ),
+    # Quotas (issue 20): each caller's own daily budget.
+    "me_quota": ("get", lambda w: "/api/me/quota/", None, (401, 200, 200, 200, 200, 200)),
 }
 
 API_CELLS = [
@@ -652,6 +654,7 @@ PANEL_API = {
     "me_destroy_wrong_password": (400, 400),
     "me_consent": (200, 200),
     "me_consent_post": (400, 400),
+    "me_quota": (200, 200),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")
