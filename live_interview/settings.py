@@ -546,7 +546,7 @@ def _daily_tokens(raw: str) -> dict[str, int]:
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"LLM_DAILY_TOKENS must be JSON like {{\"candidate\": 200000}}: {exc}") from exc
+        raise ImproperlyConfigured(f'LLM_DAILY_TOKENS must be JSON like {{"candidate": 200000}}: {exc}') from exc
     if not isinstance(value, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
     ):

@@ -112,7 +112,11 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             raise NotFound("No such interview.")
         return chat
 
-    @extend_schema(request=ChatCreateSerializer, responses={201: ChatSerializer, 403: CONSENT_403, 429: QUOTA_429}, tags=["interviews"])
+    @extend_schema(
+        request=ChatCreateSerializer,
+        responses={201: ChatSerializer, 403: CONSENT_403, 429: QUOTA_429},
+        tags=["interviews"],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create an interview; someone else's resume, job listing or template id is a 404."""
         incoming = ChatCreateSerializer(data=request.data)

@@ -4,32 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interview', '0014_llm_consent_retention'),
+        ("interview", "0014_llm_consent_retention"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chat',
-            name='offline_reason',
+            model_name="chat",
+            name="offline_reason",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='userprofile',
-            name='daily_token_budget',
-            field=models.PositiveBigIntegerField(blank=True, help_text="LLM tokens this user may use per day (0 or more); leave empty for the role's default.", null=True),
+            model_name="userprofile",
+            name="daily_token_budget",
+            field=models.PositiveBigIntegerField(
+                blank=True,
+                help_text="LLM tokens this user may use per day (0 or more); leave empty for the role's default.",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='BudgetAlert',
+            name="BudgetAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('threshold', models.PositiveSmallIntegerField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("threshold", models.PositiveSmallIntegerField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'threshold'), name='budget_alert_once_per_month')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "threshold"), name="budget_alert_once_per_month")
+                ],
             },
         ),
     ]

@@ -8,7 +8,7 @@ at once send them once; a failed email is logged, never retried (the row says it
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,19 +41,32 @@ def budget_alert_check(*, now: datetime, spend: MonthlySpend | None = None) -> i
     spend = spend or monthly_spend(now=now)
     if spend.percent is None or spend.percent < threshold:
         return 0
+    if not _marker_created(month, threshold):
+        return 0
+    sent = sum(_email(address, spend, month=month, threshold=threshold) for address in admin_emails())
+    logger.warning("Monthly AI spend at %.0f %% of the budget: %d admin(s) emailed", spend.percent, sent)
+    return sent
+
+
+def _marker_created(month: date, threshold: int) -> bool:
+    """Create this month's marker; False when another process (or an earlier run) already did."""
     try:
         with transaction.atomic():
             _, created = BudgetAlert.objects.get_or_create(month=month, threshold=threshold)
     except IntegrityError:  # another process created it between our read and our insert
-        created = False
-    if not created:
-        return 0
-    context = {"spend": spend, "percent": round(spend.percent), "threshold": threshold, "month": month,
-               "usage_url": site_url(reverse("usage_all")), "settings_refuse": settings.LLM_BUDGET_EXCEEDED == "refuse"}  # fmt: skip
-    sent = sum(
-        email_send(subject=f"AI spending at {round(spend.percent)} % of the monthly budget",
-                   template="budget_alert", context=context, to=address)  # fmt: skip
-        for address in admin_emails()
-    )
-    logger.warning("Monthly AI spend at %.0f %% of the budget: %d admin(s) emailed", spend.percent, sent)
-    return sent
+        return False
+    return created
+
+
+def _email(address: str, spend: MonthlySpend, *, month: date, threshold: int) -> bool:
+    percent = round(spend.percent or 0)
+    context = {
+        "spend": spend,
+        "percent": percent,
+        "threshold": threshold,
+        "month": month,
+        "usage_url": site_url(reverse("usage_all")),
+        "settings_refuse": settings.LLM_BUDGET_EXCEEDED == "refuse",
+    }
+    subject = f"AI spending at {percent} % of the monthly budget"
+    return email_send(subject=subject, template="budget_alert", context=context, to=address)

@@ -29,5 +29,10 @@ class QuotaAPIView(APIView):
     def get(self, request: Request) -> Response:
         quota = daily_quota(request.user, now=timezone.now())
         return Response(
-            {"used": quota.used, "budget": quota.budget, "remaining": quota.remaining, "resets_at": iso(quota.resets_at)}
+            {
+                "used": quota.used,
+                "budget": quota.budget,
+                "remaining": quota.remaining,
+                "resets_at": iso(quota.resets_at),
+            }
         )

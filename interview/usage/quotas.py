@@ -155,7 +155,7 @@ def daily_message(quota: DailyQuota, *, needed: int = 0, what: str = "") -> str:
 
 
 def reset_words(moment: datetime) -> str:
-    """"at midnight (00:00 UTC, 2026-12-08)": the reset time as the pages and messages say it."""
+    """ "at midnight (00:00 UTC, 2026-12-08)": the reset time as the pages and messages say it."""
     local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
     return f"at midnight ({local:%H:%M} {settings.TIME_ZONE}, {local:%Y-%m-%d})"
 

@@ -152,9 +152,7 @@ def test_admin_bad_budget_is_a_form_error_and_nothing_saved(client, admin_user, 
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["daily_token_budget"]
-    assert errors == [
-        "Ensure this value is greater than or equal to 0." if value == "-1" else "Enter a whole number."
-    ]
+    assert errors == ["Ensure this value is greater than or equal to 0." if value == "-1" else "Enter a whole number."]
     assert UserProfile.objects.get(pk=profile.pk).daily_token_budget is None
 
 

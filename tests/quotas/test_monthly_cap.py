@@ -19,6 +19,7 @@ from interview.models import BudgetAlert, Chat, TokenUsage
 from interview.usage.alerts import budget_alert_check
 from interview.usage.quotas import monthly_spend
 from tests.factories import TokenUsageFactory, UserFactory
+from tests.reports.helpers import generate, make_chat
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,16 @@ def test_admin_usage_page_shows_the_spend_and_unpriced_models(cap):
 
     assert "<strong>$2.50</strong> of the <strong>$10.00</strong> monthly budget (25 %)" in page
     assert "42 tokens of models with no known price count as $0: mystery-model" in page
+
+
+def test_report_page_says_the_cap_made_it_offline(cap, offline_llm):
+    user = UserFactory()
+    chat = make_chat(user)
+    Chat.objects.filter(pk=chat.pk).update(interviewer_model="offline-interviewer", offline_reason="budget")
+    generate(chat)
+    client = Client()
+    client.force_login(user)
+
+    page = client.get(reverse("report_detail", args=[chat.pk])).content.decode()
+
+    assert "because the organisation's monthly AI spending cap was reached" in page

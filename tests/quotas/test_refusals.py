@@ -141,7 +141,9 @@ def test_parsing_waits_with_its_reason_and_no_model_call(budgets, llm):
 def test_waiting_listing_is_queued_again_once_there_is_budget(budgets, llm, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     requirements = '{"education": [], "years_experience": "", "certifications": [], "responsibilities": []}'
-    llm.configure(text='{"required_skills": ["Python"], "seniority_level": "senior", "requirements": ' + requirements + "}")
+    llm.configure(
+        text='{"required_skills": ["Python"], "seniority_level": "senior", "requirements": ' + requirements + "}"
+    )
     user = UserFactory()
     listing = JobListingFactory(user=user, parsing_status=UploadedJobListing.PENDING)
     row = spend(user, 1000)
