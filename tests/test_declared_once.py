@@ -104,5 +104,6 @@ def test_error_codes_of_the_protocol_are_documented():
     live = [ErrorCode.INVALID, ErrorCode.FORBIDDEN, ErrorCode.BUSY, ErrorCode.NOT_STARTED, ErrorCode.TIME_EXPIRED]
     live += [ErrorCode.COMPLETED, ErrorCode.NOTHING_TO_RETRY, ErrorCode.UPSTREAM, ErrorCode.INTERRUPTED]
     live += [ErrorCode.RATE_LIMITED]
+    live += [ErrorCode.QUOTA_EXCEEDED]
 
     assert [code for code in live if f"| `{code}` |" not in documented] == []

@@ -200,7 +200,9 @@ def budget_allowed(chat: Chat, model_name: str, now: datetime) -> str:
     if new_interview_policy(now=now) == OFFLINE:
         chat.offline_reason = OFFLINE_REASON_BUDGET
         return OFFLINE_MODEL
-    daily_check(payer_of(chat), now=now, what="This interview")
+    payer = payer_of(chat)
+    whose = "The" if payer.pk == chat.user_id else "The inviting interviewer's"
+    daily_check(payer, now=now, what="This interview", whose=whose)
     return model_name
 
 

@@ -130,20 +130,23 @@ def daily_quota(user: Any, *, now: datetime | None = None) -> DailyQuota:
     return DailyQuota(used=tokens_used(user.pk, since=start, until=end), budget=budget, resets_at=end)
 
 
-def daily_check(user: Any, *, now: datetime | None = None, needed: int = 0, what: str = "") -> DailyQuota:
-    """Refuse (QuotaExceeded, daily) when the user's budget is used up, or cannot hold `needed` more tokens."""
+def daily_check(
+    user: Any, *, now: datetime | None = None, needed: int = 0, what: str = "", whose: str = "The"
+) -> DailyQuota:
+    """Refuse (QuotaExceeded, daily) when the user's budget is used up, or cannot hold `needed` more tokens;
+    `whose` names the budget in the message ("The inviting interviewer's" for an invited interview)."""
     now = now or timezone.now()
     quota = daily_quota(user, now=now)
     remaining = quota.remaining
     if remaining is None:
         return quota
     if quota.exhausted or needed > remaining:
-        raise QuotaExceeded(message=daily_message(quota, needed=needed, what=what), scope=DAILY,
-                            resets_at=quota.resets_at, now=now)  # fmt: skip
+        message = daily_message(quota, needed=needed, what=what, whose=whose)
+        raise QuotaExceeded(message=message, scope=DAILY, resets_at=quota.resets_at, now=now)
     return quota
 
 
-def daily_message(quota: DailyQuota, *, needed: int = 0, what: str = "") -> str:
+def daily_message(quota: DailyQuota, *, needed: int = 0, what: str = "", whose: str = "The") -> str:
     """The refusal in words: what is used, what is left and when it resets."""
     reset = reset_words(quota.resets_at)
     if needed and not quota.exhausted:
@@ -151,7 +154,7 @@ def daily_message(quota: DailyQuota, *, needed: int = 0, what: str = "") -> str:
             f"{what or 'This'} needs about {needed:,} AI tokens, but only {quota.remaining:,} of the daily "
             f"budget of {quota.budget:,} are left. The budget resets {reset}."
         )
-    return f"The daily AI budget of {quota.budget:,} tokens is used up. It resets {reset}."
+    return f"{whose} daily AI budget of {quota.budget:,} tokens is used up. It resets {reset}."
 
 
 def reset_words(moment: datetime) -> str:

@@ -69,8 +69,10 @@ async def test_invited_interview_is_refused_when_the_inviter_is_over_budget(conn
     chat = await chat_with_usage(0, invited_by_spent=100)
 
     ws, _ = await start(connect, chat)
+    frame = (await frames_until(ws, of_type("error")))[-1]
 
-    assert (await frames_until(ws, of_type("error")))[-1]["code"] == "quota_exceeded"
+    assert frame["code"] == "quota_exceeded"
+    assert frame["message"].startswith("The inviting interviewer's daily AI budget of 100 tokens is used up.")
 
 
 async def test_invited_interview_ignores_the_candidates_own_budget(connect, llm, budgets):
