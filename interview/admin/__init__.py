@@ -429,4 +429,18 @@ class MergeTokenStatsAdmin(ExportAdmin):
         return f"{stats.cumulative_total_cost:.6f}"
 
 
+@admin.register(m.BudgetAlert)
+class BudgetAlertAdmin(admin.ModelAdmin):
+    """The monthly spending-cap emails sent (one per month and threshold); deleting one lets it be sent again."""
+
+    list_display = ("month", "threshold", "sent_at")
+    readonly_fields = ("month", "threshold", "sent_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the alert check (interview/usage/alerts.py) only
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 from interview.admin import scoring as _scoring  # noqa: E402,F401  (registers the scorecard admin)
