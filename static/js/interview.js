@@ -219,7 +219,8 @@
       setPaused(state.paused);
       if (probesList && f.probes) { probesList.innerHTML = ""; f.probes.forEach(function (p) { addProbe(p); }); }
       $("offline-note").hidden = !f.offline;
-      $("budget-note").hidden = !(f.offline && f.chat.offline_reason === "budget");
+      var budgetNote = $("budget-note");
+      if (budgetNote) budgetNote.hidden = !(f.offline && f.chat.offline_reason === "budget");
       setObservers(f.observers);
       if (notesList && f.notes) {
         notesList.innerHTML = "";
