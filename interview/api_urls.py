@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("interview.scoring.api_urls")),
     path("", include("interview.privacy.api_urls")),
     path("", include("interview.fairness.api_urls")),
+    path("", include("interview.usage.api_urls")),
 ]

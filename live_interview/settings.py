@@ -570,3 +570,37 @@ if MAX_CONCURRENT_GENERATIONS_PER_USER < 1:
     raise ImproperlyConfigured(
         f"MAX_CONCURRENT_GENERATIONS_PER_USER must be 1 or more, got {MAX_CONCURRENT_GENERATIONS_PER_USER}"
     )
+# --- Quotas and spending cap (issue 20) --------------------------------------------------------
+# Daily LLM tokens per user by role, as JSON ('{"candidate": 200000, "interviewer": 1000000}'); a role not
+# listed, or the variable unset, is unlimited. A user's UserProfile.daily_token_budget (Django admin) wins.
+# The day ends at midnight in TIME_ZONE (docs/operations.md "Quotas and spending cap").
+
+
+def _daily_tokens(raw: str) -> dict[str, int]:
+    """Parse LLM_DAILY_TOKENS, failing fast with the reason when it is not a JSON object of whole numbers ≥ 0."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f'LLM_DAILY_TOKENS must be JSON like {{"candidate": 200000}}: {exc}') from exc
+    if not isinstance(value, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+    ):
+        raise ImproperlyConfigured("LLM_DAILY_TOKENS must map roles to whole numbers of tokens (0 or more).")
+    return {str(role): int(tokens) for role, tokens in value.items()}
+
+
+LLM_DAILY_TOKENS = _daily_tokens(os.environ.get("LLM_DAILY_TOKENS", ""))
+# The monthly spending cap in USD from the price table (0: no cap). Admins are emailed once a month at
+# LLM_BUDGET_ALERT_PERCENT; at 100 % new interviews use the offline interviewer ("offline") or are refused ("refuse").
+try:
+    LLM_MONTHLY_BUDGET_USD = max(0.0, float(os.environ.get("LLM_MONTHLY_BUDGET_USD", "0").strip() or "0"))
+except ValueError as exc:
+    raise ImproperlyConfigured("LLM_MONTHLY_BUDGET_USD must be a number of US dollars.") from exc
+LLM_BUDGET_EXCEEDED = os.environ.get("LLM_BUDGET_EXCEEDED", "offline").strip().lower() or "offline"
+if LLM_BUDGET_EXCEEDED not in ("offline", "refuse"):
+    raise ImproperlyConfigured('LLM_BUDGET_EXCEEDED must be "offline" or "refuse".')
+LLM_BUDGET_ALERT_PERCENT = 80
+# The prompt of an interview turn as the invitation check estimates it (system prompt, questions, transcript).
+LLM_TYPICAL_PROMPT_TOKENS = env_int("LLM_TYPICAL_PROMPT_TOKENS", 1500)

@@ -103,6 +103,6 @@ def test_error_codes_of_the_protocol_are_documented():
     documented = (ROOT / "docs/protocol.md").read_text()
     live = [ErrorCode.INVALID, ErrorCode.FORBIDDEN, ErrorCode.BUSY, ErrorCode.NOT_STARTED, ErrorCode.TIME_EXPIRED]
     live += [ErrorCode.COMPLETED, ErrorCode.NOTHING_TO_RETRY, ErrorCode.UPSTREAM, ErrorCode.INTERRUPTED]
-    live += [ErrorCode.RATE_LIMITED, ErrorCode.TOO_MANY_GENERATIONS]
+    live += [ErrorCode.RATE_LIMITED, ErrorCode.TOO_MANY_GENERATIONS, ErrorCode.QUOTA_EXCEEDED]
 
     assert [code for code in live if f"| `{code}` |" not in documented] == []

@@ -580,6 +580,8 @@ APIS: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         None,
         (401, 202, 404, 403, 404, 403),
     ),
+    # Quotas (issue 20): each caller's own daily budget.
+    "me_quota": ("get", lambda w: "/api/me/quota/", None, (401, 200, 200, 200, 200, 200)),
 }
 
 API_CELLS = [
@@ -767,6 +769,7 @@ PANEL_API = {
     "me_consent_post": (400, 400),
     "resumes_partial_update": (403, 403),
     "resumes_reparse": (403, 403),
+    "me_quota": (200, 200),
 }
 PANEL_SOCKETS = {"observe": (OK, OK), "interview": (4403, 4403)}
 PANELISTS = ("panelist", "scorer")

@@ -38,7 +38,7 @@ User = get_user_model()
 class UserProfileInline(admin.StackedInline):
     model = m.UserProfile
     can_delete = False
-    fields = ("role", "auth_provider", "created_at", "updated_at")
+    fields = ("role", "auth_provider", "daily_token_budget", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
 
 
@@ -429,6 +429,20 @@ class MergeTokenStatsAdmin(ExportAdmin):
     @admin.display(description="cumulative cost (USD)", ordering="cumulative_total_cost")
     def cumulative_cost_usd(self, stats: m.MergeTokenStats) -> str:
         return f"{stats.cumulative_total_cost:.6f}"
+
+
+@admin.register(m.BudgetAlert)
+class BudgetAlertAdmin(admin.ModelAdmin):
+    """The monthly spending-cap emails sent (one per month and threshold); deleting one lets it be sent again."""
+
+    list_display = ("month", "threshold", "sent_at")
+    readonly_fields = ("month", "threshold", "sent_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the alert check (interview/usage/alerts.py) only
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 from interview.admin import accommodations as _accommodations  # noqa: E402,F401  (registers the extra-time admin)

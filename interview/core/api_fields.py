@@ -9,14 +9,24 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
 
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_MAX, ID_MIN
 
 # The 403 of work that would send a user's documents to the model without their consent (docs/operations.md).
 CONSENT_403 = OpenApiResponse(
     description='{"code": "consent_required", "detail": ...}: the user has not agreed to send data to the model'
 )
+
+
+def quota_response(exc: ServiceError) -> Response | None:
+    """A quota_exceeded refusal as a 429 with Retry-After (seconds until it resets); None for any other refusal."""
+    if exc.code != ErrorCode.QUOTA_EXCEEDED:
+        return None
+    body = {"code": str(exc.code), "detail": exc.message, **exc.details}
+    headers = {"Retry-After": str(exc.details.get("retry_after", 1))}
+    return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
 
 
 class IdField(serializers.IntegerField):

@@ -93,16 +93,17 @@ class ErrorCode(StrEnum):
     # Fairness (issue 21)
     BIASED_LANGUAGE = "biased_language"
     CONFIRM_LANGUAGE = "confirm_language"
+    # Quotas (issue 20)
+    QUOTA_EXCEEDED = "quota_exceeded"
 
 
 class ServiceError(Exception):
-    """A refused operation, with an error code, a plain-language message and optional structured data.
+    """A refused operation, with an error code, a plain-language message and, for some codes, details that
+    clients read (sent as extra fields of the socket's error frame and the API's body): a quota's reset time,
+    the flagged terms of a fairness refusal."""
 
-    `data` (for example the flagged terms of a fairness refusal) is added to API bodies and socket error frames.
-    """
-
-    def __init__(self, code: str, message: str, *, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: str, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
-        self.data: dict[str, Any] = data or {}
+        self.details: dict[str, Any] = details or {}

@@ -38,6 +38,13 @@ RATE_LIMITED_429 = OpenApiResponse(
     "(settings.RATE_LIMITS); Retry-After says when to try again"
 )
 
+# The schema's 429 of an endpoint that is both rate-limited and bound by the quotas (interview/usage/quotas.py).
+COSTLY_429 = OpenApiResponse(
+    description='`rate_limited` ({"code", "detail", "retry_after"}): too many requests lately; `quota_exceeded` '
+    '({"code", "detail", "scope": "daily"|"monthly", "resets_at", "retry_after"}): the daily token budget or the '
+    "monthly spending cap is used up. Retry-After says when to try again"
+)
+
 
 @dataclass(frozen=True)
 class RateLimitHit:

@@ -23,10 +23,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interview.core.api_fields import CONSENT_403
+from interview.core.api_fields import CONSENT_403, quota_response
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX, parse_id
 from interview.core.ratelimits import (
+    COSTLY_429,
     DOCUMENT_REPARSE,
     DOCUMENT_UPLOAD,
     RATE_LIMITED_429,
@@ -323,7 +324,7 @@ class JobListingViewSet(_DocumentViewSet):
         data = JobListingSerializer(listing, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={202: JobListingSerializer, 429: RATE_LIMITED_429}, tags=["documents"])
+    @extend_schema(request=None, responses={202: JobListingSerializer, 429: COSTLY_429}, tags=["documents"])
     @action(detail=True, methods=["post"])
     def reparse(self, request: Request, pk: str | None = None) -> Response:
         """Parse a finished listing again; 409 while it is still pending or in progress."""
@@ -333,6 +334,8 @@ class JobListingViewSet(_DocumentViewSet):
         try:
             job_listing_reparse(listing=listing)
         except ServiceError as exc:
+            if (quota := quota_response(exc)) is not None:
+                return quota
             return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
         data = JobListingSerializer(listing, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)

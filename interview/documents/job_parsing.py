@@ -19,6 +19,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
 
@@ -30,6 +31,7 @@ from interview.documents.recommend import TemplateCandidate, recommend_template
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider, Usage
 from interview.models import InterviewTemplate, UploadedJobListing, UserProfile
+from interview.usage.quotas import QuotaExceeded, work_check
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ INTERRUPTED_MESSAGE = (
 )
 UNEXPECTED_MESSAGE = "Parsing failed unexpectedly. Press Retry to try again; if it fails again, contact support."
 QUEUE_FAILED_MESSAGE = "Parsing could not be queued. Press Retry to try again."
+# How a listing waiting for an AI budget starts its parsing_error (the settle loop queues it again once there is one).
+QUOTA_PARSING_PREFIX = "Not parsed yet:"
 
 Listing = UploadedJobListing
 
@@ -83,7 +87,10 @@ def job_listing_enqueue(*, listing_id: int) -> None:
 
 
 def job_listing_reparse(*, listing: UploadedJobListing) -> None:
-    """Send a finished listing (success or error) back to pending and queue it again once committed."""
+    """Send a finished listing (success or error) back to pending and queue it again once committed; refused
+    (QuotaExceeded) while the owner's daily budget or the monthly cap is used up and a model would parse it."""
+    if llm_provider() is not None:
+        work_check(listing.user, what="Parsing this job listing")
     with transaction.atomic():
         updated = Listing.objects.filter(pk=listing.pk, parsing_status__in=[Listing.SUCCESS, Listing.ERROR]).update(
             parsing_status=Listing.PENDING, parsing_error="", parsed_at=None
@@ -100,6 +107,31 @@ def _waits_for_consent(user_id: int) -> bool:
         provider is not None
         and consent_state_of(UserProfile.objects.filter(user_id=user_id).first(), provider) != AGREED
     )
+
+
+def _waits_for_quota(user_id: int) -> str:
+    """The reason a listing waits ("" when it need not): the owner's daily budget or the monthly cap is used up."""
+    owner = get_user_model().objects.filter(pk=user_id).first()
+    if owner is None or llm_provider() is None:
+        return ""
+    try:
+        work_check(owner)
+    except QuotaExceeded as exc:
+        return f"{QUOTA_PARSING_PREFIX} {exc.message} Parsing starts again then."
+    return ""
+
+
+def job_listings_resume_after_quota() -> int:
+    """Queue the listings that waited for a budget whose owner has one again (the settle loop); return how many."""
+    waiting = Listing.objects.filter(parsing_status=Listing.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
+    resumed = 0
+    for listing_id, user_id in list(waiting.values_list("pk", "user_id")):
+        if _waits_for_quota(user_id):
+            continue
+        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(parsing_error="")
+        job_listing_enqueue(listing_id=listing_id)
+        resumed += 1
+    return resumed
 
 
 def job_listings_resume_after_consent(*, user: Any) -> int:
@@ -132,6 +164,9 @@ def job_listing_parse(*, listing_id: int) -> str:
             parsing_error=DECLINED_PARSING_REASON
         )
         return "waiting_for_consent"
+    if owner_id and (reason := _waits_for_quota(owner_id[0])):
+        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(parsing_error=reason)
+        return "waiting_for_quota"
     claimed_at = JOB.claim(listing_id)
     if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run

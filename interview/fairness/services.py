@@ -34,10 +34,10 @@ def fairness_guard_fields(*, texts: Mapping[str, str], confirmed: bool) -> list[
     if blocking:
         field = next(name for name, flags in flagged.items() if any(f.blocks for f in flags))
         data = {"terms": [f.public() for f in every], "field": field}
-        raise ServiceError(ErrorCode.BIASED_LANGUAGE, blocked_message(blocking), data=data)
+        raise ServiceError(ErrorCode.BIASED_LANGUAGE, blocked_message(blocking), details=data)
     if not confirmed:
         data = {"terms": [f.public() for f in every], "field": next(iter(flagged))}
-        raise ServiceError(ErrorCode.CONFIRM_LANGUAGE, confirm_message(every), data=data)
+        raise ServiceError(ErrorCode.CONFIRM_LANGUAGE, confirm_message(every), details=data)
     return every
 
 

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview.accounts.permissions import IsInterviewerOrAdmin, is_admin, on_panel
-from interview.core.api_fields import IdField, as_drf_error, raise_for_service_error
+from interview.core.api_fields import IdField, as_drf_error, quota_response, raise_for_service_error
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import ID_PATH_REGEX
 from interview.fairness.api import CONFIRM_HELP
@@ -271,7 +271,7 @@ class InvitationViewSet(
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         except ServiceError as exc:
-            return service_error_response(exc)
+            return quota_response(exc) or service_error_response(exc)
         data = {**self.get_serializer(sent.invitation).data, "emailed": sent.emailed}
         return Response(data, status=status.HTTP_201_CREATED)
 

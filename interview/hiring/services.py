@@ -38,9 +38,11 @@ from interview.interviews import services as interview_svc
 from interview.interviews import transcript as s
 from interview.interviews.accommodation import STANDARD, multiplier_parse, window_extra_seconds
 from interview.interviews.chats import NotFoundError, chat_create
+from interview.llm import get_provider
 from interview.models import Chat, InterviewTemplate, InvitedInterview
 from interview.setup.assembly import ShortageError
 from interview.setup.interview_templates import template_key_questions
+from interview.usage.quotas import daily_check, invitation_expected_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +115,9 @@ def invitation_create(
         errors["template"] = message
     if errors:
         raise ValidationError(errors)
+    if template is not None and not get_provider().is_offline:  # the model will run it, charged to the inviter
+        needed = invitation_expected_tokens(template)
+        daily_check(interviewer, now=now, needed=needed, what="An interview from this template")
     members = panel_resolve(panel, creator=interviewer, candidate_email=email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -87,8 +87,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error("panel", exc.message)
+        except ServiceError as exc:  # a bad panel, or quota_exceeded (the banner above the form)
+            form.add_error(None if exc.code == ErrorCode.QUOTA_EXCEEDED else "panel", exc.message)
         else:
             if sent.emailed:
                 messages.success(request, f"Invitation sent to {sent.invitation.candidate_email}.")

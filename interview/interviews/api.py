@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from interview.accounts.permissions import can_observe_chat, can_view_chat
-from interview.core.api_fields import CONSENT_403, IdField, as_drf_error
+from interview.core.api_fields import CONSENT_403, IdField, as_drf_error, quota_response
 from interview.core.errors import ServiceError
 from interview.core.ids import ID_PATH_REGEX
-from interview.core.ratelimits import CHAT_CREATE, RATE_LIMITED_429, rate_limit_hit, rate_limit_response
+from interview.core.ratelimits import CHAT_CREATE, COSTLY_429, rate_limit_hit, rate_limit_response
 from interview.interviews.accommodation import MULTIPLIER_MESSAGE, multiplier_parse
 from interview.interviews.chats import ChatDeleteRefused, NotFoundError, chat_create, chat_delete
 from interview.interviews.selectors import key_questions_visible_to
@@ -137,7 +137,7 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
 
     @extend_schema(
         request=ChatCreateSerializer,
-        responses={201: ChatSerializer, 403: CONSENT_403, 429: RATE_LIMITED_429},
+        responses={201: ChatSerializer, 403: CONSENT_403, 429: COSTLY_429},
         tags=["interviews"],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -164,6 +164,8 @@ class ChatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         except ServiceError as exc:  # consent_required: the resume or listing would go to the model
+            if (quota := quota_response(exc)) is not None:
+                return quota
             return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
         return Response(
             ChatSerializer(chat, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from interview.accounts.consent import DECLINED, consent_check, consent_state
+from interview.accounts.consent import DECLINED, NOT_NEEDED, consent_check, consent_state
 from interview.core.errors import ErrorCode, ServiceError
 from interview.documents.fit_selectors import pair_fit, template_recommend_for_pair
 from interview.documents.selectors import resume_prompt_text
@@ -38,6 +38,7 @@ from interview.setup.interview_templates import template_key_questions
 from interview.setup.key_questions import key_questions_from_banks
 from interview.setup.rubrics import rubric_for_chat
 from interview.setup.selectors import job_listings_for, resumes_for
+from interview.usage.quotas import OFFLINE, daily_check, new_interview_policy
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,9 @@ def chat_create(
         _check_policy(template, max_follow_ups)
     # Sending a resume or a listing to the model needs consent; a declining user's questions come from the banks.
     consent = consent_check(user) if (resume or job_listing) else consent_state(user)
+    use_model = consent != DECLINED
+    if consent not in (DECLINED, NOT_NEEDED) and template_chooser is None:
+        use_model = _budget_allows(user)  # an invitation's chat is charged to, and checked for, its interviewer
     calls: list[LLMCall] = []
     policy_from, key_questions = _key_questions(
         calls,
@@ -120,7 +124,7 @@ def chat_create(
         job_listing=job_listing,
         template=template,
         seed=secrets.randbits(32) if seed is None else seed,
-        use_model=consent != DECLINED,
+        use_model=use_model,
     )
     chat = Chat(
         user=user,
@@ -140,6 +144,16 @@ def chat_create(
         chat.save()
         _record_usage(user, chat, calls)
     return chat
+
+
+def _budget_allows(user: Any) -> bool:
+    """Whether the model may prepare a practice interview's questions: refused (QuotaExceeded) when the user's
+    daily budget is used up or the monthly cap refuses; False (the banks) when the cap hands it to the offline
+    interviewer."""
+    if new_interview_policy() == OFFLINE:
+        return False
+    daily_check(user, what="A new interview")
+    return True
 
 
 def chat_delete(*, user: Any, chat_id: int) -> None:

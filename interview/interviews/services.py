@@ -35,6 +35,7 @@ from interview.llm.base import FOLLOW_UP_PURPOSE, Usage
 from interview.llm.offline import OfflineInterviewer
 from interview.models import Chat
 from interview.setup.key_questions import key_questions_default
+from interview.usage.quotas import OFFLINE, daily_check, new_interview_policy, payer_of
 from interview.usage.services import usage_record
 
 TURN_REQUEST_TYPE = "interview_turn"
@@ -43,6 +44,8 @@ INTERRUPTED = "The reply was interrupted (the server stopped). Retry to continue
 # Part of every lease owner: which process generates the reply (for operators reading the row).
 _HOST = socket.gethostname()[:60]
 OFFLINE_MODEL = OfflineInterviewer.model_name
+# Chat.offline_reason of an interview the offline interviewer runs because the monthly spending cap was reached.
+OFFLINE_REASON_BUDGET = "budget"
 
 
 def new_message_id() -> str:
@@ -198,6 +201,19 @@ def interviewer_allowed(chat: Chat, model_name: str) -> str:
     raise consent_refusal()
 
 
+def budget_allowed(chat: Chat, model_name: str, now: datetime) -> str:
+    """Once per interview, at its start (never per turn): the monthly cap may hand it to the offline interviewer
+    (LLM_BUDGET_EXCEEDED=offline, recorded in `offline_reason`) or refuse it; else the payer's daily budget
+    (the inviting interviewer's for an invited interview) must not be used up (QuotaExceeded)."""
+    if new_interview_policy(now=now) == OFFLINE:
+        chat.offline_reason = OFFLINE_REASON_BUDGET
+        return OFFLINE_MODEL
+    payer = payer_of(chat)
+    whose = "The" if payer.pk == chat.user_id else "The inviting interviewer's"
+    daily_check(payer, now=now, what="This interview", whose=whose)
+    return model_name
+
+
 def _model_allowed(chat: Chat) -> bool:
     return consent_state_of(getattr(chat.user, "profile", None)) in (AGREED, NOT_NEEDED)
 
@@ -223,6 +239,8 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
         # Every clock of the interview runs from these limits: the accommodation applies once, here.
         key_questions_accommodate(chat.key_questions, chat.time_multiplier)
         model_name = interviewer_allowed(chat, model_name)
+        if model_name != OFFLINE_MODEL:
+            model_name = budget_allowed(chat, model_name, now)
         chat.status = Chat.IN_PROGRESS
         chat.started_at = now
         chat.interviewer_model = model_name

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from interview.accounts.consent import UNASKED, consent_page_required, consent_redirect, consent_state
 from interview.accounts.permissions import can_observe_chat, is_interviewer
-from interview.core.errors import ServiceError
+from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ids import parse_id
 from interview.core.pages import add_service_errors
 from interview.core.ratelimits import CHAT_CREATE, rate_limit_hit, rate_limit_page
@@ -53,8 +53,10 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except ServiceError:  # consent_required: asked on the consent page, then back here
-            return consent_redirect(request)
+        except ServiceError as exc:
+            if exc.code != ErrorCode.QUOTA_EXCEEDED:  # consent_required: asked on the consent page, then back here
+                return consent_redirect(request)
+            form.add_error(None, exc.message)  # the banner above the form; what was typed stays
         else:
             return redirect("interview_live", chat_id=chat.pk)
     context = {"form": form, "can_manage_setup": is_interviewer(request.user), "fit": _form_fit(request, form)}

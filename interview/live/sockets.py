@@ -24,6 +24,7 @@ from interview.live.groups import GENERATION_SYNC, PRESENCE_QUERY, chat_event, c
 from interview.live.guard import GUARD
 from interview.llm import get_provider
 from interview.models import Chat, InvitedInterview, UserProfile
+from interview.usage.quotas import budget_sends_offline
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,8 @@ class ChatSocket(AsyncWebsocketConsumer):
         # An orphaned reply (its generation's lease expired) was marked failed by chat_settle first.
         chat = Chat.objects.get(pk=self.chat_id)
         streaming = s.streaming_message(chat.messages)
+        # Not started while the monthly cap is reached (LLM_BUDGET_EXCEEDED=offline): said before interview.start.
+        capped = not chat.interviewer_model and not get_provider().is_offline and budget_sends_offline()
         return {
             "chat": {
                 "id": chat.pk,
@@ -167,11 +170,12 @@ class ChatSocket(AsyncWebsocketConsumer):
                 "difficulty": chat.difficulty,
                 # An accommodation: the time limits in every frame already include it (docs/protocol.md).
                 "time_multiplier": f"{chat.time_multiplier:.2f}",
+                "offline_reason": "budget" if capped else chat.offline_reason,
             },
             "messages": chat.messages,
             "state": chat_state(chat),
             "generation": {"message_id": streaming["id"], "text": streaming.get("content", "")} if streaming else None,
-            "offline": chat.is_offline if chat.interviewer_model else self._offline_at_start(chat),
+            "offline": chat.is_offline if chat.interviewer_model else (capped or self._offline_at_start(chat)),
         }
 
     @staticmethod
@@ -196,7 +200,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             await handler(frame)
         except ServiceError as exc:
             extra = {"client_id": frame.id} if frame.id else {}
-            await self.send_frame(p.error(exc.code, exc.message, **exc.data, **extra))
+            await self.send_frame(p.error(exc.code, exc.message, **exc.details, **extra))
 
     def observer_list(self) -> list[dict[str, str]]:
         return [{"name": name} for name in sorted(set(self._observers.values()))]

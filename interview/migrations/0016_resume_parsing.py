@@ -13,7 +13,7 @@ def mark_existing_unparsed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interview', '0014_llm_consent_retention'),
+        ('interview', '0015_quotas'),
     ]
 
     operations = [

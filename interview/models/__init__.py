@@ -17,12 +17,13 @@ from interview.models.fairness import FairnessTerm
 from interview.models.privacy import DataExport, PendingFileDeletion
 from interview.models.scoring import Scorecard, ScoreOverride
 from interview.models.templates import InterviewTemplate, Question, QuestionBank, Tag, normalise_tag_name
-from interview.models.usage import MergeTokenStats, TokenUsage
+from interview.models.usage import BudgetAlert, MergeTokenStats, TokenUsage
 
 __all__ = [
     "AccommodationRequest",
     "AppendOnlyError",
     "AuditEvent",
+    "BudgetAlert",
     "Chat",
     "DataExport",
     "ExportableReport",

@@ -43,6 +43,13 @@ class UserProfile(models.Model):
     llm_consent_at = models.DateTimeField(null=True, blank=True)
     # When the retention warning email went out for the current stretch of inactivity (None: not sent).
     retention_warned_at = models.DateTimeField(null=True, blank=True)
+    # This user's LLM tokens per day (docs/operations.md "Quotas and spending cap"); None: their role's
+    # LLM_DAILY_TOKENS. Set in Django admin.
+    daily_token_budget = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="LLM tokens this user may use per day (0 or more); leave empty for the role's default.",
+    )
 
     class Meta:
         verbose_name = "user profile"
@@ -96,6 +103,9 @@ class Chat(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The model that conducts this interview ("offline-interviewer" when no LLM is configured).
     interviewer_model = models.CharField(max_length=100, blank=True)
+    # Why the offline interviewer conducts it when a model is configured: "budget" (the monthly spending cap
+    # was reached when it started, LLM_BUDGET_EXCEEDED=offline); empty otherwise.
+    offline_reason = models.CharField(max_length=20, blank=True)
     # The lease of the reply being generated: the owning process renews it every few seconds (with
     # its partial saves); once it has passed, the generation is orphaned (its process died) and any
     # process may mark the reply failed and offer a retry. Null when no reply is being generated.

@@ -191,3 +191,17 @@ class MergeTokenStats(models.Model):
                 for m in merges
             ],
         }
+
+
+class BudgetAlert(models.Model):
+    """The monthly spending-cap email sent for a month and threshold: the unique row makes it go out once."""
+
+    month = models.DateField()  # the first day of the month
+    threshold = models.PositiveSmallIntegerField()  # percent of LLM_MONTHLY_BUDGET_USD
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "threshold"], name="budget_alert_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.threshold} % of the budget, {self.month:%B %Y}"

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from interview.accounts.permissions import can_view_chat
 from interview.audit.services import audit_report_read
+from interview.core.api_fields import quota_response
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.ratelimits import REPORT_REGENERATE, rate_limit_hit, rate_limit_response
 from interview.fairness.api import CONFIRM_HELP
@@ -121,7 +122,8 @@ class ReportRegenerateView(_ReportAPIView):
             409: OpenApiResponse(description="Busy, or the interview has not started"),
             429: OpenApiResponse(
                 description="`report_cooldown`: this report was regenerated too recently; `rate_limited`: too many "
-                "regenerations lately (settings.RATE_LIMITS). Retry-After says when to try again"
+                "regenerations lately (settings.RATE_LIMITS); `quota_exceeded`: the daily budget or the monthly "
+                "cap is used up. Retry-After says when to try again"
             ),
         },
         tags=["reports"],
@@ -138,8 +140,10 @@ class ReportRegenerateView(_ReportAPIView):
                 body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(exc.retry_after)}
             )
         except ServiceError as exc:
+            if (quota := quota_response(exc)) is not None:
+                return quota
             code = status.HTTP_403_FORBIDDEN if exc.code == ErrorCode.FORBIDDEN else status.HTTP_409_CONFLICT
-            return Response({"detail": exc.message, "code": exc.code, **exc.data}, status=code)
+            return Response({"detail": exc.message, "code": exc.code, **exc.details}, status=code)
         return Response(self.report_payload(self.get_chat(chat_id)), status=status.HTTP_202_ACCEPTED)
 
 
@@ -248,7 +252,7 @@ class ReportOverrideView(_ReportAPIView):
             override = score_override(chat=chat, user=request.user, request=wanted)
         except ServiceError as exc:
             code = OVERRIDE_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST)
-            return Response({"detail": exc.message, "code": exc.code, **exc.data}, status=code)
+            return Response({"detail": exc.message, "code": exc.code, **exc.details}, status=code)
         # Fetched again: `chat` still holds the report as it was before the override.
         payload = self.report_payload(self.get_chat(chat_id)) if can_view_chat(request.user, chat) else {}
         payload["override"] = sel.override_as_dict(override)

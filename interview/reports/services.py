@@ -48,6 +48,7 @@ from interview.models import Chat, ExportableReport
 from interview.reports import grading
 from interview.reports.criteria import criteria_or_default
 from interview.reports.overrides import report_snapshot
+from interview.usage.quotas import payer_of, work_check
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -147,13 +148,16 @@ REGENERATE_FORBIDDEN_MESSAGE = (
 def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None) -> ExportableReport:
     """A user's request to (re)generate a report: refused unless they may, and at most once per cooldown.
 
-    Raises ServiceError "forbidden" for callers who may not, ReportCooldown within
+    Raises ServiceError "forbidden" for callers who may not, QuotaExceeded when the model would grade it and the
+    interview's payer has used up the day's budget (or the month's cap is reached), ReportCooldown within
     REPORT_REGENERATE_COOLDOWN_SECONDS of the last request (counted in the database, so across processes),
     and report_request's refusals; a refused request changes nothing.
     """
     if not can_regenerate_report(user, chat):
         raise ServiceError(ErrorCode.FORBIDDEN, REGENERATE_FORBIDDEN_MESSAGE)
     now = now or timezone.now()
+    if _graded_by_model(chat):  # charged to the interview's payer: the inviting interviewer of an invited one
+        work_check(payer_of(chat), now=now, what="Regenerating this report")
     cooldown = timedelta(seconds=settings.REPORT_REGENERATE_COOLDOWN_SECONDS)
     with transaction.atomic():
         last = Report.objects.select_for_update().filter(chat=chat).values_list("regenerated_at", flat=True).first()
@@ -164,6 +168,13 @@ def report_regenerate(*, chat: Chat, user: UserLike, now: datetime | None = None
         audit_record(actor=user, action=AuditAction.REPORT_REGENERATED, target=report, detail={"chat": chat.pk})
     report.regenerated_at = now
     return report
+
+
+def _graded_by_model(chat: Chat) -> bool:
+    """Whether a new grading of the chat would call the model (report_grade's rule), so it costs tokens."""
+    if chat.is_offline or get_provider().is_offline:
+        return False
+    return consent_state(chat.user) in (AGREED, NOT_NEEDED)
 
 
 def report_enqueue(*, chat_id: int) -> None:
@@ -211,7 +222,7 @@ def report_grade(chat: Chat) -> tuple[grading.Grade, str]:
     weights = report_weights()
     provider = get_provider()
     # A user who withdrew consent after the interview: their answers are graded here, by the offline rubric.
-    if chat.is_offline or provider.is_offline or consent_state(chat.user) not in (AGREED, NOT_NEEDED):
+    if not _graded_by_model(chat):
         return grading.grade_offline(data, weights), grading.OFFLINE_MODEL
     messages = grading.build_grading_messages(data)
     problem = ""

@@ -42,7 +42,7 @@ def service_error_response(exc: ServiceError) -> Response:
     """A refusal as `{"detail", "code"}` (plus its data, e.g. a fairness refusal's `terms`): 404, 403, 409 for
     state, 400 for bad input."""
     return Response(
-        {"detail": exc.message, "code": str(exc.code), **exc.data},
+        {"detail": exc.message, "code": str(exc.code), **exc.details},
         status=STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST),  # type: ignore[call-overload]
     )
 

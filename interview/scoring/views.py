@@ -42,7 +42,7 @@ def scorecard_page(request: HttpRequest, chat_id: int) -> HttpResponse:
             scorecard_save(chat=chat, user=request.user, data=data, now=timezone.now())
         except ServiceError as exc:
             if is_fairness_refusal(exc):
-                fairness_error_on(form, exc.data.get("field", "notes"), exc)
+                fairness_error_on(form, exc.details.get("field", "notes"), exc)
             elif exc.code != ErrorCode.ALREADY_SUBMITTED:
                 form.add_error(None, exc.message)
             else:  # a second tab's late submit: the form is gone from the page, so say it above the board

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from interview.accounts.permissions import ADMIN, is_interviewer, role_required
 from interview.models import MergeTokenStats, TokenUsage
 from interview.usage import selectors as sel
+from interview.usage.quotas import daily_quota, monthly_spend
 
 
 @login_required
@@ -16,6 +18,7 @@ def usage_mine(request: HttpRequest) -> HttpResponse:
     """The user's own token usage and estimated cost, by month and by purpose."""
     context = {
         "summary": sel.usage_summary(sel.usage_for_user(request.user)),
+        "quota": daily_quota(request.user, now=timezone.now()),
         "all_users": False,
         "can_manage_setup": is_interviewer(request.user),
     }
@@ -27,6 +30,7 @@ def usage_all(request: HttpRequest) -> HttpResponse:
     """Token usage and estimated cost across all users, with the merge history."""
     context = {
         "summary": sel.usage_summary(TokenUsage.objects.all(), by_user=True),
+        "spend": monthly_spend(now=timezone.now()),
         "all_users": True,
         "merges": sel.merge_history(),
         "cumulative_tokens": MergeTokenStats.get_total_cumulative_tokens(),

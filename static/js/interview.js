@@ -225,6 +225,8 @@
       setPaused(state.paused);
       if (probesList && f.probes) { probesList.innerHTML = ""; f.probes.forEach(function (p) { addProbe(p); }); }
       $("offline-note").hidden = !f.offline;
+      var budgetNote = $("budget-note");
+      if (budgetNote) budgetNote.hidden = !(f.offline && f.chat.offline_reason === "budget");
       setObservers(f.observers);
       if (notesList && f.notes) {
         notesList.innerHTML = "";
@@ -333,7 +335,7 @@
         if (!answer.value) answer.value = p.content;
       }
       if (f.retryable) state.lastError = true;
-      state.starting = false;  // a refused start (too_many_generations, consent_required) can be pressed again
+      state.starting = false;  // a refused start (too_many_generations, quota_exceeded, consent_required) can be pressed again
       if (noteRefused(f)) return;
       showNotice(f.message || "Something went wrong.");
       refreshControls();

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 import tablib
@@ -46,6 +47,7 @@ ADD_DISABLED = {
     m.ScoreOverride,
     m.DataExport,
     m.PendingFileDeletion,
+    m.BudgetAlert,
 }
 IMPORTABLE = [m.Tag, m.QuestionBank, m.Question, m.InterviewTemplate]
 EXPORTABLE = [model for model in REGISTERED if isinstance(admin.site._registry[model], ExportMixin)]
@@ -121,6 +123,7 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     m.AccommodationRequest: lambda: m.AccommodationRequest.objects.create(
         invitation=f.InvitationFactory(template=f.TemplateFactory()), requested_multiplier="1.50"
     ),
+    m.BudgetAlert: lambda: m.BudgetAlert.objects.create(month=date(2000 + next(_serial), 1, 1), threshold=80),
     m.Scorecard: lambda: m.Scorecard.objects.create(
         chat=f.ChatFactory(),
         interviewer=f.UserFactory(),

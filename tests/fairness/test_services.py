@@ -30,8 +30,8 @@ def test_guard_blocking_term_is_refused_even_when_confirmed():
 
 def test_guard_refusal_carries_terms_and_field():
     exc = _refusal(BIASED)
-    assert exc.data["field"] == "feedback"
-    assert exc.data["terms"] == [
+    assert exc.details["field"] == "feedback"
+    assert exc.details["terms"] == [
         {
             "term": "too old",
             "category": "age",
@@ -57,7 +57,7 @@ def test_guard_clean_text_passes():
 def test_guard_fields_block_in_one_field_names_that_field():
     with pytest.raises(ServiceError) as caught:
         fairness_guard_fields(texts={"notes": WARNED, "comment_clarity": "her accent"}, confirmed=True)
-    assert (caught.value.code, caught.value.data["field"]) == (ErrorCode.BIASED_LANGUAGE, "comment_clarity")
+    assert (caught.value.code, caught.value.details["field"]) == (ErrorCode.BIASED_LANGUAGE, "comment_clarity")
 
 
 def test_guard_new_term_applies_at_once():

@@ -77,7 +77,7 @@ def test_scorecard_comment_blocked_saves_nothing(world):
     scores = {"clarity": {"score": 2, "comment": "Hard to follow with his accent."}}
     with pytest.raises(ServiceError) as caught:
         _score(world, scores=scores)
-    assert (caught.value.code, caught.value.data["field"]) == (ErrorCode.BIASED_LANGUAGE, "comment_clarity")
+    assert (caught.value.code, caught.value.details["field"]) == (ErrorCode.BIASED_LANGUAGE, "comment_clarity")
     assert not Scorecard.objects.filter(chat=world.chat, interviewer=world.users["member"]).exists()
 
 

@@ -1,7 +1,9 @@
 """Settle invitations: expire pending ones whose window closed, complete started ones that ended or were abandoned;
 purge audit events past AUDIT_RETENTION_DAYS (interview.audit.services.audit_purge) and the practice data of
 accounts inactive past DATA_RETENTION_DAYS (interview.hiring.retention); delete the files of expired data
-exports and retry the stored-file deletes that failed (interview/privacy/).
+exports and retry the stored-file deletes that failed (interview/privacy/); email the admins once a month when
+the AI spend reaches 80 % of LLM_MONTHLY_BUDGET_USD and queue job listings that waited for a budget again
+(interview/usage/).
 
 Run once (cron) or as a worker beside the web server: ``manage.py invitations_settle --loop 30``.
 """
@@ -19,9 +21,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from interview.audit.services import audit_purge
+from interview.documents.job_parsing import job_listings_resume_after_quota
 from interview.hiring.services import SettleResult, invitations_settle
 from interview.privacy.erasure import pending_deletions_retry
 from interview.privacy.services import exports_purge
+from interview.usage.alerts import budget_alert_check
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +79,10 @@ class Command(BaseCommand):
         retried = pending_deletions_retry()
         if exports or retried:
             self.stdout.write(f"{exports} expired data export(s) deleted, {retried} pending file deletion(s) done.")
+        alerted = budget_alert_check(now=now)
+        resumed = job_listings_resume_after_quota()
+        if alerted or resumed:
+            self.stdout.write(f"Budget: {alerted} admin alert(s) emailed, {resumed} job listing(s) queued again.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
         if always or result.expired or result.completed or result.closed or result.reminded:
