@@ -101,8 +101,8 @@ def test_newcomer_signs_up_practises_and_downloads_report(journey, site, tmp_pat
 
     # An interview from the recommendation: the form arrives filled in.
     page.get_by_role("link", name="Practise for this job").click()
-    expect(page.get_by_label("Job listing")).to_have_value(str(UploadedJobListing.objects.get().pk))
-    expect(page.get_by_label("Resume")).not_to_have_value("")
+    expect(page.get_by_label("Job listing", exact=True)).to_have_value(str(UploadedJobListing.objects.get().pk))
+    expect(page.get_by_label("Resume", exact=True)).not_to_have_value("")
     journey.shot(page, "new-interview-from-recommendation")
     assert_no_serious_axe_violations(page, "newcomer: new interview")
     page.get_by_role("button", name="Create and open").click()
