@@ -277,6 +277,8 @@ class ResumeViewSet(_DocumentViewSet):
         try:
             resume_reparse(resume=resume, confirm=incoming.validated_data["confirm"])
         except ServiceError as exc:
+            if (quota := quota_response(exc)) is not None:
+                return quota
             code = status.HTTP_400_BAD_REQUEST if exc.code == ErrorCode.INVALID else status.HTTP_409_CONFLICT
             return Response({"detail": exc.message, "code": exc.code}, status=code)
         data = ResumeSerializer(resume, context=self.get_serializer_context()).data

@@ -109,8 +109,8 @@ def _waits_for_consent(user_id: int) -> bool:
     )
 
 
-def _waits_for_quota(user_id: int) -> str:
-    """The reason a listing waits ("" when it need not): the owner's daily budget or the monthly cap is used up."""
+def quota_wait_reason(user_id: int) -> str:
+    """The reason a document waits ("" when it need not): the owner's daily budget or the monthly cap is used up."""
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None or llm_provider() is None:
         return ""
@@ -126,7 +126,7 @@ def job_listings_resume_after_quota() -> int:
     waiting = Listing.objects.filter(parsing_status=Listing.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
     resumed = 0
     for listing_id, user_id in list(waiting.values_list("pk", "user_id")):
-        if _waits_for_quota(user_id):
+        if quota_wait_reason(user_id):
             continue
         Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(parsing_error="")
         job_listing_enqueue(listing_id=listing_id)
@@ -164,7 +164,7 @@ def job_listing_parse(*, listing_id: int) -> str:
             parsing_error=DECLINED_PARSING_REASON
         )
         return "waiting_for_consent"
-    if owner_id and (reason := _waits_for_quota(owner_id[0])):
+    if owner_id and (reason := quota_wait_reason(owner_id[0])):
         Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(parsing_error=reason)
         return "waiting_for_quota"
     claimed_at = JOB.claim(listing_id)

@@ -27,10 +27,11 @@ from interview.accounts.consent import AGREED, DECLINED_PARSING_REASON, consent_
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
 from interview.documents import resume_rules
-from interview.documents.job_parsing import stale_after
+from interview.documents.job_parsing import QUOTA_PARSING_PREFIX, quota_wait_reason, stale_after
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider
 from interview.models import UploadedResume, UserProfile
+from interview.usage.quotas import work_check
 from interview.usage.services import usage_record
 
 logger = logging.getLogger(__name__)
@@ -81,10 +82,13 @@ def resume_reparse(*, resume: UploadedResume, confirm: bool = False) -> None:
     """Send a finished resume back to pending and queue it once committed.
 
     Refused with `parsing_busy` while pending or in progress, and with `confirm_required` when the owner
-    has edited the parsed fields and `confirm` is not given; a resume without text is refused (`invalid`).
+    has edited the parsed fields and `confirm` is not given; a resume without text is refused (`invalid`),
+    and so is any while the owner's daily budget or the monthly cap is used up (QuotaExceeded).
     """
     if not resume.text_content.strip():
         raise ServiceError(ErrorCode.INVALID, NO_TEXT_REASON)
+    if llm_provider() is not None:
+        work_check(resume.user, what="Parsing this resume")
     with transaction.atomic():
         row = Resume.objects.select_for_update().filter(pk=resume.pk).first()
         if row is None or row.parsing_status not in (Resume.SUCCESS, Resume.ERROR):
@@ -109,6 +113,19 @@ def resumes_resume_after_consent(*, user: Any) -> int:
     return len(waiting)
 
 
+def resumes_resume_after_quota() -> int:
+    """Queue the resumes that waited for a budget whose owner has one again (the settle loop); return how many."""
+    waiting = Resume.objects.filter(parsing_status=Resume.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
+    resumed = 0
+    for resume_id, user_id in list(waiting.values_list("pk", "user_id")):
+        if quota_wait_reason(user_id):
+            continue
+        Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).update(parsing_error="")
+        resume_enqueue(resume_id=resume_id)
+        resumed += 1
+    return resumed
+
+
 def resumes_recover_stale(*, now: datetime | None = None) -> int:
     """Mark resumes stuck in progress past the stale limit as errored; return how many."""
     return JOB.recover_stale(now=now)
@@ -128,6 +145,9 @@ def resume_parse(*, resume_id: int) -> str:
     if owner and _waits_for_consent(owner[0]):
         Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).update(parsing_error=DECLINED_PARSING_REASON)
         return "waiting_for_consent"
+    if owner and (reason := quota_wait_reason(owner[0])):
+        Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).update(parsing_error=reason)
+        return "waiting_for_quota"
     claimed_at = JOB.claim(resume_id)
     if claimed_at is None:
         return "skipped"  # deleted, or already taken by another run

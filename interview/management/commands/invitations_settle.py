@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from interview.audit.services import audit_purge
 from interview.documents.job_parsing import job_listings_resume_after_quota
+from interview.documents.resume_parsing import resumes_resume_after_quota
 from interview.hiring.services import SettleResult, invitations_settle
 from interview.privacy.erasure import pending_deletions_retry
 from interview.privacy.services import exports_purge
@@ -80,9 +81,9 @@ class Command(BaseCommand):
         if exports or retried:
             self.stdout.write(f"{exports} expired data export(s) deleted, {retried} pending file deletion(s) done.")
         alerted = budget_alert_check(now=now)
-        resumed = job_listings_resume_after_quota()
+        resumed = job_listings_resume_after_quota() + resumes_resume_after_quota()
         if alerted or resumed:
-            self.stdout.write(f"Budget: {alerted} admin alert(s) emailed, {resumed} job listing(s) queued again.")
+            self.stdout.write(f"Budget: {alerted} admin alert(s) emailed, {resumed} document(s) queued again.")
 
     def _report(self, result: SettleResult, *, always: bool) -> None:
         if always or result.expired or result.completed or result.closed or result.reminded:
