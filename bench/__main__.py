@@ -74,6 +74,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         help="time the servers' database calls: queue wait for the database thread, run, statements")  # fmt: skip
     add("--follow-ups", type=int, default=0,
         help="the chats' max_follow_ups: 1 adds a follow-up decision call before each turn after an answer")  # fmt: skip
+    add("--server-env", action="append", default=[], metavar="NAME=VALUE",
+        help="an environment variable for the product servers (repeatable), e.g. for A/B runs of a setting")  # fmt: skip
     add("--no-calibrate", action="store_true", help="skip the machine calibration (a fixed CPU loop)")
     args = parser.parse_args(argv)
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
@@ -88,11 +90,21 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         scaling_start=args.scaling_start, time_limit=args.time_limit, out=args.out, pin=not args.no_pin,
         uvicorn_ws=args.uvicorn_ws, relay_parser=args.relay_parser, profile=args.profile,
         other_cpu_limit=args.other_cpu_limit, db_timing=args.db_timing or args.profile, follow_ups=args.follow_ups,
-        calibrate=not args.no_calibrate,
+        calibrate=not args.no_calibrate, server_env=_server_env(parser, args.server_env),
     )  # fmt: skip
     if args.smoke:
         options = smoke(options)
     return options, args
+
+
+def _server_env(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    env = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--server-env takes NAME=VALUE, not {item!r}")
+        env[name] = value
+    return env
 
 
 def smoke(options: Options) -> Options:

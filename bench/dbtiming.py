@@ -4,6 +4,8 @@ Every `database_sync_to_async` call is timed in four parts: *wait* (called on th
 started on the database thread: the queue in front of the one thread-sensitive thread), *run* (on
 the thread, connection handling included), of which *statements* (inside the cursor's execute), and
 *resume* (finished on the thread → the awaiting coroutine running again: the event loop's delay).
+*cpu* is the database thread's own CPU time during *run*: run − cpu is time the thread was ready but
+not running (waiting for the GIL or for a core) or blocked (the disk, the database server).
 `depth` is how many database calls were queued or running when the call was made.
 
 `install()` patches channels' `DatabaseSyncToAsync.__call__` and the event loop's `run_in_executor`
@@ -19,8 +21,8 @@ import threading
 import time
 from typing import Any
 
-# One record per call: [called, started, ended, statement seconds, statements, name, depth, resumed].
-CALLED, STARTED, ENDED, STMT_S, STMTS, NAME, DEPTH, RESUMED = range(8)
+# One record per call: [called, started, ended, statement seconds, statements, name, depth, resumed, cpu].
+CALLED, STARTED, ENDED, STMT_S, STMTS, NAME, DEPTH, RESUMED, CPU = range(9)
 SAMPLES: list[list[Any]] = []
 _current: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar("bench_db_call", default=None)
 _thread = threading.local()
@@ -40,7 +42,7 @@ def install() -> None:
     original_run_in_executor = asyncio.base_events.BaseEventLoop.run_in_executor
 
     async def timed_call(self: Any, *args: Any, **kwargs: Any) -> Any:
-        record = [time.perf_counter(), 0.0, 0.0, 0.0, 0, _name(self.func), _in_flight[0], 0.0]
+        record = [time.perf_counter(), 0.0, 0.0, 0.0, 0, _name(self.func), _in_flight[0], 0.0, 0.0]
         _in_flight[0] += 1
         token = _current.set(record)
         try:
@@ -57,11 +59,13 @@ def install() -> None:
 
         def timed() -> Any:
             record[STARTED] = time.perf_counter()
+            cpu = time.thread_time()
             _thread.record = record
             try:
                 return func(*args)
             finally:
                 _thread.record = None
+                record[CPU] = time.thread_time() - cpu
                 record[ENDED] = time.perf_counter()
                 _in_flight[0] -= 1
 
@@ -97,6 +101,10 @@ def _pct(values: list[float], q: float) -> float | None:
     return round(1000 * ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))], 2)
 
 
+def _mean(values: list[float]) -> float | None:
+    return round(1000 * sum(values) / len(values), 2) if values else None
+
+
 def summarise(samples: list[list[Any]], *, start: float, end: float) -> dict[str, Any]:
     """Per function and overall: calls, wait/run/statements/resume percentiles (ms) and the thread's busy share.
 
@@ -117,6 +125,7 @@ def summarise(samples: list[list[Any]], *, start: float, end: float) -> dict[str
             "calls_per_second": round(len(group) / seconds, 1),
             "wait_ms": {"p50": _pct(wait, 50), "p99": _pct(wait, 99), "max": _pct(wait, 100)},
             "run_ms": {"p50": _pct(run, 50), "p99": _pct(run, 99)},
+            "cpu_ms": {"p50": _pct([s[CPU] for s in group], 50), "mean": _mean([s[CPU] for s in group])},
             "statements_ms_mean": round(1000 * sum(s[STMT_S] for s in group) / len(group), 2) if group else None,
             "statements_per_call": round(sum(s[STMTS] for s in group) / len(group), 2) if group else None,
             "resume_ms": {"p50": _pct(resume, 50), "p99": _pct(resume, 99)},

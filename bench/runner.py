@@ -79,6 +79,8 @@ class Options:
     # The chats' max_follow_ups: with 1, every answer to a key question waits for one decision call.
     follow_ups: int = 0
     calibrate: bool = True
+    # Extra environment of the product servers (--server-env NAME=VALUE), applied last.
+    server_env: dict[str, str] = field(default_factory=dict)
     calibration_runs: int = 3
 
 
@@ -209,6 +211,7 @@ class Bench:
         )
         if self.o.db_timing:
             env.update(BENCH_DB_TIMING="1")
+        env.update(self.o.server_env)
         if redis_url:
             env.update(REDIS_URL=redis_url, CHANNEL_PREFIX=prefix)
             if self.o.redis_layer:

@@ -142,7 +142,7 @@ class Server:
             self.cap.add(self.process.pid)
         return self.process.pid
 
-    async def ready(self, within: float = 30) -> Server:
+    async def ready(self, within: float = 60) -> Server:
         """Wait until the server answers, without blocking the generator's event loop."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:

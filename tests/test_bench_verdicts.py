@@ -141,11 +141,11 @@ def test_bench_verdict_lines_name_server_database_and_outcome():
 def test_bench_db_timing_splits_each_call_into_wait_run_and_resume():
     from bench.dbtiming import summarise
 
-    # [called, started, ended, statement seconds, statements, name, depth, resumed]
+    # [called, started, ended, statement seconds, statements, name, depth, resumed, cpu]
     samples = [
-        [10.0, 10.010, 10.012, 0.001, 3, "answer_submit", 2, 10.013],
-        [10.5, 10.502, 10.503, 0.0005, 1, "generation_save_partial", 0, 10.504],
-        [30.0, 30.001, 30.002, 0.0, 1, "answer_submit", 0, 30.003],  # outside the window
+        [10.0, 10.010, 10.012, 0.001, 3, "answer_submit", 2, 10.013, 0.0015],
+        [10.5, 10.502, 10.503, 0.0005, 1, "generation_save_partial", 0, 10.504, 0.001],
+        [30.0, 30.001, 30.002, 0.0, 1, "answer_submit", 0, 30.003, 0.001],  # outside the window
     ]
 
     summary = summarise(samples, start=9.0, end=11.0)
@@ -155,3 +155,4 @@ def test_bench_db_timing_splits_each_call_into_wait_run_and_resume():
     assert summary["answer_submit"]["statements_per_call"] == 3
     assert summary["all"]["calls_per_second"] == 1.0
     assert summary["all"]["thread_busy_fraction"] == 0.002
+    assert summary["answer_submit"]["cpu_ms"]["p50"] == 1.5
