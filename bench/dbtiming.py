@@ -120,7 +120,8 @@ def summarise(samples: list[list[Any]], *, start: float, end: float) -> dict[str
     for name, group in sorted(groups.items(), key=lambda item: -len(item[1])):
         wait = [s[STARTED] - s[CALLED] for s in group]
         run = [s[ENDED] - s[STARTED] for s in group]
-        resume = [s[RESUMED] - s[ENDED] for s in group if s[RESUMED]]
+        # A call cancelled while queued or running "resumes" before it ends: no resume time.
+        resume = [s[RESUMED] - s[ENDED] for s in group if s[RESUMED] >= s[ENDED]]
         out[name] = {
             "calls_per_second": round(len(group) / seconds, 1),
             "wait_ms": {"p50": _pct(wait, 50), "p99": _pct(wait, 99), "max": _pct(wait, 100)},
