@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from bench.report import table
 from bench.runner import Bench, Options, _log
 from bench.servers import KINDS
+from bench.verdicts import OTHER_CPU_LIMIT, invalid_reasons, verdicts
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # The smoke run takes 10-20 s; its time limit leaves room for a loaded CI machine.
@@ -67,6 +68,15 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     add("--no-pin", action="store_true", help="do not pin the server to core 0 and the generator to core 1")
     add("--profile", action="store_true", help="sample each server with py-spy during the fixed step")
     add("--out", default="", help="JSON results file (default: bench/results/bench-<time>.json)")
+    add("--other-cpu-limit", type=float, default=OTHER_CPU_LIMIT,
+        help="other CPU on the server's core above which the run is not valid (no verdict)")  # fmt: skip
+    add("--db-timing", action="store_true",
+        help="time the servers' database calls: queue wait for the database thread, run, statements")  # fmt: skip
+    add("--follow-ups", type=int, default=0,
+        help="the chats' max_follow_ups: 1 adds a follow-up decision call before each turn after an answer")  # fmt: skip
+    add("--server-env", action="append", default=[], metavar="NAME=VALUE",
+        help="an environment variable for the product servers (repeatable), e.g. for A/B runs of a setting")  # fmt: skip
+    add("--no-calibrate", action="store_true", help="skip the machine calibration (a fixed CPU loop)")
     args = parser.parse_args(argv)
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     think = tuple(float(x) for x in args.think_ms.split(","))
@@ -79,10 +89,22 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         scaling=args.scaling or args.scaling_only, scaling_only=args.scaling_only, scaling_cores=args.scaling_cores,
         scaling_start=args.scaling_start, time_limit=args.time_limit, out=args.out, pin=not args.no_pin,
         uvicorn_ws=args.uvicorn_ws, relay_parser=args.relay_parser, profile=args.profile,
+        other_cpu_limit=args.other_cpu_limit, db_timing=args.db_timing or args.profile, follow_ups=args.follow_ups,
+        calibrate=not args.no_calibrate, server_env=_server_env(parser, args.server_env),
     )  # fmt: skip
     if args.smoke:
         options = smoke(options)
     return options, args
+
+
+def _server_env(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    env = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--server-env takes NAME=VALUE, not {item!r}")
+        env[name] = value
+    return env
 
 
 def smoke(options: Options) -> Options:
@@ -94,6 +116,8 @@ def smoke(options: Options) -> Options:
     options.capacity, options.scaling, options.scaling_only = False, False, False
     options.idle_sessions, options.fresh_idle_server, options.idle_wait, options.warm = 20, False, 0.5, False
     options.time_limit = min(options.time_limit, SMOKE_TIME_LIMIT)
+    options.calibration_runs = 1
+    options.other_cpu_limit = None  # the smoke checks the harness, on whatever machine runs the suite
     options.smoke = True
     return options
 
@@ -117,6 +141,8 @@ def refusal(options: Options) -> str | None:
         return "sessions >= 1, observers >= 0, rate > 0 and tokens >= 1 are required"
     if options.time_limit <= 0:
         return "--time-limit must be positive"
+    if options.follow_ups < 0:
+        return "--follow-ups must be >= 0"
     return None
 
 
@@ -220,28 +246,6 @@ async def run(options: Options) -> tuple[dict, bool]:
         return results, True
 
 
-def validity(results: dict, options: Options) -> bool:
-    """Whether the run's numbers stand: finished in time, texts exact, the generator's core not saturated."""
-    problems = results.setdefault("problems", [])
-    servers = results.get("servers", {})
-    valid = not results.get("truncated") and (bool(servers) or options.scaling_only)
-    for kind, server in servers.items():
-        if not server.get("valid", True):
-            valid = False
-            problems.append(f"{kind}: the validity gate failed (a client did not receive exactly the stored text)")
-        fixed = server.get("fixed") or {}
-        if fixed.get("generator_saturated"):
-            valid = False
-            problems.append(f"{kind}: the load generator's core was saturated during the fixed step")
-    scaling = results.get("scaling") or {}
-    for count in ("processes_1", "processes_2"):
-        ladder = (scaling.get(count) or {}).get("ladder", [])
-        if any(step["invalid_count"] for step in ladder):
-            valid = False
-            problems.append(f"scaling {count}: the validity gate failed")
-    return valid
-
-
 def main(argv: list[str] | None = None) -> int:
     options, _ = parse_args(argv)
     problem = refusal(options)
@@ -261,7 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         restore_services(moved)
     results["meta"]["service_threads_on_core_1"] = len(moved)
     results["truncated"] = truncated
-    results["valid"] = validity(results, options)
+    limit = options.other_cpu_limit
+    results["invalid_reasons"] = invalid_reasons(results, other_cpu_limit=float("inf") if limit is None else limit)
+    results["valid"] = not results["invalid_reasons"]
+    results["verdicts"] = verdicts(results)
     out = Path(options.out) if options.out else RESULTS_DIR / time.strftime("bench-%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))

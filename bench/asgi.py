@@ -2,7 +2,8 @@
 
 Every database connection the server opens gets an execute wrapper that counts statements, and
 INSERT, UPDATE and DELETE statements by table; a gc callback times the collector's pauses.
-`GET /__bench__/stats` returns the counts. Nothing here is loaded by
+`GET /__bench__/stats` returns the counts. With `BENCH_DB_TIMING=1` every database call is timed
+(bench/dbtiming.py) and `GET /__bench__/dbcalls?since=<n>` returns the calls recorded from n on. Nothing here is loaded by
 the product (`live_interview.asgi` is); the benchmark starts daphne or uvicorn on `bench.asgi:application`.
 """
 
@@ -21,7 +22,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live_interview.settings")
 import orjson
 from django.db.backends.signals import connection_created
 
+from bench import dbtiming
 from live_interview.asgi import application as product_application
+
+DB_TIMING = os.environ.get("BENCH_DB_TIMING") == "1"
+if DB_TIMING:
+    dbtiming.install()
 
 WRITES: Counter[str] = Counter()
 STATEMENTS = [0]  # every statement, reads and transaction control included
@@ -41,6 +47,8 @@ def _count_writes(execute: Any, sql: str, params: Any, many: bool, context: Any)
 def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
     if _count_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_count_writes)
+        if DB_TIMING:
+            connection.execute_wrappers.append(dbtiming.time_statement)
 
 
 connection_created.connect(_install, weak=False)
@@ -66,21 +74,30 @@ gc.callbacks.append(_gc_timer)
 
 
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """Answer the benchmark's stats path; everything else goes to the product."""
+    """Answer the benchmark's stats paths; everything else goes to the product."""
+    if scope["type"] == "http" and scope["path"] == "/__bench__/dbcalls":
+        query = scope.get("query_string", b"").decode()
+        since = int(query.partition("since=")[2] or 0) if "since=" in query else 0
+        end, samples = dbtiming.samples_since(since)
+        await _json(send, {"next": end, "samples": samples})
+        return
     if scope["type"] == "http" and scope["path"] == "/__bench__/stats":
         with _lock:
             writes, statements = dict(WRITES), STATEMENTS[0]
         gc_pauses = {str(gen): list(record) for gen, record in GC_PAUSES.items()}
-        body = orjson.dumps(
-            {
-                "pid": os.getpid(),
-                "writes": writes,
-                "total_writes": sum(writes.values()),
-                "statements": statements,
-                "gc": gc_pauses,
-            }
-        )
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
-        await send({"type": "http.response.body", "body": body})
+        body = {
+            "pid": os.getpid(),
+            "writes": writes,
+            "total_writes": sum(writes.values()),
+            "statements": statements,
+            "gc": gc_pauses,
+            "db_calls": len(dbtiming.SAMPLES),
+        }
+        await _json(send, body)
         return
     await product_application(scope, receive, send)
+
+
+async def _json(send: Any, body: dict[str, Any]) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": orjson.dumps(body)})

@@ -86,8 +86,14 @@ def _profiles_create(users: list[Any], *, role: str) -> None:
     )
 
 
-def chats_create(*, user_ids: list[int], questions: int, time_limit: int, title: str) -> list[int]:
-    """One not-yet-started chat per user id, with `questions` long key questions; returns the chat ids."""
+def chats_create(
+    *, user_ids: list[int], questions: int, time_limit: int, title: str, max_follow_ups: int = 0
+) -> list[int]:
+    """One not-yet-started chat per user id, with `questions` long key questions; returns the chat ids.
+
+    `max_follow_ups` 0 (the default) measures the streaming path alone; 1 adds a follow-up decision call
+    before the turn after each answer to a key question (the bench upstream always decides "no follow-up").
+    """
     from django.db import transaction
 
     from interview.models import Chat
@@ -99,14 +105,13 @@ def chats_create(*, user_ids: list[int], questions: int, time_limit: int, title:
     with transaction.atomic():
         chats = Chat.objects.bulk_create(
             [
-                # No follow-up decisions: the benchmark measures the streaming path (docs/performance.md).
                 Chat(
                     user_id=user_id,
                     title=f"{title} {i}"[:50],
                     key_questions=key_questions,
                     type="GEN",
                     difficulty=5,
-                    max_follow_ups=0,
+                    max_follow_ups=max_follow_ups,
                 )
                 for i, user_id in enumerate(user_ids)
             ]

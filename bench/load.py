@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from bench import dbtiming
 from bench.client import WsClient, ws_connect
 from bench.servers import Server
 from bench.upstream import Upstream
@@ -59,6 +60,7 @@ class StepConfig:
     ramp: float = 1.0
     think: tuple[float, float] = (0.2, 0.4)
     window: float = 0.030
+    db_timing: bool = False
 
 
 @dataclass
@@ -73,6 +75,11 @@ class Recorder:
     ttft_overhead: array = field(default_factory=lambda: array("d"))
     pre_upstream: array = field(default_factory=lambda: array("d"))
     stream_seconds: array = field(default_factory=lambda: array("d"))
+    # interview.start sent -> its first turn's request reached the upstream (every session, any time).
+    start_to_upstream: array = field(default_factory=lambda: array("d"))
+    # With follow-ups on: answer sent -> decision call reached the upstream, and decision -> stream request.
+    before_decision: array = field(default_factory=lambda: array("d"))
+    decision_to_stream: array = field(default_factory=lambda: array("d"))
     tokens: int = 0
     frames: int = 0
     turns: int = 0
@@ -112,6 +119,7 @@ class Session:
         self.streaming = False
         self.completed = False
         self.answers = 0
+        self.starting = False
         self.first_at: dict[str, float] = {}
 
     @property
@@ -119,6 +127,7 @@ class Session:
         return [self.candidate, *self.observers]
 
     def start(self) -> None:
+        self.starting = True
         self._send({"type": "interview.start"})
 
     def answer(self) -> None:
@@ -126,7 +135,11 @@ class Session:
             return
         self.answers += 1
         self._send(
-            {"type": "answer.submit", "id": f"a{self.answers}", "content": f"Answer {self.answers}: I built a queue."}
+            {
+                "type": "answer.submit",
+                "id": f"a{self.answers}",
+                "content": f"Answer {self.answers} from session {self.index}: I built a queue.",
+            }
         )
 
     def _send(self, frame: dict[str, Any]) -> None:
@@ -248,9 +261,17 @@ class Step:
                 break
         else:
             return
+        response = self.up.responses[self.up.response_of[n]]
+        if session.starting:  # the opening turn: interview.start's own work (consent, quota, the first prompt)
+            session.starting = False
+            self.rec.start_to_upstream.append(response.requested - session.sent_at)
+            return
+        decided = self.up.decision_requested.pop(session.index, None)
         if not self.measure_from <= received <= self.measure_to:
             return
-        response = self.up.responses[self.up.response_of[n]]
+        if decided is not None and session.sent_at <= decided <= response.requested:
+            self.rec.before_decision.append(decided - session.sent_at)
+            self.rec.decision_to_stream.append(response.requested - decided)
         upstream_ttft = self.up.emit_times[response.first_token] - response.requested
         self.rec.ttft_overhead.append(received - session.sent_at - upstream_ttft - self.config.window)
         self.rec.pre_upstream.append(response.requested - session.sent_at)
@@ -291,15 +312,18 @@ class Step:
         writes: dict[str, int] = {}
         gc: dict[str, list[float]] = {}
         statements = 0
+        db_calls = []
         for server in self.servers:
             stats = server.stats()
             statements += int(stats.get("statements", 0))
+            db_calls.append(int(stats.get("db_calls", 0)))
             for table, count in stats.get("writes", {}).items():
                 writes[table] = writes.get(table, 0) + count
             for gen, (count, seconds, longest) in stats.get("gc", {}).items():
                 total = gc.setdefault(gen, [0, 0.0, 0.0])
                 total[0], total[1], total[2] = total[0] + count, total[1] + seconds, max(total[2], longest)
-        return {"writes": writes, "total_writes": sum(writes.values()), "statements": statements, "gc": gc}
+        return {"writes": writes, "total_writes": sum(writes.values()), "statements": statements, "gc": gc,
+                "db_calls_by_server": db_calls}  # fmt: skip
 
     async def run(self) -> dict[str, Any]:
         """Drive the step and return its measurements (latencies still raw; see bench.report)."""
@@ -318,6 +342,7 @@ class Step:
         self.measure_to = self.measure_from + config.duration
         await asyncio.sleep(self.measure_from - time.perf_counter())
         cpu0, loop0, gen0, wall0 = self._cpu(), self._loop_cpu(), _own_cpu(), time.perf_counter()
+        threads0, decisions0 = self._threads(), self.up.decisions
         machine0, core0, rest0 = machine_busy_seconds(), generator_core_busy_seconds(), server_cores_busy_seconds()
         gc0, GENERATOR_GC.longest = GENERATOR_GC.seconds, 0.0
         rss0 = self._rss()
@@ -327,6 +352,7 @@ class Step:
             rss_peak = max(rss_peak, self._rss())
             streaming_samples.append(sum(1 for s in self.sessions if s.streaming))
         cpu1, loop1, gen1, wall1 = self._cpu(), self._loop_cpu(), _own_cpu(), time.perf_counter()
+        threads1, decisions1 = self._threads(), self.up.decisions
         machine1, core1, rest1 = machine_busy_seconds(), generator_core_busy_seconds(), server_cores_busy_seconds()
         self.active = False
         drained = await self._drain()
@@ -340,6 +366,7 @@ class Step:
         if drained:  # an overloaded server still streaming has no final text to compare yet
             invalid.extend(await self._verify())
         writes_before, writes_after = stats_before.get("writes", {}), stats_after.get("writes", {})
+        db_calls = await asyncio.to_thread(self._db_calls, stats_before) if config.db_timing else None
         return {
             "rec": self.rec,
             "connect_seconds": connect_seconds,
@@ -369,7 +396,20 @@ class Step:
             "gc": _gc_delta(stats_before.get("gc", {}), stats_after.get("gc", {})),
             "invalid": invalid,
             "drained": drained,
+            "threads_cpu_fraction": _threads_delta(threads0, threads1, wall1 - wall0),
+            "decisions": decisions1 - decisions0,
+            "db_calls": db_calls,
         }
+
+    def _threads(self) -> list[dict[str, float]]:
+        return [server.threads_cpu_seconds() for server in self.servers]
+
+    def _db_calls(self, stats_before: dict[str, Any]) -> dict[str, Any]:
+        """The servers' timed database calls made in the measurement window (bench/dbtiming.py)."""
+        samples: list[list[Any]] = []
+        for server, since in zip(self.servers, stats_before.get("db_calls_by_server", []), strict=False):
+            samples.extend(server.db_calls(since)[1])
+        return dbtiming.summarise(samples, start=self.measure_from, end=self.measure_to)
 
     async def _drain(self) -> bool:
         deadline = time.perf_counter() + self.up.first_token_delay + self.up.tokens / self.up.rate + 15
@@ -428,6 +468,17 @@ def _gc_delta(before: dict[str, list[float]], after: dict[str, list[float]]) -> 
         count0, seconds0, _ = before.get(gen, [0, 0.0, 0.0])
         out[gen] = {"collections": int(count - count0), "pause_ms": round((seconds - seconds0) * 1000, 1),
                     "longest_ms_since_start": round(longest * 1000, 1)}  # fmt: skip
+    return out
+
+
+def _threads_delta(before: list[dict[str, float]], after: list[dict[str, float]], seconds: float) -> dict[str, float]:
+    """Each server thread's share of a core during the window (threads above 0.005; servers numbered after one)."""
+    out = {}
+    for index, (first, last) in enumerate(zip(before, after, strict=False)):
+        for name, cpu in last.items():
+            fraction = (cpu - first.get(name, 0.0)) / seconds if seconds > 0 else 0.0
+            if fraction > 0.005:
+                out[name if index == 0 else f"{index}:{name}"] = round(fraction, 3)
     return out
 
 

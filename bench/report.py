@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.verdicts import verdict_lines
+
 GENERATOR_SATURATED = 0.90
 # The generator's core as a whole (generator plus the pinned PostgreSQL and Redis).
 CORE_SATURATED = 0.95
@@ -66,6 +68,15 @@ def step_summary(
             "p50": _ms(percentile(rec.pre_upstream, 50)),
             "p99": _ms(percentile(rec.pre_upstream, 99)),
         },
+        # interview.start -> the first turn's request at the upstream (every session; the start's own work).
+        "interview_start_ms": {
+            "p50": _ms(percentile(rec.start_to_upstream, 50)),
+            "p99": _ms(percentile(rec.start_to_upstream, 99)),
+            "samples": len(rec.start_to_upstream),
+        },
+        "follow_up_decision": _decision_summary(rec, result.get("decisions", 0), turns),
+        "server_threads_cpu_fraction": result.get("threads_cpu_fraction", {}),
+        "db_calls": result.get("db_calls"),
         "tokens_delivered": rec.tokens,
         "frames_delivered": rec.frames,
         "tokens_per_second": round(rec.tokens / seconds, 1) if seconds else None,
@@ -108,50 +119,24 @@ def step_summary(
     return summary
 
 
-def targets(results: dict[str, Any]) -> dict[str, Any]:
-    """The issue's targets, each with the measured value and a verdict (None when not measured)."""
-    servers = results["servers"]
-    relay, daphne = servers.get("relay", {}), servers.get("daphne", {})
-    verdicts: dict[str, Any] = {}
-    if relay.get("capacity") and daphne.get("capacity"):
-        ratio = daphne["capacity"]["sessions"] / relay["capacity"]["sessions"]
-        verdicts["capacity_vs_relay"] = {"target": ">= 0.60", "value": round(ratio, 2), "met": ratio >= 0.6,
-                                         "note": _bound_note(relay, daphne)}  # fmt: skip
-    fixed = daphne.get("fixed")
-    if fixed:
-        cand, obs = fixed["latency"]["candidate"]["added_p99_ms"], fixed["latency"]["observer"]["added_p99_ms"]
-        worst = max(v for v in (cand, obs) if v is not None) if (cand or obs) else None
-        verdicts["p99_at_fixed_sessions"] = {"target": f"< 50 ms at S={fixed['sessions']}", "candidate": cand,
-                                             "observer": obs, "met": worst is not None and worst < 50}  # fmt: skip
-        if fixed.get("db_writes_per_turn") is not None and fixed.get("db_writes_budget_per_turn") is not None:
-            verdicts["db_writes_per_turn"] = {
-                "target": "<= 3 + streaming seconds",
-                "value": fixed["db_writes_per_turn"],
-                "budget": fixed["db_writes_budget_per_turn"],
-                "met": fixed["db_writes_per_turn"] <= fixed["db_writes_budget_per_turn"],
-            }
-    idle = daphne.get("idle")
-    if idle and idle.get("kb_per_session") is not None:
-        verdicts["idle_sessions"] = {"target": "2000 sessions < 150 KB each", "sessions": idle["connected"],
-                                     "kb_per_session": idle["kb_per_session"],
-                                     "met": idle["connected"] >= 2000 and idle["kb_per_session"] < 150}  # fmt: skip
-    scaling = results.get("scaling")
-    if scaling and scaling.get("ratio") is not None:
-        verdicts["two_process_scaling"] = {
-            "target": ">= 1.7",
-            "value": scaling["ratio"],
-            "met": scaling["ratio"] >= 1.7,
-        }
-    return verdicts
-
-
-def _bound_note(relay: dict[str, Any], daphne: dict[str, Any]) -> str:
-    notes = []
-    for name, server in (("relay", relay), ("daphne", daphne)):
-        bound = server["capacity"].get("bound")
-        if bound != "latency":
-            notes.append(f"{name} capacity limited by {bound} (a lower bound)")
-    return "; ".join(notes)
+def _decision_summary(rec: Any, decisions: int, turns: int) -> dict[str, Any] | None:
+    """Follow-up decision calls in the window: per turn, and where the time before the stream request went."""
+    if not decisions and not len(rec.before_decision):
+        return None
+    pre = rec.pre_upstream
+    return {
+        "calls": decisions,
+        "calls_per_turn": round(decisions / turns, 2) if turns else None,
+        "answer_to_decision_ms": {
+            "p50": _ms(percentile(rec.before_decision, 50)),
+            "p99": _ms(percentile(rec.before_decision, 99)),
+        },
+        "decision_to_stream_request_ms": {
+            "p50": _ms(percentile(rec.decision_to_stream, 50)),
+            "p99": _ms(percentile(rec.decision_to_stream, 99)),
+        },
+        "share_of_before_upstream": round(sum(rec.decision_to_stream) / sum(pre), 3) if len(pre) and sum(pre) else None,
+    }
 
 
 def table(results: dict[str, Any]) -> str:
@@ -189,18 +174,55 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"two processes (Redis) vs one: {scaling.get('ratio')}x tokens/s  {scaling.get('note', '')}".rstrip()
         )
-    for name, verdict in results.get("targets", {}).items():
-        lines.append(f"target {name}: {'met' if verdict.get('met') else 'NOT met'} {_short(verdict)}")
+    lines.extend(detail_lines(results))
+    lines.extend(calibration_lines(results))
     for problem in results.get("problems", []):
         lines.append(f"problem: {problem}")
+    lines.extend(verdict_lines(results))
     return "\n".join(lines)
+
+
+def detail_lines(results: dict[str, Any]) -> list[str]:
+    """Per product server: where the time before the upstream went (start, decisions, the database thread)."""
+    lines = []
+    for kind, server in results["servers"].items():
+        fixed = server.get("fixed") or {}
+        if kind == "relay" or not fixed:
+            continue
+        pre, start = fixed.get("before_upstream_ms", {}), fixed.get("interview_start_ms", {})
+        line = (f"{kind}: answer -> upstream request p50/p99 {_f(pre.get('p50'))}/{_f(pre.get('p99'))} ms; "
+                f"interview.start -> upstream p50/p99 {_f(start.get('p50'))}/{_f(start.get('p99'))} ms")  # fmt: skip
+        decision = fixed.get("follow_up_decision")
+        if decision:
+            after = decision["decision_to_stream_request_ms"]
+            line += (f"; follow-up decisions {decision['calls_per_turn']}/turn, decision -> stream request "
+                     f"p50/p99 {_f(after['p50'])}/{_f(after['p99'])} ms")  # fmt: skip
+        lines.append(line)
+        every = (fixed.get("db_calls") or {}).get("all")
+        if every:
+            lines.append(
+                f"{kind}: database calls {every['calls_per_second']}/s, queue wait p50/p99 {every['wait_ms']['p50']}/"
+                f"{every['wait_ms']['p99']} ms, run p50/p99 {every['run_ms']['p50']}/{every['run_ms']['p99']} ms, "
+                f"resume p50/p99 {every['resume_ms']['p50']}/{every['resume_ms']['p99']} ms, "
+                f"thread busy {every['thread_busy_fraction']}"
+            )
+    return lines
+
+
+def calibration_lines(results: dict[str, Any]) -> list[str]:
+    """The machine's calibration: compare two results only when these are close."""
+    calibration = (results.get("meta") or {}).get("calibration") or {}
+    loop = calibration.get("cpu_loop") or {}
+    if not loop:
+        return []
+    relay = calibration.get("relay_capacity")
+    return [
+        f"machine: fixed CPU loop {loop.get('cpu_seconds')} s CPU / {loop.get('wall_seconds')} s wall on core "
+        f"{loop.get('core')} (best of {loop.get('runs')}); relay capacity {relay if relay else '-'} sessions"
+    ]
 
 
 def _f(value: Any, digits: int = 1) -> str:
     if value is None:
         return "-"
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def _short(verdict: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in verdict.items() if k != "met" and v not in (None, ""))

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import fixtures
+from bench.calibrate import cpu_loop
 from bench.load import Step, StepConfig, idle_memory
-from bench.report import step_summary, targets
+from bench.report import step_summary
 from bench.servers import ROOT, CpuCap, Server, uvicorn_available
 from bench.upstream import Upstream
 
@@ -71,6 +72,16 @@ class Options:
     relay_parser: str = "sse"
     profile: bool = False
     warm: bool = True
+    # Other CPU on the server's core above which the run is not valid (None: not checked, the smoke run).
+    other_cpu_limit: float | None = 0.04
+    # Time every database call of the servers (queue wait, run, statements): bench.asgi, BENCH_DB_TIMING=1.
+    db_timing: bool = False
+    # The chats' max_follow_ups: with 1, every answer to a key question waits for one decision call.
+    follow_ups: int = 0
+    calibrate: bool = True
+    # Extra environment of the product servers (--server-env NAME=VALUE), applied last.
+    server_env: dict[str, str] = field(default_factory=dict)
+    calibration_runs: int = 3
 
 
 class Bench:
@@ -98,6 +109,12 @@ class Bench:
 
     async def run(self) -> dict[str, Any]:
         self.results["meta"] = self._meta()
+        if self.o.calibrate:
+            core = 0 if self.results["meta"]["pinned"] else None
+            self.results["meta"]["calibration"] = {
+                "cpu_loop": await asyncio.to_thread(cpu_loop, core=core, runs=self.o.calibration_runs)
+            }
+            _log(f"calibration: {self.results['meta']['calibration']['cpu_loop']}")
         await self.upstream.start()
         try:
             if any(kind != "relay" for kind in self.o.servers) or self.o.scaling:
@@ -117,7 +134,8 @@ class Bench:
             if self.o.redis_url:  # channel-layer keys of this run (the core layer keeps groups for a day)
                 await asyncio.to_thread(_redis_cleanup, self.o.redis_url, f"bench{self.run_id}")
         self._ratios()
-        self.results["targets"] = targets(self.results)
+        relay_capacity = (self.results["servers"].get("relay", {}).get("capacity") or {}).get("sessions")
+        self.results["meta"].setdefault("calibration", {})["relay_capacity"] = relay_capacity
         self.results["meta"]["seconds"] = round(time.perf_counter() - self.started, 1)
         self.results["meta"]["loadavg_end"] = os.getloadavg()
         return self.results
@@ -154,6 +172,8 @@ class Bench:
             "pinned": self.o.pin and (os.cpu_count() or 1) >= 2,
             "loadavg_start": os.getloadavg(),
             "run_id": self.run_id,
+            "database": ("postgresql" if self.o.database_url.startswith("postgres") else "sqlite")
+            + (" + redis" if self.o.redis_url else ""),
         }
 
     # --- database and environment -------------------------------------------------------------------
@@ -189,6 +209,9 @@ class Bench:
             PYTHONUNBUFFERED="1",
             PYTHONPATH=str(ROOT),
         )
+        if self.o.db_timing:
+            env.update(BENCH_DB_TIMING="1")
+        env.update(self.o.server_env)
         if redis_url:
             env.update(REDIS_URL=redis_url, CHANNEL_PREFIX=prefix)
             if self.o.redis_layer:
@@ -228,8 +251,9 @@ class Bench:
         def create() -> list[int]:
             try:
                 return fixtures.chats_create(
-                    user_ids=user_ids, questions=questions, time_limit=3600, title=f"b{self.run_id}-{self.chat_counter}"
-                )
+                    user_ids=user_ids, questions=questions, time_limit=3600, title=f"b{self.run_id}-{self.chat_counter}",
+                    max_follow_ups=self.o.follow_ups,
+                )  # fmt: skip
             finally:
                 fixtures.close_connections()
 
@@ -255,6 +279,7 @@ class Bench:
         config = StepConfig(
             sessions=sessions, observers=self.o.observers, duration=duration, warmup=self.o.warmup, ramp=self.o.ramp,
             think=(self.o.think_ms[0] / 1000, self.o.think_ms[1] / 1000), window=self.o.coalesce_ms / 1000,
+            db_timing=self.o.db_timing,
         )  # fmt: skip
         chat_ids = await self._chats(kind, sessions)
         cookies = [cookie for _, cookie in self.cookies] or [""]

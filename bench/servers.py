@@ -46,6 +46,18 @@ def proc_cpu_seconds_of(stat: Path) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def proc_threads_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of each thread of a process so far, by `<name>/<tid>` (the main thread is `main`)."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = "main" if task.name == str(pid) else f"{(task / 'comm').read_text().strip()}/{task.name}"
+            out[name] = proc_cpu_seconds_of(task / "stat")
+        except OSError:  # the thread ended meanwhile
+            continue
+    return out
+
+
 def proc_rss_bytes(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -130,7 +142,7 @@ class Server:
             self.cap.add(self.process.pid)
         return self.process.pid
 
-    async def ready(self, within: float = 30) -> Server:
+    async def ready(self, within: float = 60) -> Server:
         """Wait until the server answers, without blocking the generator's event loop."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
@@ -160,6 +172,18 @@ class Server:
         url = f"http://127.0.0.1:{self.port}/__bench__/stats"
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return orjson.loads(response.read())
+
+    def db_calls(self, since: int, timeout: float = 10) -> tuple[int, list[list[Any]]]:
+        """The database calls bench.asgi timed from index `since` on (BENCH_DB_TIMING=1), and the next index."""
+        if self.kind == "relay":
+            return since, []
+        url = f"http://127.0.0.1:{self.port}/__bench__/dbcalls?since={since}"
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = orjson.loads(response.read())
+        return int(body["next"]), body["samples"]
+
+    def threads_cpu_seconds(self) -> dict[str, float]:
+        return proc_threads_cpu_seconds(self.pid)
 
     def cpu_seconds(self) -> float:
         return proc_cpu_seconds(self.pid)

@@ -9,6 +9,7 @@ object lives in the load generator's process, so both sides read the same clock)
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from array import array
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ _CHUNK_SUFFIX = b'"},"finish_reason":null}]}\n\n'
 def _chunked(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
+
+# The load generator's answers say which session sent them ("... from session 12: ...").
+_SESSION_TAG = re.compile(rb"from session (\d+)")
+_NO_FOLLOW_UP = orjson.dumps({"follow_up": False, "question": ""}).decode()
 
 _ROLE = _chunked(
     b'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench-model",'
@@ -56,6 +61,9 @@ class Upstream:
         self.emit_times = array("d")
         self.response_of = array("l")
         self.responses: list[Response] = []
+        # Follow-up decision calls (non-streamed, with a response format): when each session's latest arrived.
+        self.decision_requested: dict[int, float] = {}
+        self.decisions = 0
         self.port = 0
         self._server: asyncio.Server | None = None
 
@@ -140,6 +148,9 @@ class _Conn(asyncio.Protocol):
             self.transport.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
             return
         payload = orjson.loads(body) if body else {}
+        if not payload.get("stream") and "response_format" in payload:
+            self._decision(body)
+            return
         response = self.up.open_response()
         if not payload.get("stream"):
             text = self.up.text_of(response.index)
@@ -158,6 +169,21 @@ class _Conn(asyncio.Protocol):
         self.transport.write(_HEAD + _ROLE)
         self.started = self.loop.time() + self.up.first_token_delay
         self.timer = self.loop.call_at(self.started, self._emit)
+
+    def _decision(self, body: bytes) -> None:
+        """Answer a follow-up decision call at once with "no follow-up", noting when and for which session."""
+        assert self.transport is not None
+        self.up.decisions += 1
+        tag = _SESSION_TAG.search(body)
+        if tag is not None:
+            self.up.decision_requested[int(tag.group(1))] = time.perf_counter()
+        data = orjson.dumps(
+            {"id": "chatcmpl-bench", "object": "chat.completion", "created": 1700000000, "model": "bench-model",
+             "choices": [{"index": 0, "message": {"role": "assistant", "content": _NO_FOLLOW_UP}, "finish_reason": "stop"}],
+             "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18}}
+        )  # fmt: skip
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(data)
+        self.transport.write(head + data)
 
     def _emit(self) -> None:
         response, transport = self.response, self.transport

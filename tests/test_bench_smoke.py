@@ -68,7 +68,9 @@ def test_bench_smoke_run_reports_every_measure_and_passes_the_gate(tmp_path):
         assert server["idle"]["connected"] == server["idle"]["sessions"]
     daphne = results["servers"]["daphne"]["fixed"]
     assert daphne["db_writes"].get("interview_chat", 0) > 0
-    assert {"p99_at_fixed_sessions", "db_writes_per_turn", "idle_sessions"} <= set(results["targets"])
+    assert {"p99_added_at_s50", "db_writes_per_turn", "idle_sessions"} <= set(results["verdicts"]["daphne"])
+    assert results["meta"]["calibration"]["cpu_loop"]["cpu_seconds"] > 0
+    assert daphne["interview_start_ms"]["samples"] == 3
     assert "relay" in process.stdout and "daphne" in process.stdout
 
 

@@ -95,7 +95,9 @@ class DaphneProcess:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer on {self.http}:\n{self.log.read_text()[-4000:]}")
+        log = self.log.read_text()[-4000:]
+        self.stop(kill=True)  # not left running: it would hold the test database's connections
+        raise RuntimeError(f"daphne did not answer on {self.http}:\n{log}")
 
     def ready(self) -> bool:
         """Whether the server is up: it answers its health check (which also starts its deadline watcher)."""
