@@ -14,6 +14,7 @@ then press Retry (`job_listing_reparse`). The claim, the lease and the recovery 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,7 +102,8 @@ def job_listing_reparse(*, listing: UploadedJobListing) -> None:
     listing.refresh_from_db()
 
 
-def _waits_for_consent(user_id: int) -> bool:
+def consent_missing(user_id: int) -> bool:
+    """Whether a model is configured and the document's owner has not agreed to send it there."""
     provider = llm_provider()
     return (
         provider is not None
@@ -121,30 +123,41 @@ def quota_wait_reason(user_id: int) -> str:
     return ""
 
 
-def job_listings_resume_after_quota() -> int:
-    """Queue the listings that waited for a budget whose owner has one again (the settle loop); return how many."""
-    waiting = Listing.objects.filter(parsing_status=Listing.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
+def documents_requeue_after_quota(model: Any, enqueue: Callable[[int], None]) -> int:
+    """Queue the documents (listings or resumes) that waited for a budget whose owner has one again (the settle
+    loop); return how many."""
+    waiting = model.objects.filter(parsing_status=model.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
     resumed = 0
-    for listing_id, user_id in list(waiting.values_list("pk", "user_id")):
+    for document_id, user_id in list(waiting.values_list("pk", "user_id")):
         if quota_wait_reason(user_id):
             continue
-        Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(parsing_error="")
-        job_listing_enqueue(listing_id=listing_id)
+        model.objects.filter(pk=document_id, parsing_status=model.PENDING).update(parsing_error="")
+        enqueue(document_id)
         resumed += 1
     return resumed
 
 
-def job_listings_resume_after_consent(*, user: Any) -> int:
-    """Queue the user's listings that waited for consent (after it was given); return how many."""
+def job_listings_resume_after_quota() -> int:
+    """Queue the listings that waited for a budget whose owner has one again (the settle loop); return how many."""
+    return documents_requeue_after_quota(Listing, lambda pk: job_listing_enqueue(listing_id=pk))
+
+
+def documents_requeue_after_consent(model: Any, enqueue: Callable[[int], None], *, user: Any) -> int:
+    """Queue the user's documents (listings or resumes) that waited for consent (after it was given)."""
     waiting = list(
-        Listing.objects.filter(
-            user_id=user.pk, parsing_status=Listing.PENDING, parsing_error=DECLINED_PARSING_REASON
+        model.objects.filter(
+            user_id=user.pk, parsing_status=model.PENDING, parsing_error=DECLINED_PARSING_REASON
         ).values_list("pk", flat=True)
     )
-    Listing.objects.filter(pk__in=waiting).update(parsing_error="")
-    for listing_id in waiting:
-        job_listing_enqueue(listing_id=listing_id)
+    model.objects.filter(pk__in=waiting).update(parsing_error="")
+    for document_id in waiting:
+        enqueue(document_id)
     return len(waiting)
+
+
+def job_listings_resume_after_consent(*, user: Any) -> int:
+    """Queue the user's listings that waited for consent (after it was given); return how many."""
+    return documents_requeue_after_consent(Listing, lambda pk: job_listing_enqueue(listing_id=pk), user=user)
 
 
 def job_listings_recover_stale(*, now: datetime | None = None) -> int:
@@ -159,7 +172,7 @@ def job_listing_parse(*, listing_id: int) -> str:
     reason in `parsing_error`; consenting queues it again (job_listings_resume_after_consent).
     """
     owner_id = Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).values_list("user_id", flat=True)
-    if owner_id and _waits_for_consent(owner_id[0]):
+    if owner_id and consent_missing(owner_id[0]):
         Listing.objects.filter(pk=listing_id, parsing_status=Listing.PENDING).update(
             parsing_error=DECLINED_PARSING_REASON
         )

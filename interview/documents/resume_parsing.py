@@ -23,14 +23,20 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from interview.accounts.consent import AGREED, DECLINED_PARSING_REASON, consent_state_of, llm_provider
+from interview.accounts.consent import DECLINED_PARSING_REASON, llm_provider
 from interview.core.errors import ErrorCode, ServiceError
 from interview.core.jobs import RowJob
 from interview.documents import resume_rules
-from interview.documents.job_parsing import QUOTA_PARSING_PREFIX, quota_wait_reason, stale_after
+from interview.documents.job_parsing import (
+    consent_missing,
+    documents_requeue_after_consent,
+    documents_requeue_after_quota,
+    quota_wait_reason,
+    stale_after,
+)
 from interview.llm import LLMError, get_provider
 from interview.llm.base import LLMProvider
-from interview.models import UploadedResume, UserProfile
+from interview.models import UploadedResume
 from interview.usage.quotas import work_check
 from interview.usage.services import usage_record
 
@@ -102,28 +108,12 @@ def resume_reparse(*, resume: UploadedResume, confirm: bool = False) -> None:
 
 def resumes_resume_after_consent(*, user: Any) -> int:
     """Queue the user's resumes that waited for consent (after it was given); return how many."""
-    waiting = list(
-        Resume.objects.filter(
-            user_id=user.pk, parsing_status=Resume.PENDING, parsing_error=DECLINED_PARSING_REASON
-        ).values_list("pk", flat=True)
-    )
-    Resume.objects.filter(pk__in=waiting).update(parsing_error="")
-    for resume_id in waiting:
-        resume_enqueue(resume_id=resume_id)
-    return len(waiting)
+    return documents_requeue_after_consent(Resume, lambda pk: resume_enqueue(resume_id=pk), user=user)
 
 
 def resumes_resume_after_quota() -> int:
     """Queue the resumes that waited for a budget whose owner has one again (the settle loop); return how many."""
-    waiting = Resume.objects.filter(parsing_status=Resume.PENDING, parsing_error__startswith=QUOTA_PARSING_PREFIX)
-    resumed = 0
-    for resume_id, user_id in list(waiting.values_list("pk", "user_id")):
-        if quota_wait_reason(user_id):
-            continue
-        Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).update(parsing_error="")
-        resume_enqueue(resume_id=resume_id)
-        resumed += 1
-    return resumed
+    return documents_requeue_after_quota(Resume, lambda pk: resume_enqueue(resume_id=pk))
 
 
 def resumes_recover_stale(*, now: datetime | None = None) -> int:
@@ -131,18 +121,10 @@ def resumes_recover_stale(*, now: datetime | None = None) -> int:
     return JOB.recover_stale(now=now)
 
 
-def _waits_for_consent(user_id: int) -> bool:
-    provider = llm_provider()
-    return (
-        provider is not None
-        and consent_state_of(UserProfile.objects.filter(user_id=user_id).first(), provider) != AGREED
-    )
-
-
 def resume_parse(*, resume_id: int) -> str:
     """Claim a pending resume, parse it and store the outcome; return the final status (or why it was skipped)."""
     owner = Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).values_list("user_id", flat=True)
-    if owner and _waits_for_consent(owner[0]):
+    if owner and consent_missing(owner[0]):
         Resume.objects.filter(pk=resume_id, parsing_status=Resume.PENDING).update(parsing_error=DECLINED_PARSING_REASON)
         return "waiting_for_consent"
     if owner and (reason := quota_wait_reason(owner[0])):
