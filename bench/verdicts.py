@@ -60,7 +60,7 @@ def invalid_reasons(results: dict[str, Any], *, other_cpu_limit: float = OTHER_C
                 reasons.append(f"scaling {count} S={step['sessions']}: transcript mismatch or generator saturated")
     if not servers and not scaling:
         reasons.append("nothing was measured")
-    return reasons
+    return list(dict.fromkeys(reasons))  # a step in both the capacity ladder and the fixed step is said once
 
 
 def _verdict(target: str, value: Any, met: bool | None, note: str = "") -> dict[str, Any]:

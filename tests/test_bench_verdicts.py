@@ -65,6 +65,13 @@ def test_bench_unpinned_run_judges_other_cpu_machine_wide():
     assert any("other CPU on the server's core 0.500" in r for r in invalid_reasons(results))
 
 
+def test_bench_step_in_the_ladder_and_the_fixed_step_is_said_once():
+    results = _results()
+    results["servers"]["relay"]["fixed"]["server_core_other_fraction"] = 0.041  # the ladder holds the same step
+
+    assert invalid_reasons(results) == ["relay S=50: other CPU on the server's core 0.041 > 0.04"]
+
+
 def test_bench_other_cpu_limit_is_an_option():
     results = _results()
     results["servers"]["daphne"]["fixed"]["server_core_other_fraction"] = 0.2
