@@ -12,33 +12,38 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db import connection
 
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 
 
-def others_generating(at: datetime) -> Combinable:
-    """An annotation of a chat row: how many other chats of its user have a reply being written at `at`."""
-    others = (
-        Chat.objects.filter(user_id=OuterRef("user_id"), generation_lease_until__gt=at)
-        .exclude(pk=OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(count=Count("pk"))
-        .values("count")
+def _count_sql() -> str:
+    table = connection.ops.quote_name(Chat._meta.db_table)
+    user, lease = (
+        connection.ops.quote_name(Chat._meta.get_field(f).column) for f in ("user", "generation_lease_until")
     )
-    return Coalesce(Subquery(others), 0)
+    pk = connection.ops.quote_name(Chat._meta.pk.column)
+    return f"SELECT COUNT(*) FROM {table} WHERE {user} = %s AND {lease} > %s AND {pk} <> %s"
 
 
-def generations_check(chat: Chat, *, then: str) -> None:
-    """Refuse a user's new turn while the cap's worth of their replies are being written in other interviews.
+def others_generating(chat: Chat, at: datetime) -> int:
+    """How many other chats of the chat's user have a reply being written at `at`.
 
-    Reads the row's `others_generating` annotation; `then` tells the user what to do once one finishes.
+    One plain statement on the user_id index: the ORM's correlated subquery cost ~2 ms of compiling on the
+    database thread per answer, about a quarter of the answer's whole database work (docs/performance.md).
     """
-    others = int(getattr(chat, "others_generating", 0))
+    value = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(), [chat.user_id, value, chat.pk])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def generations_check(chat: Chat, *, now: datetime, then: str) -> None:
+    """Refuse a user's new turn while the cap's worth of their replies are being written in other interviews;
+    `then` tells the user what to do once one finishes."""
+    others = others_generating(chat, now)
     if others >= settings.MAX_CONCURRENT_GENERATIONS_PER_USER:
         replies = "1 reply" if others == 1 else f"{others} replies"
         raise ServiceError(

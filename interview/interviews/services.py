@@ -21,7 +21,7 @@ from interview.accounts.consent import AGREED, DECLINED, NOT_NEEDED, consent_ref
 from interview.core.errors import ErrorCode, ServiceError
 from interview.interviews import transcript as s
 from interview.interviews.accommodation import follow_up_limit, key_questions_accommodate
-from interview.interviews.concurrency import generations_check, others_generating
+from interview.interviews.concurrency import generations_check
 from interview.interviews.selectors import (
     FollowUpRequest,
     Prompt,
@@ -65,18 +65,12 @@ def lease_owner(message_id: str) -> str:
     return f"{_HOST}:{os.getpid()}/{message_id}"
 
 
-def _locked_chat(chat_id: int, *, for_turn: bool = False, generating_at: datetime | None = None) -> Chat:
-    """The chat row, locked; `for_turn` also loads what a new turn's prompt needs (only the chat is locked).
-
-    With `generating_at`, the row also carries `others_generating`: how many other chats of its user have a
-    reply being written then (a subquery of the same statement, so no extra round trip).
-    """
+def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
+    """The chat row, locked; `for_turn` also loads what a new turn's prompt needs (only the chat is locked)."""
     chats = Chat.objects.select_for_update(of=("self",))
     if for_turn:
         # The profile rides along: its consent decides who may conduct the turn (consent_allows).
         chats = chats.select_related("user__profile", "resume", "job_listing", "invitation")
-    if generating_at is not None:
-        chats = chats.annotate(others_generating=others_generating(generating_at))
     try:
         return chats.get(pk=chat_id)
     except Chat.DoesNotExist:
@@ -226,12 +220,12 @@ def _ensure_not_busy(chat: Chat) -> None:
 def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStart | None:
     """Begin the interview with a greeting and the first key question; None if already begun."""
     with transaction.atomic():
-        chat = _locked_chat(chat_id, for_turn=True, generating_at=now)
+        chat = _locked_chat(chat_id, for_turn=True)
         if chat.status == Chat.COMPLETED:
             raise ServiceError(ErrorCode.COMPLETED, "This interview has finished.")
         if chat.status == Chat.IN_PROGRESS:
             return None
-        generations_check(chat, then="Then start this interview again.")
+        generations_check(chat, now=now, then="Then start this interview again.")
         if not chat.key_questions:
             chat.key_questions = key_questions_default(chat)
         for question in chat.key_questions:
@@ -256,7 +250,7 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
     MAX_CONCURRENT_GENERATIONS_PER_USER replies being written, unless an observer's probe answers instead.
     """
     with transaction.atomic():
-        chat = _locked_chat(chat_id, for_turn=True, generating_at=now)
+        chat = _locked_chat(chat_id, for_turn=True)
         existing = s.find_by_client_id(chat.messages, client_id)
         if existing is not None:
             return SubmitResult(user_message=existing, duplicate=True, turn=None)
@@ -316,7 +310,7 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         turn = None
         if probe is None:
             # Raised before the save: the transaction stores nothing of this answer.
-            generations_check(chat, then="Your answer was not recorded; send it again then.")
+            generations_check(chat, now=now, then="Your answer was not recorded; send it again then.")
             plan = s.plan_after(
                 chat.key_questions, index if question is not None else None, max_follow_ups=chat.max_follow_ups
             )
