@@ -122,12 +122,14 @@ def tokens_used(user_id: int, *, since: datetime, until: datetime) -> int:
     return int(totals["prompt"] or 0) + int(totals["completion"] or 0)
 
 
-def daily_quota(user: Any, *, now: datetime | None = None) -> DailyQuota:
-    """The user's quota today: used, budget and reset time."""
+def daily_quota(user: Any, *, now: datetime | None = None, count_unlimited: bool = True) -> DailyQuota:
+    """The user's quota today: used, budget and reset time. Without `count_unlimited` an unlimited user's usage
+    is not counted (`used` 0): a check needs no aggregate over the ledger when there is no budget to hold."""
     now = now or timezone.now()
     start, end = day_bounds(now)
     budget = daily_budget_for(user)
-    return DailyQuota(used=tokens_used(user.pk, since=start, until=end), budget=budget, resets_at=end)
+    used = tokens_used(user.pk, since=start, until=end) if budget is not None or count_unlimited else 0
+    return DailyQuota(used=used, budget=budget, resets_at=end)
 
 
 def daily_check(
@@ -136,7 +138,7 @@ def daily_check(
     """Refuse (QuotaExceeded, daily) when the user's budget is used up, or cannot hold `needed` more tokens;
     `whose` names the budget in the message ("The inviting interviewer's" for an invited interview)."""
     now = now or timezone.now()
-    quota = daily_quota(user, now=now)
+    quota = daily_quota(user, now=now, count_unlimited=False)
     remaining = quota.remaining
     if remaining is None:
         return quota

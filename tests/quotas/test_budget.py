@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interview.models import TokenUsage, UserProfile
@@ -168,3 +170,13 @@ def test_admin_budget_saved(client, admin_user):
 
     assert response.status_code == 302
     assert UserProfile.objects.get(pk=user.profile.pk).daily_token_budget == 5000
+
+
+def test_daily_check_of_an_unlimited_user_reads_no_ledger(settings):
+    settings.LLM_DAILY_TOKENS = {}
+    user = UserFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        daily_check(user, now=NOON)
+
+    assert not [q for q in queries.captured_queries if "interview_tokenusage" in q["sql"]]
