@@ -13,17 +13,22 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Field
 
 from interview.core.errors import ErrorCode, ServiceError
 from interview.models import Chat
 
 
+def _column(name: str) -> str:
+    field = Chat._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"Chat.{name} is not a concrete column")
+    return connection.ops.quote_name(field.column)
+
+
 def _count_sql() -> str:
     table = connection.ops.quote_name(Chat._meta.db_table)
-    user, lease = (
-        connection.ops.quote_name(Chat._meta.get_field(f).column) for f in ("user", "generation_lease_until")
-    )
-    pk = connection.ops.quote_name(Chat._meta.pk.column)
+    user, lease, pk = _column("user"), _column("generation_lease_until"), _column("id")
     return f"SELECT COUNT(*) FROM {table} WHERE {user} = %s AND {lease} > %s AND {pk} <> %s"
 
 
