@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+@extend_schema_field(
+    {"type": "string", "description": "1.00, 1.25, 1.50 or 2.00 (a number is accepted too)", "example": "1.50"}
+)
 class TimeMultiplierField(serializers.Field):
     """An accommodation's time multiplier: 1, 1.25, 1.5 or 2, as a number or its text; anything else is a 400."""
 
