@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import json
 import os
 import shutil
 import uuid
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from tests.e2e.scripted_llm import ScriptedLLM
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -60,6 +62,7 @@ class LiveSite:
     mail_dir: Path
     llm: ScriptedLLM
     fake: FakeOpenAIServer
+    worker: WorkerProcess | None = None
 
     def emails_to(self, address: str) -> list[Message]:
         """The messages sent to `address` so far, oldest first (the file backend writes one file per batch)."""
@@ -105,13 +108,16 @@ def live_site(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -
         # The journeys sign staff in with a password alone; tests/e2e/test_oidc_journey.py runs a server of
         # its own with second factors required, as deployed.
         "MFA_REQUIRED_ROLES": "",
+        # One server serves every journey, and SQLite hands a flushed test's user ids out again: per-user
+        # rate limits would add up across journeys (tests/core/test_rate_limits.py tests the limits).
+        "RATE_LIMITS": json.dumps(dict.fromkeys(settings.RATE_LIMITS, "10000/h")),
     }
     (base / "mail").mkdir()
     worker = WorkerProcess(env=env).start()
     server = DaphneProcess(env=env)
     try:
         server.start()
-        yield LiveSite(url=server.http, mail_dir=base / "mail", llm=llm, fake=fake)
+        yield LiveSite(url=server.http, mail_dir=base / "mail", llm=llm, fake=fake, worker=worker)
     finally:
         server.stop()
         worker.stop()
@@ -123,6 +129,8 @@ def site(live_site: LiveSite) -> Iterator[LiveSite]:
     """The live site with the model's script and the mailbox reset for this test."""
     live_site.llm.reset()
     live_site.fake.received.clear()
+    if live_site.worker is not None:
+        live_site.worker.ensure_running()
     for path in live_site.mail_dir.iterdir():
         path.unlink()
     yield live_site

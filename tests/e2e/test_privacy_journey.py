@@ -62,7 +62,7 @@ def upload_resume(journey, page, tmp_path) -> None:
     path.write_text(f"Dana Example\nPython developer, {MARKER}\n")
     page.get_by_label("Title").fill("Dana — backend")
     page.get_by_label("File").set_input_files(str(path))
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Add resume").click()
     expect(page.locator("main")).to_contain_text(MARKER)
     journey.shot(page, "resume-uploaded")
 

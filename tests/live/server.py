@@ -135,12 +135,21 @@ class WorkerProcess:
         self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"db-worker-{os.getpid()}-{id(self)}.log"
 
     def start(self) -> WorkerProcess:
-        self._log_file = self.log.open("wb")
+        self._log_file = self.log.open("ab")
         command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=server_environment(self.extra_env), stdout=self._log_file, stderr=subprocess.STDOUT
         )
         return self
+
+    def ensure_running(self) -> None:
+        """Start the worker again if it has exited: a task whose rows an earlier test's flush removed ends
+        django-tasks' worker (it cannot mark the vanished task failed), and later tests need a worker."""
+        if self.process is not None and self.process.poll() is None:
+            return
+        if self.process is not None:
+            self._log_file.close()
+        self.start()
 
     def stop(self) -> None:
         if self.process is None:
