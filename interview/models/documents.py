@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+# The parsing states of resumes and job listings (one background job shape: interview/core/jobs.py).
+PARSING_PENDING, PARSING_IN_PROGRESS, PARSING_SUCCESS, PARSING_ERROR = "pending", "in_progress", "success", "error"
+PARSING_STATUS_CHOICES = [
+    (PARSING_PENDING, "Pending"),
+    (PARSING_IN_PROGRESS, "In progress"),
+    (PARSING_SUCCESS, "Success"),
+    (PARSING_ERROR, "Error"),
+]
+
 
 class UploadedResume(models.Model):
     """A resume file (or pasted text) with the text extracted from it and what AI parsing found in it."""
 
     # The same parsing states as job listings (interview/documents/resume_parsing.py).
-    PENDING = "pending"
-    IN_PROGRESS = "in_progress"
-    SUCCESS = "success"
-    ERROR = "error"
-    PARSING_STATUS_CHOICES = [
-        (PENDING, "Pending"),
-        (IN_PROGRESS, "In progress"),
-        (SUCCESS, "Success"),
-        (ERROR, "Error"),
-    ]
+    PENDING, IN_PROGRESS, SUCCESS, ERROR = PARSING_PENDING, PARSING_IN_PROGRESS, PARSING_SUCCESS, PARSING_ERROR
+    PARSING_STATUS_CHOICES = PARSING_STATUS_CHOICES
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resumes")
     title = models.CharField(max_length=100)
@@ -64,16 +65,8 @@ class UploadedJobListing(models.Model):
         (EXECUTIVE, "Executive/Director (12+ years)"),
     ]
 
-    PENDING = "pending"
-    IN_PROGRESS = "in_progress"
-    SUCCESS = "success"
-    ERROR = "error"
-    PARSING_STATUS_CHOICES = [
-        (PENDING, "Pending"),
-        (IN_PROGRESS, "In progress"),
-        (SUCCESS, "Success"),
-        (ERROR, "Error"),
-    ]
+    PENDING, IN_PROGRESS, SUCCESS, ERROR = PARSING_PENDING, PARSING_IN_PROGRESS, PARSING_SUCCESS, PARSING_ERROR
+    PARSING_STATUS_CHOICES = PARSING_STATUS_CHOICES
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_listings")
     title = models.CharField(max_length=255, blank=True)
