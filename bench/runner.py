@@ -188,6 +188,12 @@ class Bench:
         finally:
             fixtures.close_connections()
 
+    def _users_add(self, count: int) -> None:
+        try:
+            self.cookies += fixtures.users_create(prefix=f"bench{self.run_id}-{len(self.cookies)}", count=count)
+        finally:
+            fixtures.close_connections()
+
     def _env(self, *, redis_url: str = "", prefix: str = "") -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in OWNED_ENV and not k.startswith(OWNED_ENV_PREFIXES)}
         env.update(
@@ -244,6 +250,9 @@ class Bench:
             first, self.relay_ids = self.relay_ids, self.relay_ids + count
             return list(range(first, first + count))
         self.chat_counter += 1
+        if count > len(self.cookies):
+            # One user per streaming session: users sharing one would meet MAX_CONCURRENT_GENERATIONS_PER_USER.
+            await asyncio.to_thread(self._users_add, count - len(self.cookies))
         user_ids = [self.cookies[i % len(self.cookies)][0] for i in range(count)]
         turn = self.o.first_token_ms / 1000 + self.o.tokens / self.o.rate + self.o.think_ms[0] / 1000
         questions = int((max(self.o.duration, self.o.capacity_duration) + 30) / turn) + 5
@@ -354,7 +363,7 @@ class Bench:
         output = self.tmp / f"{kind}-profile.txt"
         seconds = int(self.o.ramp + self.o.warmup + self.o.duration + 2)
         command = [py_spy, "record", "--pid", str(server.pid), "--duration", str(seconds), "--rate", "250",
-                   "--format", "raw", "--nonblocking", "--output", str(output)]  # fmt: skip
+                   "--format", "raw", "--nonblocking", "--gil", "--threads", "--output", str(output)]  # fmt: skip
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), output
 
     async def _idle(self, kind: str, server: Server) -> dict[str, Any]:
