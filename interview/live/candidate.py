@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from interview.interviews import services as svc
 from interview.live import protocol as p
+from interview.live.dblane import db_urgent
 from interview.live.deadlines import recovery_frames
 from interview.live.generation import generation_launch, generation_stop
 from interview.live.groups import chat_broadcast
@@ -21,14 +21,14 @@ class InterviewConsumer(ChatSocket):
     """The candidate drives the interview: start, answer, stop and retry."""
 
     async def on_interview_start(self, frame: p.ClientFrame) -> None:
-        turn = await database_sync_to_async(svc.interview_start)(
+        turn = await db_urgent(svc.interview_start)(
             chat_id=self.chat_id, now=timezone.now(), model_name=get_provider().model_name
         )
         if turn is not None:
             await self._launch(turn)
 
     async def on_answer_submit(self, frame: p.ClientFrame) -> None:
-        result = await database_sync_to_async(svc.answer_submit)(
+        result = await db_urgent(svc.answer_submit)(
             chat_id=self.chat_id, client_id=frame.id, content=frame.content, now=timezone.now()
         )
         if result.probe is not None:  # an observer's probe waited for this answer: it is asked now
@@ -45,7 +45,7 @@ class InterviewConsumer(ChatSocket):
         await generation_stop(self.chat_id)
 
     async def on_generation_retry(self, frame: p.ClientFrame) -> None:
-        turn = await database_sync_to_async(svc.generation_retry)(chat_id=self.chat_id, now=timezone.now())
+        turn = await db_urgent(svc.generation_retry)(chat_id=self.chat_id, now=timezone.now())
         await self._launch(turn)
 
     async def _launch(

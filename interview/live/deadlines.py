@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from interview.interviews.services import (
 )
 from interview.interviews.steering import ResumeResult, interview_resume
 from interview.live import protocol as p
+from interview.live.dblane import db_background, db_urgent
 from interview.live.groups import chat_broadcast
 from interview.models import Chat
 
@@ -96,7 +96,7 @@ async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
     if WATCHER.running(chat_id):
         return False  # alive in this process (a late renewal): it renews or finishes on its own
     now = now or timezone.now()
-    recovery = await database_sync_to_async(generation_orphan_recover)(chat_id=chat_id, now=now)
+    recovery = await db_urgent(generation_orphan_recover)(chat_id=chat_id, now=now)
     if recovery is None:
         return False
     logger.warning(
@@ -109,7 +109,7 @@ async def orphan_settle(chat_id: int, now: datetime | None = None) -> bool:
 async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
     """Close an interview whose time window has passed and tell everyone."""
     now = now or timezone.now()
-    if not await database_sync_to_async(interview_window_close)(chat_id=chat_id, now=now):
+    if not await db_urgent(interview_window_close)(chat_id=chat_id, now=now):
         return False
     await chat_broadcast(chat_id, p.interview_completed("time_window_closed", now))
     return True
@@ -118,7 +118,7 @@ async def window_settle(chat_id: int, now: datetime | None = None) -> bool:
 async def question_settle(chat_id: int, index: int, now: datetime | None = None) -> bool:
     """Expire key question `index` if it is overdue, tell everyone and start the next turn."""
     now = now or timezone.now()
-    result = await database_sync_to_async(question_expire)(chat_id=chat_id, index=index, now=now)
+    result = await db_urgent(question_expire)(chat_id=chat_id, index=index, now=now)
     if result is None:
         return False
     frames = [p.question_expired(result.index, now, result.follow_up)]
@@ -133,7 +133,7 @@ async def question_settle(chat_id: int, index: int, now: datetime | None = None)
 async def pause_settle(chat_id: int, now: datetime | None = None) -> bool:
     """End a pause that lasted PAUSE_MAX_SECONDS (reason "auto") and tell everyone; False if none did."""
     now = now or timezone.now()
-    result = await database_sync_to_async(interview_resume)(chat_id=chat_id, now=now, auto=True)
+    result = await db_urgent(interview_resume)(chat_id=chat_id, now=now, auto=True)
     if result is None:
         return False
     await resume_announce(chat_id, result, now)
@@ -149,13 +149,13 @@ async def resume_announce(chat_id: int, result: ResumeResult, now: datetime) -> 
 async def chat_settle(chat_id: int) -> None:
     """Settle the chat's orphaned reply, overdue question or closed window, if any (run on every connect)."""
     fields = ("question_deadline", "current_question_index", "status", "ends_at", "generation_lease_until", "paused_at")
-    chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
+    chat = await db_urgent(Chat.objects.filter(pk=chat_id).values(*fields).first)()
     if not chat:
         return
     now = timezone.now()
     lease = chat["generation_lease_until"]
     if lease is not None and lease < now and await orphan_settle(chat_id, now):
-        chat = await database_sync_to_async(Chat.objects.filter(pk=chat_id).values(*fields).first)()
+        chat = await db_urgent(Chat.objects.filter(pk=chat_id).values(*fields).first)()
     if not chat or chat["status"] != Chat.IN_PROGRESS:
         return
     if chat["paused_at"] is not None:
@@ -220,7 +220,7 @@ class DeadlineWatcher:
             sleep_for = settings.DEADLINE_SWEEP_SECONDS
             try:
                 now = timezone.now()
-                due = await database_sync_to_async(_overdue_and_next)(now)
+                due = await db_background(_overdue_and_next)(now)
                 for chat_id in due.orphaned:
                     await orphan_settle(chat_id, now)
                 for chat_id in due.pauses:

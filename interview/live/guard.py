@@ -17,11 +17,11 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
 from interview.live import access
+from interview.live.dblane import db_background
 from interview.live.groups import ACCESS_GROUP, ACCESS_REVOKE, channel_layer
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class SocketGuard:
         if not sockets:
             return
         holders = [socket.holder for socket in sockets]
-        verdicts = await database_sync_to_async(access.socket_access_recheck)(holders, now=timezone.now())
+        verdicts = await db_background(access.socket_access_recheck)(holders, now=timezone.now())
         for socket, verdict in zip(sockets, verdicts, strict=True):
             if verdict != access.OK:
                 await self._revoke(socket, verdict)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from interview.accounts.permissions import role_of
@@ -15,6 +14,7 @@ from interview.interviews import steering
 from interview.interviews.notes import observer_note_add, observer_notes_list
 from interview.live import protocol as p
 from interview.live.access import OK, chat_access
+from interview.live.dblane import db_urgent
 from interview.live.deadlines import WATCHER, resume_announce
 from interview.live.generation import generation_stop
 from interview.live.groups import (
@@ -73,7 +73,7 @@ class ObserverConsumer(ChatSocket):
         )
 
     async def on_observer_note(self, frame: p.ClientFrame) -> None:
-        note = await database_sync_to_async(observer_note_add)(
+        note = await db_urgent(observer_note_add)(
             chat_id=self.chat_id,
             author_id=self.holder.user_id,
             text=frame.content,
@@ -84,7 +84,7 @@ class ObserverConsumer(ChatSocket):
 
     async def on_question_extend(self, frame: p.ClientFrame) -> None:
         now = timezone.now()
-        result = await database_sync_to_async(steering.observer_question_extend)(
+        result = await db_urgent(steering.observer_question_extend)(
             chat_id=self.chat_id, by=self.holder.user_id, seconds=frame.seconds, now=now
         )
         await chat_broadcast(
@@ -94,9 +94,7 @@ class ObserverConsumer(ChatSocket):
 
     async def on_interview_end(self, frame: p.ClientFrame) -> None:
         now = timezone.now()
-        if await database_sync_to_async(steering.observer_interview_end)(
-            chat_id=self.chat_id, by=self.holder.user_id, now=now
-        ):
+        if await db_urgent(steering.observer_interview_end)(chat_id=self.chat_id, by=self.holder.user_id, now=now):
             await generation_stop(self.chat_id)
             await chat_broadcast(self.chat_id, p.interview_completed("ended_by_interviewer", now))
         else:
@@ -105,7 +103,7 @@ class ObserverConsumer(ChatSocket):
     async def on_observer_probe(self, frame: p.ClientFrame) -> None:
         """Queue a verbatim question for the current key question; asked at once when the candidate is idle."""
         now = timezone.now()
-        result = await database_sync_to_async(steering.probe_submit)(
+        result = await db_urgent(steering.probe_submit)(
             chat_id=self.chat_id, content=frame.content, by=self.holder.user_id, by_name=self.person_name, now=now
         )
         await observers_broadcast(self.chat_id, p.probe_queued(result.probe))
@@ -115,9 +113,7 @@ class ObserverConsumer(ChatSocket):
     async def on_question_skip(self, frame: p.ClientFrame) -> None:
         """End the running question as skipped and move on, as after an expiry."""
         now = timezone.now()
-        result = await database_sync_to_async(steering.question_skip)(
-            chat_id=self.chat_id, now=now, by=self.holder.user_id
-        )
+        result = await db_urgent(steering.question_skip)(chat_id=self.chat_id, now=now, by=self.holder.user_id)
         frames = [
             p.question_expired(result.index, now, result.follow_up),
             p.question_skipped(result.index, now, self.person_name, result.follow_up),
@@ -130,7 +126,7 @@ class ObserverConsumer(ChatSocket):
 
     async def on_interview_pause(self, frame: p.ClientFrame) -> None:
         """Stop every clock until an observer resumes (or PAUSE_MAX_SECONDS pass)."""
-        now = await database_sync_to_async(steering.interview_pause)(
+        now = await db_urgent(steering.interview_pause)(
             chat_id=self.chat_id, by=self.holder.user_id, by_name=self.person_name, reason=frame.content,
             now=timezone.now(),
         )  # fmt: skip
@@ -139,7 +135,7 @@ class ObserverConsumer(ChatSocket):
     async def on_interview_resume(self, frame: p.ClientFrame) -> None:
         """Restart the clocks, each moved by the time paused."""
         now = timezone.now()
-        result = await database_sync_to_async(steering.interview_resume)(
+        result = await db_urgent(steering.interview_resume)(
             chat_id=self.chat_id, now=now, reason=frame.content, by=self.holder.user_id
         )
         assert result is not None

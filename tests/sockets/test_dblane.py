@@ -1,0 +1,56 @@
+"""The live database thread: what a user waits for runs before background writes queued earlier."""
+
+import asyncio
+import threading
+
+import pytest
+
+from interview.live import dblane
+
+
+@pytest.mark.asyncio
+async def test_urgent_calls_overtake_queued_background_calls():
+    started, release = threading.Event(), threading.Event()
+    order = []
+
+    def blocker():
+        started.set()
+        release.wait(5)
+        order.append("running")
+
+    def record(name):
+        order.append(name)
+        return name
+
+    running = asyncio.ensure_future(dblane.db_background(blocker)())
+    await asyncio.to_thread(started.wait, 5)
+    background = [asyncio.ensure_future(dblane.db_background(record)(f"background {i}")) for i in range(3)]
+    await asyncio.sleep(0.05)  # all three queued behind the running call
+    urgent = asyncio.ensure_future(dblane.db_urgent(record)("urgent"))
+    await asyncio.sleep(0.05)
+    release.set()
+    assert await urgent == "urgent"
+    await asyncio.gather(running, *background)
+    assert order == ["running", "urgent", "background 0", "background 1", "background 2"]
+
+
+@pytest.mark.asyncio
+async def test_one_thread_runs_every_call_and_errors_reach_the_caller():
+    names = {await dblane.db_urgent(lambda: threading.current_thread().name)() for _ in range(3)}
+    names |= {await dblane.db_background(lambda: threading.current_thread().name)() for _ in range(3)}
+    assert names == {dblane.THREAD_NAME}
+
+    def fail():
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        await dblane.db_urgent(fail)()
+    assert await dblane.db_background(lambda: 42)() == 42  # the thread survived
+
+
+def test_a_call_made_on_the_lane_thread_runs_inline():
+    def outer():
+        future = dblane.WORKER.submit(True, lambda: threading.current_thread().name)
+        return future.result(timeout=1)  # would wait forever if queued behind this very call
+
+    assert dblane.WORKER.submit(False, outer).result(timeout=5) == dblane.THREAD_NAME
