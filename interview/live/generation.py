@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
@@ -24,12 +23,13 @@ from interview.interviews import transcript as s
 from interview.interviews.prompts import FOLLOW_UP_SCHEMA
 from interview.interviews.services import (
     FollowUpOutcome,
+    PartialSave,
     TurnStart,
     generation_finish,
     generation_lease_renew,
-    generation_save_partial,
 )
 from interview.live import protocol as p
+from interview.live.dblane import db_background, db_urgent
 from interview.live.deadlines import WATCHER, window_settle
 from interview.live.groups import (
     CHAT_FRAME,
@@ -43,6 +43,7 @@ from interview.live.groups import (
     control_group,
     control_send,
 )
+from interview.live.partials import partial_saves
 from interview.live.probes import probe_announce
 from interview.llm import get_provider
 from interview.llm.base import FOLLOW_UP_PURPOSE, LLMError, LLMProvider, LLMStream
@@ -217,12 +218,16 @@ class Generation:
         try:
             await pump
             if self._saver is not None:
-                await self._saver
+                # The finish below stores the whole text; a partial save still waiting for its batch is
+                # dropped, and one already written before it is harmless (it only grows a streaming reply).
+                self._saver.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._saver
             now = timezone.now()
             if not self._owned:
                 # Taken over, or the chat deleted: the finish below stores nothing and says which.
                 status, error = s.STOPPED, None
-            result = await database_sync_to_async(generation_finish)(
+            result = await db_urgent(generation_finish)(
                 chat_id=self.chat_id,
                 message_id=self.message_id,
                 text=self.text(),
@@ -305,9 +310,7 @@ class Generation:
         text = self.text()
         self._last_save = self._lease_renewed = time.monotonic()
         try:
-            owned = await database_sync_to_async(generation_save_partial)(
-                chat_id=self.chat_id, message_id=self.message_id, text=text, now=timezone.now()
-            )
+            owned = await partial_saves().save(PartialSave(chat_id=self.chat_id, message_id=self.message_id, text=text))
             self._saved = len(text)
         except Exception:
             logger.exception("Partial save failed for chat %s", self.chat_id)
@@ -325,7 +328,7 @@ class Generation:
                 continue
             self._lease_renewed = time.monotonic()
             try:
-                owned = await database_sync_to_async(generation_lease_renew)(
+                owned = await db_background(generation_lease_renew)(
                     chat_id=self.chat_id, message_id=self.message_id, now=timezone.now()
                 )
             except Exception:
