@@ -17,6 +17,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.exceptions import ChannelFull
@@ -28,6 +29,14 @@ logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = 1.0
 
+# A consumer's direct path (interview/live/sockets.py `ChatSocket.deliver_now`): offered a group message
+# for its channel while the channel's queue is empty, it returns True when it handled the message itself,
+# False to have it queued as usual. Streaming sends a delta to each socket of a chat every coalescing
+# window; handled in the sender's task, each costs a call instead of a queue put, a task wake-up and a
+# wait in the consumer's dispatch loop. Order holds: a message is offered only when nothing is queued
+# before it, and the consumer refuses while it handles or holds an earlier message.
+Sink = Callable[[dict[str, Any]], Awaitable[bool]]
+
 
 class LocalChannelLayer(InMemoryChannelLayer):
     """A drop-in InMemoryChannelLayer for one process; messages are shallow-copied, not deep-copied."""
@@ -35,6 +44,14 @@ class LocalChannelLayer(InMemoryChannelLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._next_sweep = 0.0
+        self.sinks: dict[str, Sink] = {}
+
+    def attach(self, channel: str, sink: Sink) -> None:
+        """Offer a channel's group messages to `sink` before queueing them (the direct path, below)."""
+        self.sinks[channel] = sink
+
+    def detach(self, channel: str) -> None:
+        self.sinks.pop(channel, None)
 
     def _sweep(self) -> None:
         """Drop expired messages and memberships, at most once per SWEEP_INTERVAL."""
@@ -86,6 +103,11 @@ class LocalChannelLayer(InMemoryChannelLayer):
             return
         expires = time.time() + self.expiry
         for channel in list(members):
+            sink = self.sinks.get(channel)
+            if sink is not None:
+                queue = self.channels.get(channel)
+                if (queue is None or queue.empty()) and await sink(message):
+                    continue
             try:
                 self._put(channel, message, expires)
             except ChannelFull:
@@ -118,6 +140,17 @@ class DirectPubSubChannelLayer(RedisPubSubChannelLayer):
     channel-layer delivery was never acknowledged, and a Redis failure is logged, as a lost message.
     """
 
+    def attach(self, channel: str, sink: Sink) -> None:
+        """Offer a channel's group messages sent in this process to `sink` before queueing them."""
+        layer = self._get_layer()
+        assert isinstance(layer, _DirectLoopLayer)
+        layer.sinks[channel] = sink
+
+    def detach(self, channel: str) -> None:
+        layer = self._get_layer()
+        assert isinstance(layer, _DirectLoopLayer)
+        layer.sinks.pop(channel, None)
+
     def _get_layer(self) -> RedisPubSubLoopLayer:
         loop = asyncio.get_running_loop()
         layer = self._layers.get(loop)
@@ -132,6 +165,7 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
         super().__init__(*args, **kwargs)
         self.origin = ORIGIN_MARKER + uuid.uuid4().bytes
         self._shards: list[_DirectShard] = [_DirectShard(shard.host, self) for shard in self._shards]
+        self.sinks: dict[str, Sink] = {}
 
     def _deliver(self, channel: str, data: bytes) -> None:
         queue = self.channels.get(channel)
@@ -148,7 +182,12 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         group_channel = self._get_group_channel_name(group)
         data = self.channel_layer.serialize(message)
-        for channel in self.groups.get(group_channel, ()):
+        for channel in list(self.groups.get(group_channel, ())):
+            sink = self.sinks.get(channel)
+            if sink is not None:
+                queue = self.channels.get(channel)
+                if queue is not None and queue.empty() and await sink(message):
+                    continue
             self._deliver(channel, data)
         await self._get_shard(group_channel).post(group_channel, self.origin + data)
 

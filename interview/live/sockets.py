@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import timezone
@@ -18,9 +21,10 @@ from interview.interviews import transcript as s
 from interview.interviews.selectors import chat_state
 from interview.live import access
 from interview.live import protocol as p
+from interview.live.dblane import db_urgent
 from interview.live.deadlines import WATCHER, chat_settle
 from interview.live.generation import REGISTRY
-from interview.live.groups import GENERATION_SYNC, PRESENCE_QUERY, chat_event, chat_group, control_send
+from interview.live.groups import CHAT_FRAME, GENERATION_SYNC, PRESENCE_QUERY, chat_event, chat_group, control_send
 from interview.live.guard import GUARD
 from interview.llm import get_provider
 from interview.models import Chat, InvitedInterview, UserProfile
@@ -44,7 +48,9 @@ class ChatSocket(AsyncWebsocketConsumer):
     chat_id: int
     holder: access.SocketHolder
     joined = False
-    revoked = False  # closed by the server for lost access; nothing more is sent
+    revoked = False
+    _busy = False  # a handler is running
+    _taken = 0  # channel-layer messages received and not yet handled  # closed by the server for lost access; nothing more is sent
 
     async def connect(self) -> None:
         """Accept, check who may open this chat (closing with 4401/4403/4404), join and snapshot."""
@@ -56,7 +62,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=p.CLOSE_UNAUTHENTICATED)
             return
-        verdict = await database_sync_to_async(self._first_check)(user)
+        verdict = await db_urgent(self._first_check)(user)
         if verdict != access.OK:
             await self.close(code=CLOSE_CODES[verdict])
             return
@@ -76,16 +82,67 @@ class ChatSocket(AsyncWebsocketConsumer):
         delta frame per socket. Every database call here goes through `database_sync_to_async`,
         which closes them on its own, so the hop only queued frames behind database writes.
         """
-        if self.revoked and message["type"] != "websocket.disconnect":
-            return
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        from_layer = not message["type"].startswith("websocket.")
+        try:
+            if self.revoked and message["type"] != "websocket.disconnect":
+                return
+            handler = getattr(self, get_handler_name(message), None)
+            if handler is None:
+                raise ValueError(f"No handler for message type {message['type']}")
+            self._busy = True
+            try:
+                await handler(message)
+            finally:
+                self._busy = False
+        finally:
+            if from_layer:
+                self._taken -= 1
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' AsyncConsumer.__call__, receiving from the layer through `_layer_receive`."""
+        self.scope = scope
+        layer = get_channel_layer(self.channel_layer_alias)
+        assert layer is not None, "the live sockets need a channel layer (CHANNEL_LAYERS)"
+        self.channel_layer = layer
+        self.channel_name = await layer.new_channel()
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive, self._layer_receive], self.dispatch)  # type: ignore[list-item]  # channels-stubs type the callables as ASGI receives
+
+    async def _layer_receive(self) -> dict[str, Any]:
+        """The next channel-layer message, counted as taken until `dispatch` has handled it."""
+        message = await self.channel_layer.receive(self.channel_name)
+        self._taken += 1
+        return message
+
+    async def deliver_now(self, message: dict[str, Any]) -> bool:
+        """The layer's direct path: forward a chat's delta frame from the sender's task, if nothing is before it.
+
+        The channel layer calls this instead of queueing the message when this socket's queue is empty
+        (interview/live/channel_layers.py). It takes only delta frames that continue what this socket
+        has, and only while no handler runs and no message taken from the queue waits for one, so
+        frames keep their order and the snapshot comes first; anything else is queued as before. One
+        frame costs a function call instead of a queue, a task wake-up and a wait per socket.
+        """
+        if message.get("type") != CHAT_FRAME or self._busy or self._taken or self.revoked or not self.joined:
+            return False
+        frame = message["frame"]
+        if frame.get("type") != p.ASSISTANT_DELTA or frame["offset"] > self._delivered.get(frame["message_id"], 0):
+            return False
+        self._busy = True
+        try:
+            await self.chat_frame(message)
+        except Exception:  # the sender's task must go on to the next socket
+            logger.exception("Direct delivery to %s failed", self.channel_name)
+        finally:
+            self._busy = False
+        return True
 
     async def join(self) -> None:
         """Join the groups whose frames this socket forwards."""
         await self.channel_layer.group_add(chat_group(self.chat_id), self.channel_name)
+        if hasattr(self.channel_layer, "attach"):  # our layers: deltas come through deliver_now
+            self.channel_layer.attach(self.channel_name, self.deliver_now)
 
     def _first_check(self, user: Any) -> str:
         """Record who holds the socket (user, session, password hash), then check access."""
@@ -124,6 +181,8 @@ class ChatSocket(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         """Leave the chat's group; a running generation carries on without this socket."""
         GUARD.discard(self)
+        if hasattr(self.channel_layer, "detach"):
+            self.channel_layer.detach(self.channel_name)
         if self.joined:
             await self.channel_layer.group_discard(chat_group(self.chat_id), self.channel_name)
             self.joined = False
@@ -133,7 +192,7 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         """Send the whole chat, generation text included, and reset delta bookkeeping."""
-        data = await database_sync_to_async(self.snapshot_data)()
+        data = await db_urgent(self.snapshot_data)()
         generation = data.pop("generation")
         if generation is not None:
             local = REGISTRY.get(self.chat_id)
@@ -275,7 +334,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         have = self._delivered.get(message_id, 0)
         if have >= done.get("length", 0):
             return
-        chat = await database_sync_to_async(Chat.objects.only("messages").get)(pk=self.chat_id)
+        chat = await db_urgent(Chat.objects.only("messages").get)(pk=self.chat_id)
         stored = s.find_message(chat.messages, message_id) or {}
         missing = (stored.get("content") or "")[have:]
         if missing:

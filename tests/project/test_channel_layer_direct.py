@@ -1,0 +1,92 @@
+"""The layers' direct path: a consumer handles a group message in the sender's task when nothing is
+queued before it, and anything it refuses, or anything behind a queued message, is queued in order."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+import redis
+
+from live_interview.channel_layers import DirectPubSubChannelLayer, LocalChannelLayer
+
+REDIS_URL = "redis://127.0.0.1:6379/4"
+
+
+class Sink:
+    """A consumer's direct path: takes what `accept` allows, remembers what it took."""
+
+    def __init__(self, accept=lambda message: True):
+        self.accept = accept
+        self.taken = []
+
+    async def __call__(self, message):
+        if not self.accept(message):
+            return False
+        self.taken.append(message["n"])
+        return True
+
+
+@pytest.fixture
+async def layer(request):
+    if request.param == "local":
+        yield LocalChannelLayer()
+        return
+    redis.Redis.from_url(REDIS_URL).ping()
+    made = DirectPubSubChannelLayer(hosts=[REDIS_URL], prefix=f"test{uuid.uuid4().hex[:8]}")
+    yield made
+    await made.flush()
+
+
+async def queued(layer, channel, count):
+    async with asyncio.timeout(5):
+        return [(await layer.receive(channel))["n"] for _ in range(count)]
+
+
+async def nothing_queued(layer, channel):
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2):
+            await layer.receive(channel)
+
+
+@pytest.mark.parametrize("layer", ["local", "redis"], indirect=True)
+async def test_an_attached_consumer_takes_group_messages_directly(layer):
+    direct, plain = await layer.new_channel(), await layer.new_channel()
+    for channel in (direct, plain):
+        await layer.group_add("chat.1", channel)
+    sink = Sink()
+    layer.attach(direct, sink)
+    for n in range(5):
+        await layer.group_send("chat.1", {"type": "chat.frame", "n": n})
+    assert sink.taken == [0, 1, 2, 3, 4]
+    await nothing_queued(layer, direct)
+    assert await queued(layer, plain, 5) == [0, 1, 2, 3, 4]  # the other member is unaffected
+
+
+@pytest.mark.parametrize("layer", ["local", "redis"], indirect=True)
+async def test_what_the_consumer_refuses_is_queued_and_so_is_everything_behind_it(layer):
+    channel = await layer.new_channel()
+    await layer.group_add("chat.1", channel)
+    sink = Sink(accept=lambda message: message["n"] != 1)
+    layer.attach(channel, sink)
+    for n in range(4):
+        await layer.group_send("chat.1", {"type": "chat.frame", "n": n})
+    # 0 went directly; 1 was refused and queued; 2 and 3 came while 1 waited, so they queue behind it.
+    assert sink.taken == [0]
+    assert await queued(layer, channel, 3) == [1, 2, 3]
+    await layer.group_send("chat.1", {"type": "chat.frame", "n": 4})  # the queue is empty again
+    assert sink.taken == [0, 4]
+
+
+@pytest.mark.parametrize("layer", ["local", "redis"], indirect=True)
+async def test_a_detached_channel_is_queued_again(layer):
+    channel = await layer.new_channel()
+    await layer.group_add("chat.1", channel)
+    sink = Sink()
+    layer.attach(channel, sink)
+    layer.detach(channel)
+    layer.detach(channel)  # twice is harmless (a socket's disconnect)
+    await layer.group_send("chat.1", {"type": "chat.frame", "n": 7})
+    assert sink.taken == []
+    assert await queued(layer, channel, 1) == [7]
