@@ -198,6 +198,8 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
 
 
 class _DirectShard(RedisSingleShardConnection):
+    channel_layer: _DirectLoopLayer
+
     def __init__(self, host: Any, channel_layer: _DirectLoopLayer) -> None:
         super().__init__(host, channel_layer)
         self._outbox: deque[tuple[str, bytes]] = deque()
@@ -254,11 +256,56 @@ class _DirectShard(RedisSingleShardConnection):
         self._room.set()
 
     def _receive_message(self, message: dict[str, Any] | None) -> None:
+        message = self._foreign(message)
+        if message is not None:
+            super()._receive_message(message)
+
+    def _foreign(self, message: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The message as published by another process, or None (nothing, or published here)."""
         if message is None:
-            return
+            return None
         data = message["data"]
         if isinstance(data, bytes) and data.startswith(ORIGIN_MARKER):
             if data.startswith(self.channel_layer.origin):
-                return  # published by this loop layer, which delivered it directly
+                return None  # published by this loop layer, which delivered it directly
             message = {**message, "data": data[ORIGIN_LENGTH:]}
-        super()._receive_message(message)
+        return message
+
+    async def _do_receiving(self) -> None:
+        """channels-redis' receive loop, offering another process's group messages to attached consumers."""
+        while True:
+            try:
+                if self._pubsub and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+                    await self._receive_direct(message)
+                else:
+                    await asyncio.sleep(0.1)
+            except (asyncio.CancelledError, TimeoutError, GeneratorExit):
+                raise
+            except BaseException:
+                logger.exception("Unexpected exception in receive task")
+                await asyncio.sleep(1)
+
+    async def _receive_direct(self, message: dict[str, Any] | None) -> None:
+        message = self._foreign(message)
+        if message is None:
+            return
+        layer = self.channel_layer
+        name = message["channel"]
+        name = name.decode() if isinstance(name, bytes) else name
+        members = layer.groups.get(name)
+        if not members or not layer.sinks or name in layer.channels:
+            super()._receive_message(message)
+            return
+        data, decoded = message["data"], None
+        for channel in list(members):
+            queue = layer.channels.get(channel)
+            if queue is None:
+                continue
+            sink = layer.sinks.get(channel)
+            if sink is not None and queue.empty():
+                if decoded is None:
+                    decoded = layer.channel_layer.deserialize(data)
+                if await sink(decoded):
+                    continue
+            queue.put_nowait(data)

@@ -90,3 +90,28 @@ async def test_a_detached_channel_is_queued_again(layer):
     await layer.group_send("chat.1", {"type": "chat.frame", "n": 7})
     assert sink.taken == []
     assert await queued(layer, channel, 1) == [7]
+
+
+async def test_another_process_group_messages_reach_an_attached_consumer_directly_in_order():
+    redis.Redis.from_url(REDIS_URL).ping()
+    prefix = f"test{uuid.uuid4().hex[:8]}"
+    here, there = (DirectPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix) for _ in range(2))
+    try:
+        direct, queued_channel = await there.new_channel(), await there.new_channel()
+        for channel in (direct, queued_channel):
+            await there.group_add("chat.9", channel)
+        sink = Sink(accept=lambda message: message["n"] != 3)
+        there.attach(direct, sink)
+        await asyncio.sleep(0.2)  # the subscription is in place
+        for n in range(6):
+            await here.group_send("chat.9", {"type": "chat.frame", "n": n})
+        assert await queued(there, queued_channel, 6) == [0, 1, 2, 3, 4, 5]
+        async with asyncio.timeout(5):
+            while len(sink.taken) < 3:
+                await asyncio.sleep(0.01)
+        # 3 was refused and queued; whatever came while it waited queued behind it, in order.
+        assert sink.taken == [0, 1, 2]
+        assert await queued(there, direct, 3) == [3, 4, 5]
+    finally:
+        await here.flush()
+        await there.flush()
