@@ -1,12 +1,14 @@
 """Fences around the upstream internals that our hand-written infrastructure is built on.
 
-Four modules use more than the public API of the libraries under them:
+Five modules use more than the public API of the libraries under them:
 
 - `live_interview/channel_layers.py` subclasses channels' `InMemoryChannelLayer` (its `channels` and
   `groups` dicts, the (expires, message) entries `_clean_expired` reads) and channels-redis' pub/sub
   layer (`_get_layer`, `_layers`, `_args`, `_kwargs`, `utils._wrap_close`, the loop layer's `_shards`,
   `_get_shard`, `_get_group_channel_name`, the shard's `host`, `_ensure_redis`, `_redis`,
-  `_receive_message`), and pipelines publishes through redis-py on that private `_redis`.
+  `_receive_message`, and `_do_receiving`, whose loop it repeats), and pipelines publishes through
+  redis-py on that private `_redis`. `interview/live/sockets.py` repeats channels'
+  `AsyncConsumer.__call__` with a receive of its own (the direct path for deltas).
 - `live_interview/sqlite/base.py` overrides `get_new_connection` and `_close` of Django's SQLite
   backend and relies on how `connect()` and `close()` call them.
 - `interview/llm/transport.py` implements httpcore2's network-backend interface and puts it into the
@@ -239,7 +241,21 @@ def test_channels_local_layer_fits_in_memory_layer():
     layer_class = CHANNELS.get("channels.layers", "InMemoryChannelLayer")
     local = ours("live_interview.channel_layers").LocalChannelLayer
     CHANNELS.subclass_fits(local, layer_class, overrides={"send", "receive", "group_send"})
-    CHANNELS.instance_adds(local(), layer_class(), adds={"_next_sweep"})
+    CHANNELS.instance_adds(local(), layer_class(), adds={"_next_sweep", "sinks"})
+
+
+def test_channels_consumer_call_is_what_chat_socket_repeats():
+    """`ChatSocket.__call__` (interview/live/sockets.py) repeats AsyncConsumer.__call__ with its own layer receive."""
+    consumer = CHANNELS.get("channels.consumer", "AsyncConsumer")
+    CHANNELS.params(consumer, "__call__", ["self", "scope", "receive", "send"])
+    why = "ChatSocket.__call__ repeats it, counting what it takes from the layer"
+    expected = {"channel_layer_alias", "new_channel", "channel_receive", "base_send", "await_many_dispatch", "dispatch"}
+    CHANNELS.reads(consumer, "__call__", expected, why)
+    user = "interview/live/sockets.py (ChatSocket.__call__)"
+    dispatcher = CHANNELS.get("channels.utils", "await_many_dispatch")
+    CHANNELS.check(
+        params(dispatcher) == ["consumer_callables", "dispatch"], "await_many_dispatch", "new parameters", user
+    )
 
 
 async def test_channels_clean_expired_drops_our_queue_entries():
@@ -310,7 +326,7 @@ def test_channels_redis_direct_loop_layer_fits():
     direct = ours("live_interview.channel_layers")._DirectLoopLayer
     CHANNELS_REDIS.subclass_fits(direct, loop_class, overrides={"send", "group_send", "flush"})
     base, sub = loop_class(hosts=[REDIS_HOST], channel_layer=None), direct(hosts=[REDIS_HOST], channel_layer=None)
-    CHANNELS_REDIS.instance_adds(sub, base, adds={"origin"})
+    CHANNELS_REDIS.instance_adds(sub, base, adds={"origin", "sinks"})
 
 
 async def test_channels_redis_receive_deserializes_queued_bytes():
@@ -331,6 +347,8 @@ def test_channels_redis_shard_routes_received_message_to_group_members():
     CHANNELS_REDIS.params(shard_class, "_receive_message", ["self", "message"])
     why = "the receive task must call our override"
     CHANNELS_REDIS.reads(shard_class, "_do_receiving", {"_receive_message"}, why)
+    why = "_DirectShard._do_receiving repeats this loop (offering group messages to attached sockets)"
+    CHANNELS_REDIS.reads(shard_class, "_do_receiving", {"_pubsub", "subscribed", "get_message"}, why)
     layer = types.SimpleNamespace(channels={"c": asyncio.Queue()}, groups={"asgi__group__g": {"c"}})
     message = {"type": "message", "pattern": None, "channel": b"asgi__group__g", "data": b"x"}
     shard_class(REDIS_HOST, layer)._receive_message(message)
@@ -341,7 +359,7 @@ def test_channels_redis_shard_routes_received_message_to_group_members():
 def test_channels_redis_direct_shard_fits():
     shard_class = CHANNELS_REDIS.get("channels_redis.pubsub", "RedisSingleShardConnection")
     direct = ours("live_interview.channel_layers")._DirectShard
-    CHANNELS_REDIS.subclass_fits(direct, shard_class, overrides={"_receive_message"})
+    CHANNELS_REDIS.subclass_fits(direct, shard_class, overrides={"_receive_message", "_do_receiving"})
     base, sub = shard_class(REDIS_HOST, None), direct(REDIS_HOST, None)
     CHANNELS_REDIS.instance_adds(sub, base, adds={"_outbox", "_wake", "_room", "_writer"})
     CHANNELS_REDIS.check(base._redis is None, "RedisSingleShardConnection._redis", "no longer made lazily")

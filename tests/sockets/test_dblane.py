@@ -8,6 +8,7 @@ import pytest
 from interview.live import dblane
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_urgent_calls_overtake_queued_background_calls():
     started, release = threading.Event(), threading.Event()
@@ -34,6 +35,7 @@ async def test_urgent_calls_overtake_queued_background_calls():
     assert order == ["running", "urgent", "background 0", "background 1", "background 2"]
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_one_thread_runs_every_call_and_errors_reach_the_caller():
     names = {await dblane.db_urgent(lambda: threading.current_thread().name)() for _ in range(3)}
