@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -127,31 +128,55 @@ def session_cookie(user: Any) -> str:
 
 
 class WorkerProcess:
-    """`manage.py db_worker` (the background task worker) on the same database as the test run."""
+    """`manage.py db_worker` (the background task worker) on the same database as the test run.
+
+    Kept running: a task whose rows an earlier test's flush removed ends django-tasks' worker (it cannot
+    mark the vanished task failed), which can happen in the middle of a later test. A watcher thread
+    starts it again within a fraction of a second, so that test's own tasks still run.
+    """
 
     def __init__(self, *, env: dict[str, str] | None = None) -> None:
         self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"db-worker-{os.getpid()}-{id(self)}.log"
+        self.restarts = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def start(self) -> WorkerProcess:
         self._log_file = self.log.open("ab")
+        self._stopping.clear()
+        self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="db-worker-watcher", daemon=True)
+        self._watcher.start()
+        return self
+
+    def _spawn(self) -> None:
         command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=server_environment(self.extra_env), stdout=self._log_file, stderr=subprocess.STDOUT
         )
-        return self
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.2):
+            with self._lock:
+                if self._stopping.is_set() or self.process is None or self.process.poll() is None:
+                    continue
+                self.restarts += 1
+                self._spawn()
 
     def ensure_running(self) -> None:
-        """Start the worker again if it has exited: a task whose rows an earlier test's flush removed ends
-        django-tasks' worker (it cannot mark the vanished task failed), and later tests need a worker."""
-        if self.process is not None and self.process.poll() is None:
-            return
-        if self.process is not None:
-            self._log_file.close()
-        self.start()
+        """Start the worker again now if it has exited (the watcher would within 0.2 s)."""
+        with self._lock:
+            if self.process is not None and self.process.poll() is None:
+                return
+            self._spawn()
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
         if self.process is None:
             return
         self.process.send_signal(signal.SIGTERM)
