@@ -513,6 +513,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 STREAM_COALESCE_MS = env_int("STREAM_COALESCE_MS", 30)
 # The streaming assistant text is saved at most this often (plus once at the end).
 STREAM_SAVE_INTERVAL_SECONDS = float(os.environ.get("STREAM_SAVE_INTERVAL_SECONDS", "1.0"))
+# Threads running the live path's database calls (interview/live/dblane.py); 0 picks by database:
+# 1 on SQLite, 2 on PostgreSQL (docs/performance.md, change 18).
+LIVE_DB_THREADS = env_int("LIVE_DB_THREADS", 0)
+if not 0 <= LIVE_DB_THREADS <= 16:
+    raise ImproperlyConfigured(f"LIVE_DB_THREADS must be 0 (by database) to 16, got {LIVE_DB_THREADS}")
 # The lease of a reply being generated: its process renews it every third of this (free with the
 # partial saves); a reply whose lease has passed is marked failed (retryable) by the deadline watcher
 # or the next connection, and the time lost is given back to the interview. Detection takes at most

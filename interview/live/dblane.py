@@ -9,9 +9,11 @@ socket's snapshot, an observer's action) is always taken before `background` (pa
 renewals, the deadline watcher's and the access guard's passes). A call already running is never
 interrupted, so an urgent call waits for at most one call.
 
-One worker keeps what the single thread gave: SQLite sees one writer from the live path, a
-PostgreSQL process holds one connection for it. Calls made while the lane's own thread is running
-(a nested call) run inline, so the lane can never wait on itself.
+On SQLite one thread (`LIVE_DB_THREADS`) keeps what channels' single thread gave: one writer from the
+live path, whose statements are CPU in this process anyway. On PostgreSQL two threads: most of a call's
+time is waiting for the server's replies (5 of 8 ms for an answer at S=50), and the rows a call changes
+are locked (`select_for_update`), as between server processes. Calls made on a lane thread (a nested
+call) run inline, so the lane can never wait on itself.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from concurrent.futures import Executor, Future
 from typing import Any, ParamSpec, TypeVar, cast
 
 from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import connections
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -31,36 +35,38 @@ THREAD_NAME = "live-db"
 
 
 class _Worker:
-    """One daemon thread draining the urgent queue before the background one."""
+    """Daemon threads (`LIVE_DB_THREADS`, started on first use) draining the urgent queue before the background one."""
 
     def __init__(self) -> None:
         self._queues: tuple[deque[tuple[Future[Any], Callable[[], Any]]], ...] = (deque(), deque())
         self._ready = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
     def submit(self, urgent: bool, call: Callable[[], Any]) -> Future[Any]:
         future: Future[Any] = Future()
-        if threading.current_thread() is self._thread:  # nested: the worker is this thread
+        if threading.current_thread() in self._threads:  # nested: a worker is this thread
             _run(future, call)
             return future
-        self._ensure_thread()
+        self._ensure_threads()
         with self._ready:
             self._queues[0 if urgent else 1].append((future, call))
             self._ready.notify()
         return future
 
     def pending(self) -> tuple[int, int]:
-        """How many urgent and background calls wait (not counting the one running)."""
+        """How many urgent and background calls wait (not counting those running)."""
         return len(self._queues[0]), len(self._queues[1])
 
-    def _ensure_thread(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
+    def _ensure_threads(self) -> None:
+        if self._threads and all(thread.is_alive() for thread in self._threads):
             return
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
-                self._thread.start()
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            for _ in range(live_db_threads() - len(self._threads)):
+                thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def _run(self) -> None:
         urgent, background = self._queues
@@ -70,6 +76,15 @@ class _Worker:
                     self._ready.wait()
                 future, call = urgent.popleft() if urgent else background.popleft()
             _run(future, call)
+
+
+def live_db_threads() -> int:
+    """`LIVE_DB_THREADS`, or by database: 1 on SQLite (one writer; its statements are CPU in this process),
+    2 on PostgreSQL (a call mostly waits for the server's replies, and another call can run meanwhile)."""
+    configured = settings.LIVE_DB_THREADS
+    if configured:
+        return configured
+    return 2 if connections["default"].vendor == "postgresql" else 1
 
 
 def _run(future: Future[Any], call: Callable[[], Any]) -> None:

@@ -1,16 +1,27 @@
 """The live database thread: what a user waits for runs before background writes queued earlier."""
 
 import asyncio
+import runpy
 import threading
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
+import live_interview.settings as project_settings
 from interview.live import dblane
+
+
+@pytest.fixture
+def one_thread(settings, monkeypatch):
+    """A lane of its own with one thread (the SQLite default), whatever database the suite runs on."""
+    settings.LIVE_DB_THREADS = 1
+    monkeypatch.setattr(dblane, "WORKER", dblane._Worker())
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_urgent_calls_overtake_queued_background_calls():
+async def test_urgent_calls_overtake_queued_background_calls(one_thread):
     started, release = threading.Event(), threading.Event()
     order = []
 
@@ -56,3 +67,37 @@ def test_a_call_made_on_the_lane_thread_runs_inline():
         return future.result(timeout=1)  # would wait forever if queued behind this very call
 
     assert dblane.WORKER.submit(False, outer).result(timeout=5) == dblane.THREAD_NAME
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_two_threads_run_two_calls_at_once(settings, monkeypatch):
+    settings.LIVE_DB_THREADS = 2
+    monkeypatch.setattr(dblane, "WORKER", dblane._Worker())
+    both, release = threading.Barrier(2, timeout=5), threading.Event()
+
+    def meet():
+        both.wait()  # breaks (an error) unless the other call runs at the same time
+        release.wait(5)
+        return threading.current_thread().ident
+
+    calls = [asyncio.ensure_future(dblane.db_urgent(meet)()) for _ in range(2)]
+    await asyncio.sleep(0.1)
+    release.set()
+    idents = await asyncio.gather(*calls)
+    assert len(set(idents)) == 2
+
+
+@pytest.mark.django_db
+def test_threads_by_database_unless_configured(settings):
+    settings.LIVE_DB_THREADS = 0
+    assert dblane.live_db_threads() == (2 if connection.vendor == "postgresql" else 1)
+    settings.LIVE_DB_THREADS = 3
+    assert dblane.live_db_threads() == 3
+
+
+@pytest.mark.parametrize("value", ["-1", "17", "two"])
+def test_live_db_threads_garbage_fails_fast(monkeypatch, value):
+    monkeypatch.setenv("LIVE_DB_THREADS", value)
+    with pytest.raises(ImproperlyConfigured, match="LIVE_DB_THREADS"):
+        runpy.run_path(project_settings.__file__)
