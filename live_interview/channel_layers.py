@@ -124,6 +124,15 @@ ORIGIN_LENGTH = len(ORIGIN_MARKER) + 16
 # Publishes queued beyond this make `send` and `group_send` wait for the writer (back-pressure).
 OUTBOX_LIMIT = 10_000
 PIPELINE_BATCH = 500
+# A group message carrying this key (true) is published for other processes only when, at the last count
+# (at most LISTENERS_SECONDS old, PUBSUB NUMSUB), another process subscribed to the group. Streaming marks
+# its deltas so (interview/live/groups.py, `chat_delta_broadcast`): usually both sockets of a chat are in
+# the process that streams, and publishing every delta only to drop the copy Redis sends back cost about a
+# third of the loop's CPU (docs/performance.md, change 19). A socket in another process that joined since
+# the last count misses deltas for at most that long and recovers them from their offsets, as after any
+# gap: it asks the generation for the missing text (docs/protocol.md). Other messages are always published.
+REMOTE_OPTIONAL = "remote_optional"
+LISTENERS_SECONDS = 1.0
 
 
 class DirectPubSubChannelLayer(RedisPubSubChannelLayer):
@@ -166,6 +175,10 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
         self.origin = ORIGIN_MARKER + uuid.uuid4().bytes
         self._shards: list[_DirectShard] = [_DirectShard(shard.host, self) for shard in self._shards]
         self.sinks: dict[str, Sink] = {}
+        # Subscribers of each group channel at the last count, and the groups sent to since (REMOTE_OPTIONAL).
+        self._heard: dict[str, int] = {}
+        self._asked: set[str] = set()
+        self._counter: asyncio.Task[None] | None = None
 
     def _deliver(self, channel: str, data: bytes) -> None:
         queue = self.channels.get(channel)
@@ -181,17 +194,52 @@ class _DirectLoopLayer(RedisPubSubLoopLayer):
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         group_channel = self._get_group_channel_name(group)
-        data = self.channel_layer.serialize(message)
+        data: bytes | None = None
         for channel in list(self.groups.get(group_channel, ())):
             sink = self.sinks.get(channel)
             if sink is not None:
                 queue = self.channels.get(channel)
                 if queue is not None and queue.empty() and await sink(message):
                     continue
+            data = data or self.channel_layer.serialize(message)
             self._deliver(channel, data)
+        if message.get(REMOTE_OPTIONAL) and not self._heard_elsewhere(group_channel):
+            return
+        data = data or self.channel_layer.serialize(message)
         await self._get_shard(group_channel).post(group_channel, self.origin + data)
 
+    def _heard_elsewhere(self, group_channel: str) -> bool:
+        """Whether another process subscribed to the group at the last count (unknown: yes)."""
+        self._asked.add(group_channel)
+        if self._counter is None or self._counter.done():
+            self._counter = asyncio.ensure_future(self._count())
+        heard = self._heard.get(group_channel)
+        return heard is None or heard > (1 if group_channel in self.groups else 0)
+
+    async def _count(self) -> None:
+        """Count the subscribers of the groups sent to, one PUBSUB NUMSUB per shard, every LISTENERS_SECONDS."""
+        while self._asked:
+            asked, self._asked = self._asked, set()
+            heard: dict[str, int] = {}
+            try:
+                for shard in {self._get_shard(name) for name in asked}:
+                    names = sorted(name for name in asked if self._get_shard(name) is shard)
+                    shard._ensure_redis()
+                    for name, count in await shard._redis.pubsub_numsub(*names):
+                        heard[name.decode() if isinstance(name, bytes) else name] = int(count)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Counting the channel layer's group subscribers failed; publishing everything")
+            self._heard = heard  # groups not sent to since the last count are forgotten; a failure forgets all
+            await asyncio.sleep(LISTENERS_SECONDS)
+        self._heard = {}  # nothing sent for a while: the counts are too old to trust
+
     async def flush(self) -> None:
+        if self._counter is not None:
+            self._counter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._counter
         for shard in self._shards:
             await shard.stop_writer()
         await super().flush()

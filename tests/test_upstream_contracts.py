@@ -326,7 +326,7 @@ def test_channels_redis_direct_loop_layer_fits():
     direct = ours("live_interview.channel_layers")._DirectLoopLayer
     CHANNELS_REDIS.subclass_fits(direct, loop_class, overrides={"send", "group_send", "flush"})
     base, sub = loop_class(hosts=[REDIS_HOST], channel_layer=None), direct(hosts=[REDIS_HOST], channel_layer=None)
-    CHANNELS_REDIS.instance_adds(sub, base, adds={"origin", "sinks"})
+    CHANNELS_REDIS.instance_adds(sub, base, adds={"origin", "sinks", "_heard", "_asked", "_counter"})
 
 
 async def test_channels_redis_receive_deserializes_queued_bytes():

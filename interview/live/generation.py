@@ -39,6 +39,7 @@ from interview.live.groups import (
     GENERATION_SYNC,
     channel_layer,
     chat_broadcast,
+    chat_delta_broadcast,
     chat_event,
     control_group,
     control_send,
@@ -299,7 +300,7 @@ class Generation:
                 self._pending.clear()
                 offset = self._flushed
                 self._flushed += len(text)
-                await chat_broadcast(self.chat_id, p.assistant_delta(self.message_id, offset, text))
+                await chat_delta_broadcast(self.chat_id, p.assistant_delta(self.message_id, offset, text))
             if not self._finished and time.monotonic() - self._last_save >= interval and self.length > self._saved:
                 if self._saver is None or self._saver.done():
                     self._saver = asyncio.create_task(self._save_partial())

@@ -115,3 +115,79 @@ async def test_another_process_group_messages_reach_an_attached_consumer_directl
     finally:
         await here.flush()
         await there.flush()
+
+
+# --- REMOTE_OPTIONAL: deltas published only when another process subscribed to the group --------
+
+
+async def published(prefix, group_channel_suffix, action, wait=0.4):
+    """What Redis published on channels ending with the suffix while `action` ran (a pattern subscription,
+    which PUBSUB NUMSUB does not count)."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(REDIS_URL)
+    pubsub = client.pubsub()
+    await pubsub.psubscribe(f"{prefix}*{group_channel_suffix}")
+    await pubsub.get_message(timeout=1)  # the psubscribe confirmation
+    seen = 0
+    try:
+        await action()
+        deadline = asyncio.get_running_loop().time() + wait
+        while (left := deadline - asyncio.get_running_loop().time()) > 0:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+            seen += message is not None and message["type"] == "pmessage"
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
+    return seen
+
+
+async def test_optional_messages_stay_in_a_process_nobody_else_listens_to():
+    from live_interview.channel_layers import REMOTE_OPTIONAL
+
+    redis.Redis.from_url(REDIS_URL).ping()
+    prefix = f"test{uuid.uuid4().hex[:8]}"
+    layer = DirectPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("chat.5", channel)
+        sink = Sink()
+        layer.attach(channel, sink)
+
+        async def first():
+            await layer.group_send("chat.5", {"type": "chat.frame", "n": 0, REMOTE_OPTIONAL: True})
+
+        assert await published(prefix, "chat.5", first) == 1  # nobody counted yet: published
+
+        async def more():
+            for n in range(1, 6):
+                await layer.group_send("chat.5", {"type": "chat.frame", "n": n, REMOTE_OPTIONAL: True})
+            await layer.group_send("chat.5", {"type": "chat.frame", "n": 6})  # not optional: always published
+
+        assert await published(prefix, "chat.5", more) == 1
+        assert sink.taken == [0, 1, 2, 3, 4, 5, 6]  # every message still reached the local socket
+    finally:
+        await layer.flush()
+
+
+async def test_optional_messages_reach_another_process_that_listens():
+    from live_interview.channel_layers import LISTENERS_SECONDS, REMOTE_OPTIONAL
+
+    redis.Redis.from_url(REDIS_URL).ping()
+    prefix = f"test{uuid.uuid4().hex[:8]}"
+    here, there = (DirectPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix) for _ in range(2))
+    try:
+        local = await here.new_channel()
+        await here.group_add("chat.6", local)
+        await here.group_send("chat.6", {"type": "chat.frame", "n": -1, REMOTE_OPTIONAL: True})
+        await asyncio.sleep(0.2)  # counted: only this process listens, so optional messages stay here
+        remote = await there.new_channel()
+        await there.group_add("chat.6", remote)  # another process's socket joins
+        await asyncio.sleep(LISTENERS_SECONDS + 0.3)  # the next count sees it
+        for n in range(5):
+            await here.group_send("chat.6", {"type": "chat.frame", "n": n, REMOTE_OPTIONAL: True})
+        assert await queued(there, remote, 5) == [0, 1, 2, 3, 4]
+        assert await queued(here, local, 6) == [-1, 0, 1, 2, 3, 4]
+    finally:
+        await here.flush()
+        await there.flush()
