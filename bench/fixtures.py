@@ -32,6 +32,21 @@ def django_setup(*, database_url: str, secret_key: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def earlier_runs_remove() -> int:
+    """Delete the users (and so the chats) earlier runs left in this database; how many users were removed.
+
+    A run ends with replies still streaming; on a reused database (PostgreSQL) the next run's deadline
+    watchers would find thousands of such chats and recover them while the run measures.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(username__startswith="bench")
+    count = users.count()
+    if count:
+        users.delete()
+    return count
+
+
 def _cookie(user: Any) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY

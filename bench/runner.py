@@ -182,6 +182,8 @@ class Bench:
         self.database_url = self.o.database_url or f"sqlite:///{self.tmp / 'bench.sqlite3'}"
         try:
             fixtures.django_setup(database_url=self.database_url, secret_key=self.secret)
+            if removed := fixtures.earlier_runs_remove():
+                _log(f"removed {removed} users (and their chats) of earlier runs from the database")
             pool = min(USER_POOL, max(self.o.sessions, self.o.idle_sessions, 1))
             self.cookies = fixtures.users_create(prefix=f"bench{self.run_id}", count=pool)
             self.admin_cookie = fixtures.users_create(prefix=f"bench{self.run_id}-admin", count=1, admin=True)[0][1]
