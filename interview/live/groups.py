@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from interview.live import protocol as p
-from live_interview.channel_layers import REMOTE_OPTIONAL
+from live_interview import channel_layers as layers
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,9 @@ async def chat_delta_broadcast(chat_id: int, frame: dict[str, Any]) -> None:
     """Send a streaming delta to every socket of the chat; other processes get it only when one of them
     has a socket in the chat (REMOTE_OPTIONAL in live_interview/channel_layers.py): a socket that joined
     there since the layer last looked recovers what it missed from the offsets."""
-    await channel_layer().group_send(chat_group(chat_id), {"type": CHAT_FRAME, "frame": frame, REMOTE_OPTIONAL: True})
+    await channel_layer().group_send(
+        chat_group(chat_id), {"type": CHAT_FRAME, "frame": frame, layers.REMOTE_OPTIONAL: True}
+    )
 
 
 async def control_send(chat_id: int, message: dict[str, Any]) -> None:
