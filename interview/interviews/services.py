@@ -319,29 +319,6 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
         return SubmitResult(user_message=message, duplicate=False, turn=turn, probe=probe)
 
 
-def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> bool:
-    """Save the text streamed so far and renew the generation's lease; only ever grows a still-streaming message.
-
-    Returns False once the generation no longer owns the message (the chat was deleted, or the
-    reply was taken over as orphaned): the generation should stop.
-    """
-    with transaction.atomic():
-        # Only the transcript and the lease: this runs about once a second per streaming chat.
-        chat = Chat.objects.select_for_update().only("messages", "generation_lease_owner").filter(pk=chat_id).first()
-        if chat is None or chat.generation_lease_owner != lease_owner(message_id):
-            return False
-        message = s.find_message(chat.messages, message_id)
-        if message is None or message.get("status") != s.STREAMING:
-            return False
-        if len(text) < len(message.get("content", "")):
-            return True
-        message["content"] = text
-        message["updated_at"] = s.iso(now)
-        chat.generation_lease_until = now + _lease()
-        chat.save(update_fields=["messages", "updated_at", "generation_lease_until"])
-        return True
-
-
 @dataclass(frozen=True)
 class PartialSave:
     """The text a streaming generation has so far, to be saved with others (generation_save_partials)."""
@@ -385,6 +362,15 @@ def generation_save_partials(saves: list[PartialSave], *, now: datetime) -> list
         if changed:
             Chat.objects.bulk_update(changed.values(), ["messages", "updated_at", "generation_lease_until"])
         return owned
+
+
+def generation_save_partial(*, chat_id: int, message_id: str, text: str, now: datetime) -> bool:
+    """Save the text streamed so far and renew the generation's lease; only ever grows a still-streaming message.
+
+    Returns False once the generation no longer owns the message (the chat was deleted, or the
+    reply was taken over as orphaned): the generation should stop. One save of `generation_save_partials`.
+    """
+    return generation_save_partials([PartialSave(chat_id=chat_id, message_id=message_id, text=text)], now=now)[0]
 
 
 def generation_lease_renew(*, chat_id: int, message_id: str, now: datetime) -> bool:

@@ -54,10 +54,6 @@ class _Worker:
             self._ready.notify()
         return future
 
-    def pending(self) -> tuple[int, int]:
-        """How many urgent and background calls wait (not counting those running)."""
-        return len(self._queues[0]), len(self._queues[1])
-
     def _ensure_threads(self) -> None:
         if self._threads and all(thread.is_alive() for thread in self._threads):
             return
@@ -115,17 +111,17 @@ URGENT = _Lane(urgent=True)
 BACKGROUND = _Lane(urgent=False)
 
 
+def _on(lane: _Lane, func: Callable[_P, _R]) -> Callable[_P, Awaitable[_R]]:
+    return cast(
+        Callable[_P, Awaitable[_R]], database_sync_to_async(func, thread_sensitive=False, executor=cast(Any, lane))
+    )
+
+
 def db_urgent(func: Callable[_P, _R]) -> Callable[_P, Awaitable[_R]]:
     """`database_sync_to_async` on the live thread, ahead of background calls: a user waits for this one."""
-    return cast(
-        Callable[_P, Awaitable[_R]],
-        database_sync_to_async(func, thread_sensitive=False, executor=cast(Any, URGENT)),
-    )
+    return _on(URGENT, func)
 
 
 def db_background(func: Callable[_P, _R]) -> Callable[_P, Awaitable[_R]]:
     """`database_sync_to_async` on the live thread, after every urgent call: nobody waits for it now."""
-    return cast(
-        Callable[_P, Awaitable[_R]],
-        database_sync_to_async(func, thread_sensitive=False, executor=cast(Any, BACKGROUND)),
-    )
+    return _on(BACKGROUND, func)

@@ -48,9 +48,9 @@ class ChatSocket(AsyncWebsocketConsumer):
     chat_id: int
     holder: access.SocketHolder
     joined = False
-    revoked = False
+    revoked = False  # closed by the server for lost access; nothing more is sent
     _busy = False  # a handler is running
-    _taken = 0  # channel-layer messages received and not yet handled  # closed by the server for lost access; nothing more is sent
+    _taken = 0  # channel-layer messages received and not yet handled
 
     async def connect(self) -> None:
         """Accept, check who may open this chat (closing with 4401/4403/4404), join and snapshot."""
