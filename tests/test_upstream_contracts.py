@@ -11,6 +11,11 @@ Five modules use more than the public API of the libraries under them:
   `AsyncConsumer.__call__` with a receive of its own (the direct path for deltas).
 - `live_interview/sqlite/base.py` overrides `get_new_connection` and `_close` of Django's SQLite
   backend and relies on how `connect()` and `close()` call them.
+- `interview/core/prepared.py` keeps what Django's query compiler computes for a queryset (`as_sql`,
+  `select`, `col_count`, `klass_info`, `get_converters`, `has_composite_fields`) and builds objects
+  with `get_related_populators` and `RelatedPopulator.populate`, as `ModelIterable` does; it builds
+  an UPDATE from fields' `get_db_prep_save`/`pre_save`/`cast_db_type` and the backend's
+  `requires_casted_case_in_updates`, as `SQLUpdateCompiler` and `bulk_update` do.
 - `interview/llm/transport.py` implements httpcore2's network-backend interface and puts it into the
   private `_pool._network_backend` of httpx2's transport.
 - `interview/llm/openai_provider.py` sends a streamed request through the openai client's low-level
@@ -157,6 +162,7 @@ CHANNELS = Fence("channels", "live_interview/channel_layers.py")
 CHANNELS_REDIS = Fence("channels-redis", "live_interview/channel_layers.py")
 REDIS = Fence("redis", "live_interview/channel_layers.py")
 DJANGO = Fence("django", "live_interview/sqlite/base.py")
+DJANGO_ORM = Fence("django", "interview/core/prepared.py")
 HTTPCORE = Fence("httpcore2", "interview/llm/transport.py")
 HTTPX = Fence("httpx2", "interview/llm/transport.py and interview/llm/openai_provider.py")
 OPENAI = Fence("openai", "interview/llm/openai_provider.py")
@@ -442,6 +448,47 @@ def test_django_pooled_wrapper_fits():
     fresh = sqlite_wrapper(DJANGO.get("django.db", "connections")["default"].settings_dict)
     taken = hasattr(sqlite_wrapper, "_pool_key") or "_pool_key" in vars(fresh)
     DJANGO.check(not taken, "DatabaseWrapper._pool_key", "upstream now uses the name our pool keeps its key in")
+
+
+def test_django_compiler_gives_what_prepared_get_keeps():
+    from interview.models import Chat
+
+    queryset = Chat.objects.select_related("user__profile", "resume").filter(pk=-5)
+    compiler = queryset.query.get_compiler(using="default")
+    _, sql_params = compiler.as_sql()
+    DJANGO_ORM.check(list(sql_params) == [-5], "SQLCompiler.as_sql", f"its params are {sql_params!r}, not the key")
+    for name in ("select", "col_count", "klass_info"):
+        DJANGO_ORM.check(getattr(compiler, name, None) is not None, f"SQLCompiler.{name}", "as_sql no longer sets it")
+    info = compiler.klass_info
+    keys = {"model", "select_fields", "related_klass_infos"}
+    DJANGO_ORM.check(keys <= set(info), "SQLCompiler.klass_info", f"its keys are {sorted(info)}")
+    DJANGO_ORM.params(type(compiler), "get_converters", ["self", "expressions"])
+    DJANGO_ORM.params(type(compiler), "has_composite_fields", ["self", "expressions"])
+    query = importlib.import_module("django.db.models.query")
+    DJANGO_ORM.params(query, "get_related_populators", ["klass_info", "select", "db"])
+    DJANGO_ORM.params(
+        DJANGO_ORM.get("django.db.models.query", "RelatedPopulator"), "populate", ["self", "row", "from_obj"]
+    )
+    DJANGO_ORM.reads(
+        DJANGO_ORM.get("django.db.models.query", "ModelIterable"),
+        "__iter__",
+        {"get_related_populators", "populate", "from_db", "results_iter"},
+        "ModelIterable no longer builds objects the way PreparedGet repeats",
+    )
+
+
+def test_django_update_compiler_prepares_values_as_prepared_save_does():
+    compiler = DJANGO_ORM.get("django.db.models.sql.compiler", "SQLUpdateCompiler")
+    DJANGO_ORM.reads(compiler, "as_sql", {"get_db_prep_save", "get_placeholder"}, "values prepared by their fields")
+    model = DJANGO_ORM.get("django.db.models", "Model")
+    DJANGO_ORM.reads(model, "_save_table", {"pre_save", "_do_update"}, "an update writes each field's pre_save value")
+    DJANGO_ORM.reads(model, "save_base", {"pre_save", "post_save", "send"}, "a save sends pre_save and post_save")
+    DJANGO_ORM.reads(
+        DJANGO_ORM.get("django.db.models", "QuerySet"),
+        "bulk_update",
+        {"requires_casted_case_in_updates", "Cast", "Case", "When"},
+        "bulk_update's CASE, cast where the backend needs it, is what rows_update writes",
+    )
 
 
 # --- httpcore2 and httpx2: the asyncio network backend --------------------------------------------

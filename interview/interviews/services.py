@@ -19,6 +19,7 @@ from django.db import transaction
 
 from interview.accounts.consent import AGREED, DECLINED, NOT_NEEDED, consent_refusal, consent_state_of
 from interview.core.errors import ErrorCode, ServiceError
+from interview.core.prepared import PreparedGet, PreparedSave, rows_update
 from interview.interviews import transcript as s
 from interview.interviews.accommodation import follow_up_limit, key_questions_accommodate
 from interview.interviews.concurrency import generations_check
@@ -65,16 +66,26 @@ def lease_owner(message_id: str) -> str:
     return f"{_HOST}:{os.getpid()}/{message_id}"
 
 
+# Compiled once per process (interview/core/prepared.py): these reads run on every turn of every live interview.
+_CHAT_LOCKED = PreparedGet(Chat, lambda pk: Chat.objects.select_for_update(of=("self",)).filter(pk=pk))
+# The profile rides along: its consent decides who may conduct the turn (consent_allows).
+_CHAT_LOCKED_FOR_TURN = PreparedGet(
+    Chat,
+    lambda pk: (
+        Chat.objects.select_for_update(of=("self",))
+        .select_related("user__profile", "resume", "job_listing", "invitation")
+        .filter(pk=pk)
+    ),
+)
+_CHAT_ROW = PreparedSave(Chat)
+
+
 def _locked_chat(chat_id: int, *, for_turn: bool = False) -> Chat:
     """The chat row, locked; `for_turn` also loads what a new turn's prompt needs (only the chat is locked)."""
-    chats = Chat.objects.select_for_update(of=("self",))
-    if for_turn:
-        # The profile rides along: its consent decides who may conduct the turn (consent_allows).
-        chats = chats.select_related("user__profile", "resume", "job_listing", "invitation")
-    try:
-        return chats.get(pk=chat_id)
-    except Chat.DoesNotExist:
-        raise ServiceError(ErrorCode.NOT_FOUND, "This interview no longer exists.") from None
+    chat = (_CHAT_LOCKED_FOR_TURN if for_turn else _CHAT_LOCKED).get(chat_id)
+    if chat is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, "This interview no longer exists.")
+    return chat
 
 
 @dataclass
@@ -239,7 +250,7 @@ def interview_start(*, chat_id: int, now: datetime, model_name: str) -> TurnStar
         chat.started_at = now
         chat.interviewer_model = model_name
         turn = _add_turn(chat, s.plan_opening(chat.key_questions), now)
-        chat.save()
+        _CHAT_ROW.save(chat)
         return turn
 
 
@@ -315,7 +326,7 @@ def answer_submit(*, chat_id: int, client_id: str, content: str, now: datetime) 
                 chat.key_questions, index if question is not None else None, max_follow_ups=chat.max_follow_ups
             )
             turn = _add_turn(chat, plan, now)
-        chat.save()
+        _CHAT_ROW.save(chat)
         return SubmitResult(user_message=message, duplicate=False, turn=turn, probe=probe)
 
 
@@ -356,11 +367,14 @@ def generation_save_partials(saves: list[PartialSave], *, now: datetime) -> list
                 continue
             message["content"] = save.text
             message["updated_at"] = s.iso(now)
-            chat.generation_lease_until = now + _lease()
-            chat.updated_at = now  # bulk_update does not apply auto_now
             changed[chat.pk] = chat
         if changed:
-            Chat.objects.bulk_update(changed.values(), ["messages", "updated_at", "generation_lease_until"])
+            rows_update(
+                Chat,
+                field="messages",
+                values={pk: chat.messages for pk, chat in changed.items()},
+                common={"updated_at": now, "generation_lease_until": now + _lease()},
+            )
         return owned
 
 
@@ -399,7 +413,7 @@ def generation_finish(
     over as orphaned: `superseded`), so a late finish never resurrects or overwrites anything.
     """
     with transaction.atomic():
-        chat = Chat.objects.select_for_update(of=("self",)).filter(pk=chat_id).first()
+        chat = _CHAT_LOCKED.get(chat_id)
         if chat is None:
             return FinishResult(question_started=None, completed=False, gone=True)
         message = s.find_message(chat.messages, message_id)
@@ -433,7 +447,7 @@ def generation_finish(
         elif plan.kind == "closing" and not asked and chat.status != Chat.COMPLETED:
             _complete(chat, now)
             completed = True
-        chat.save()
+        _CHAT_ROW.save(chat)
         if usage is not None:
             usage_record(user_id=chat.user_id, chat=chat, usage=usage, model=model, request_type=TURN_REQUEST_TYPE)
         if follow_up is not None and follow_up.usage is not None:
@@ -561,7 +575,7 @@ def generation_retry(*, chat_id: int, now: datetime) -> TurnStart:
             raise ServiceError(ErrorCode.NOTHING_TO_RETRY, "There is no failed reply to retry.")
         turn = _add_turn(chat, s.TurnPlan.from_dict(failed.get("turn", {})), now)
         turn.recovered = recovered
-        chat.save()
+        _CHAT_ROW.save(chat)
         return turn
 
 
@@ -584,7 +598,7 @@ def question_expire(*, chat_id: int, index: int, now: datetime) -> ExpireResult 
         completed = False
         if s.streaming_message(chat.messages) is None and not _window_closed(chat, now):
             turn = _add_turn(chat, s.plan_after(chat.key_questions, index, expired=True), now)
-        chat.save()
+        _CHAT_ROW.save(chat)
         return ExpireResult(index=index, turn=turn, completed=completed, follow_up=expired_follow_up)
 
 
@@ -618,7 +632,7 @@ def interview_end(*, chat_id: int, now: datetime, reason: str = "ended_by_interv
             question.update(status=s.Q_EXPIRED, expired_at=s.iso(now), ended_early=True)
         chat.current_follow_up = None
         _complete(chat, now, reason)
-        chat.save()
+        _CHAT_ROW.save(chat)
         return True
 
 
@@ -674,5 +688,5 @@ def generation_orphan_recover(*, chat_id: int, now: datetime) -> Recovery | None
             return None
         recovery = _orphan_recover(chat, now)
         if recovery is not None:
-            chat.save()
+            _CHAT_ROW.save(chat)
         return recovery
