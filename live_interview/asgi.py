@@ -11,7 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live_interview.settings")
 # Django must be set up before the consumers (and the models they import) are loaded.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
@@ -20,6 +19,7 @@ from consumers.routing import websocket_urlpatterns  # noqa: E402
 from interview.live.deadlines import WATCHER  # noqa: E402
 from live_interview.origins import OriginValidator  # noqa: E402
 from live_interview.proxies import ProxyHeadersMiddleware  # noqa: E402
+from live_interview.sessions import socket_auth_stack  # noqa: E402
 
 
 class StartWatcher:
@@ -41,7 +41,7 @@ application = StartWatcher(
         ProtocolTypeRouter(
             {
                 "http": http_app,
-                "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]  # see consumers/routing.py
+                "websocket": OriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]  # see consumers/routing.py
             }
         ),
         trusted=settings.TRUSTED_PROXIES,

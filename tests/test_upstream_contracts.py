@@ -1,6 +1,6 @@
 """Fences around the upstream internals that our hand-written infrastructure is built on.
 
-Five modules use more than the public API of the libraries under them:
+Seven modules use more than the public API of the libraries under them:
 
 - `live_interview/channel_layers.py` subclasses channels' `InMemoryChannelLayer` (its `channels` and
   `groups` dicts, the (expires, message) entries `_clean_expired` reads) and channels-redis' pub/sub
@@ -11,6 +11,10 @@ Five modules use more than the public API of the libraries under them:
   `AsyncConsumer.__call__` with a receive of its own (the direct path for deltas).
 - `live_interview/sqlite/base.py` overrides `get_new_connection` and `_close` of Django's SQLite
   backend and relies on how `connect()` and `close()` call them.
+- `live_interview/sessions.py` replaces channels' `SessionMiddleware` for WebSockets: it resolves the
+  session with `InstanceSessionWrapper.resolve_session` and passes the server's `send` on, because the
+  wrapper's `send` acts only on the message types in `save_message_types` and
+  `cookie_response_message_types` (an HTTP response start, which a socket never sends).
 - `interview/core/prepared.py` keeps what Django's query compiler computes for a queryset (`as_sql`,
   `select`, `col_count`, `klass_info`, `get_converters`, `has_composite_fields`) and builds objects
   with `get_related_populators` and `RelatedPopulator.populate`, as `ModelIterable` does; it builds
@@ -448,6 +452,25 @@ def test_django_pooled_wrapper_fits():
     fresh = sqlite_wrapper(DJANGO.get("django.db", "connections")["default"].settings_dict)
     taken = hasattr(sqlite_wrapper, "_pool_key") or "_pool_key" in vars(fresh)
     DJANGO.check(not taken, "DatabaseWrapper._pool_key", "upstream now uses the name our pool keeps its key in")
+
+
+def test_channels_session_wrapper_acts_only_on_http_responses():
+    fence = Fence("channels", "live_interview/sessions.py")
+    wrapper = fence.get("channels.sessions", "InstanceSessionWrapper")
+    for name in ("save_message_types", "cookie_response_message_types"):
+        kinds = fence.attr(wrapper, name)
+        fence.check(kinds == ["http.response.start"], f"InstanceSessionWrapper.{name}", f"it is now {kinds!r}")
+    fence.reads(wrapper, "send", {"save_message_types", "cookie_response_message_types", "real_send"},
+                "its send acts on those message types only, then calls the server's send")  # fmt: skip
+    fence.params(wrapper, "resolve_session", ["self"])
+    middleware = fence.get("channels.sessions", "SessionMiddleware")
+    fence.reads(middleware, "__call__", {"InstanceSessionWrapper", "resolve_session", "inner"},
+                "SocketSessionMiddleware repeats its call")  # fmt: skip
+    stack = fence.get("channels.auth", "AuthMiddlewareStack")
+    built = stack(None)
+    layers = [type(built).__name__, type(built.inner).__name__, type(built.inner.inner).__name__]
+    fence.check(layers == ["CookieMiddleware", "SessionMiddleware", "AuthMiddleware"], "AuthMiddlewareStack",
+                f"it now builds {layers}, which socket_auth_stack no longer matches")  # fmt: skip
 
 
 def test_django_compiler_gives_what_prepared_get_keeps():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from django.conf import settings
@@ -15,12 +14,13 @@ from django.utils import timezone
 from consumers.routing import websocket_urlpatterns
 from interview.hiring.panel import panel_set
 from interview.live.access import OK, SocketHolder, socket_access_recheck
+from live_interview.sessions import socket_auth_stack
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.sockets.helpers import closed_with, frames_until, of_type
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
 
-APP = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+APP = socket_auth_stack(URLRouter(websocket_urlpatterns))
 
 
 @database_sync_to_async

@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from django.conf import settings
@@ -14,13 +13,14 @@ from django.utils import timezone
 
 from consumers.routing import websocket_urlpatterns
 from interview.models import UserProfile
+from live_interview.sessions import socket_auth_stack
 from tests.factories import ChatFactory, InvitationFactory, UserFactory
 from tests.sockets.helpers import closed_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_llm")]
 
 # The production stack: the user comes from the session cookie.
-APP = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+APP = socket_auth_stack(URLRouter(websocket_urlpatterns))
 PASSWORD = "correct-horse-battery"
 
 
