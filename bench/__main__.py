@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from bench.report import table
 from bench.runner import Bench, Options, _log
 from bench.servers import KINDS
-from bench.verdicts import OTHER_CPU_LIMIT, invalid_reasons, verdicts
+from bench.verdicts import CALIBRATION_DRIFT, OTHER_CPU_LIMIT, invalid_reasons, verdicts
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # The smoke run takes 10-20 s; its time limit leaves room for a loaded CI machine.
@@ -77,6 +77,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     add("--server-env", action="append", default=[], metavar="NAME=VALUE",
         help="an environment variable for the product servers (repeatable), e.g. for A/B runs of a setting")  # fmt: skip
     add("--no-calibrate", action="store_true", help="skip the machine calibration (a fixed CPU loop)")
+    add("--calibration-drift", type=float, default=CALIBRATION_DRIFT,
+        help="how much the calibration loop may differ between servers before the run is not valid")  # fmt: skip
     args = parser.parse_args(argv)
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     think = tuple(float(x) for x in args.think_ms.split(","))
@@ -91,6 +93,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         uvicorn_ws=args.uvicorn_ws, relay_parser=args.relay_parser, profile=args.profile,
         other_cpu_limit=args.other_cpu_limit, db_timing=args.db_timing or args.profile, follow_ups=args.follow_ups,
         calibrate=not args.no_calibrate, server_env=_server_env(parser, args.server_env),
+        calibration_drift=args.calibration_drift,
     )  # fmt: skip
     if args.smoke:
         options = smoke(options)
@@ -118,6 +121,7 @@ def smoke(options: Options) -> Options:
     options.time_limit = min(options.time_limit, SMOKE_TIME_LIMIT)
     options.calibration_runs = 1
     options.other_cpu_limit = None  # the smoke checks the harness, on whatever machine runs the suite
+    options.calibration_drift = None
     options.smoke = True
     return options
 
@@ -266,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"]["service_threads_on_core_1"] = len(moved)
     results["truncated"] = truncated
     limit = options.other_cpu_limit
-    results["invalid_reasons"] = invalid_reasons(results, other_cpu_limit=float("inf") if limit is None else limit)
+    drift = options.calibration_drift
+    results["invalid_reasons"] = invalid_reasons(
+        results,
+        other_cpu_limit=float("inf") if limit is None else limit,
+        drift_limit=float("inf") if drift is None else drift,
+    )
     results["valid"] = not results["invalid_reasons"]
     results["verdicts"] = verdicts(results)
     out = Path(options.out) if options.out else RESULTS_DIR / time.strftime("bench-%Y%m%d-%H%M%S.json")

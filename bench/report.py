@@ -216,9 +216,15 @@ def calibration_lines(results: dict[str, Any]) -> list[str]:
     if not loop:
         return []
     relay = calibration.get("relay_capacity")
+    before = [
+        f"{kind} {server['calibration']['cpu_seconds']}"
+        for kind, server in (results.get("servers") or {}).items()
+        if (server.get("calibration") or {}).get("cpu_seconds")
+    ]
     return [
         f"machine: fixed CPU loop {loop.get('cpu_seconds')} s CPU / {loop.get('wall_seconds')} s wall on core "
         f"{loop.get('core')} (best of {loop.get('runs')}); relay capacity {relay if relay else '-'} sessions"
+        + (f"; the loop before each server (s): {', '.join(before)}" if before else "")
     ]
 
 

@@ -74,6 +74,7 @@ class Options:
     warm: bool = True
     # Other CPU on the server's core above which the run is not valid (None: not checked, the smoke run).
     other_cpu_limit: float | None = 0.04
+    calibration_drift: float | None = 0.20
     # Time every database call of the servers (queue wait, run, statements): bench.asgi, BENCH_DB_TIMING=1.
     db_timing: bool = False
     # The chats' max_follow_ups: with 1, every answer to a key question waits for one decision call.
@@ -327,6 +328,10 @@ class Bench:
             return {"skipped": f"uvicorn is not installed ({UVICORN_PIN})"}
         _log(f"{kind}: starting")
         out: dict[str, Any] = {}
+        if self.o.calibrate:  # the machine's speed now: a shared host can change it between servers
+            core = 0 if self.results["meta"]["pinned"] else None
+            out["calibration"] = await asyncio.to_thread(cpu_loop, core=core, runs=self.o.calibration_runs)
+            _log(f"  {kind}: calibration {out['calibration']}")
         try:
             server = await self._start(kind)
             if self.o.warm:

@@ -17,6 +17,9 @@ TWO_PROCESSES_VS_ONE = 1.8
 IDLE_SESSIONS, IDLE_KB = 2000, 150.0
 # Busy CPU of anything else on the server's core above which a step's numbers are disturbed.
 OTHER_CPU_LIMIT = 0.04
+# How much slower the calibration loop may run before one server than before another of the same run:
+# beyond it the machine itself changed speed (a shared host), and same-run ratios compare two machines.
+CALIBRATION_DRIFT = 0.20
 
 
 def steps_of(server: dict[str, Any]) -> list[dict[str, Any]]:
@@ -31,9 +34,12 @@ def other_cpu(step: dict[str, Any]) -> float:
     return float(step.get("other_cpu_fraction") or 0.0) if value is None else float(value)
 
 
-def invalid_reasons(results: dict[str, Any], *, other_cpu_limit: float = OTHER_CPU_LIMIT) -> list[str]:
+def invalid_reasons(
+    results: dict[str, Any], *, other_cpu_limit: float = OTHER_CPU_LIMIT, drift_limit: float = CALIBRATION_DRIFT
+) -> list[str]:
     """Why the run's numbers do not stand (empty when valid): cut short, a transcript that does not
-    match, a saturated generator, or other work on the server's core above `other_cpu_limit`."""
+    match, a saturated generator, other work on the server's core above `other_cpu_limit`, or the
+    machine's speed changing between servers by more than `drift_limit`."""
     reasons = []
     if results.get("truncated"):
         reasons.append("the run stopped at its time limit")
@@ -53,6 +59,8 @@ def invalid_reasons(results: dict[str, Any], *, other_cpu_limit: float = OTHER_C
                     f"{kind} S={step['sessions']}: other CPU on the server's core {other_cpu(step):.3f}"
                     f" > {other_cpu_limit}"
                 )
+    if drift := calibration_drift(servers, limit=drift_limit):
+        reasons.append(drift)
     scaling = results.get("scaling") or {}
     for count in ("processes_1", "processes_2"):
         for step in (scaling.get(count) or {}).get("ladder", []):
@@ -61,6 +69,20 @@ def invalid_reasons(results: dict[str, Any], *, other_cpu_limit: float = OTHER_C
     if not servers and not scaling:
         reasons.append("nothing was measured")
     return list(dict.fromkeys(reasons))  # a step in both the capacity ladder and the fixed step is said once
+
+
+def calibration_drift(servers: dict[str, Any], *, limit: float = CALIBRATION_DRIFT) -> str:
+    """Why the servers of a run were measured on what was, in effect, different machines ("" if they were not):
+    the calibration loop timed before each server differs by more than `limit`."""
+    loops = {
+        kind: float(server["calibration"]["cpu_seconds"])
+        for kind, server in servers.items()
+        if (server.get("calibration") or {}).get("cpu_seconds")
+    }
+    if len(loops) < 2 or max(loops.values()) <= min(loops.values()) * (1 + limit):
+        return ""
+    times = ", ".join(f"{kind} {seconds:.3f} s" for kind, seconds in loops.items())
+    return f"the machine's speed changed during the run: the calibration loop took {times} before each server"
 
 
 def _verdict(target: str, value: Any, met: bool | None, note: str = "") -> dict[str, Any]:

@@ -57,6 +57,26 @@ def test_bench_run_not_valid_says_why(change, reason):
     assert any(r.startswith(reason) for r in reasons), reasons
 
 
+def test_bench_run_whose_machine_changed_speed_is_not_valid():
+    results = _results()
+    results["servers"]["relay"]["calibration"] = {"cpu_seconds": 0.200}
+    results["servers"]["daphne"]["calibration"] = {"cpu_seconds": 0.250}
+
+    reasons = invalid_reasons(results)
+
+    assert reasons == [
+        "the machine's speed changed during the run: the calibration loop took relay 0.200 s, daphne 0.250 s before each server"
+    ]
+
+
+def test_bench_run_whose_machine_kept_its_speed_is_valid():
+    results = _results()
+    results["servers"]["relay"]["calibration"] = {"cpu_seconds": 0.200}
+    results["servers"]["daphne"]["calibration"] = {"cpu_seconds": 0.235}
+
+    assert invalid_reasons(results) == []
+
+
 def test_bench_unpinned_run_judges_other_cpu_machine_wide():
     results = _results()
     for server in results["servers"].values():
