@@ -297,6 +297,11 @@ class Bench:
         cookies = [cookie for _, cookie in self.cookies] or [""]
         step = Step(servers=servers, upstream=self.upstream, config=config, chat_ids=chat_ids, cookies=cookies,
                     observer_cookie=self.admin_cookie, stored=None if kind == "relay" else self._stored)  # fmt: skip
+        # The generator's collector must not pause it while it measures (a 120 ms full pass delayed every
+        # receipt behind it and read as the server's TTFT): what the fixtures and earlier steps left is
+        # collected and frozen now, so the step's own collections scan only what the step allocates.
+        gc.collect()
+        gc.freeze()
         result = await step.run()
         summary = step_summary(sessions=sessions, observers=self.o.observers, result=result,
                                window_ms=self.o.coalesce_ms, bound_ms=self.o.bound_ms)  # fmt: skip

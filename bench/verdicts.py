@@ -20,6 +20,8 @@ OTHER_CPU_LIMIT = 0.04
 # How much slower the calibration loop may run before one server than before another of the same run:
 # beyond it the machine itself changed speed (a shared host), and same-run ratios compare two machines.
 CALIBRATION_DRIFT = 0.20
+# A garbage-collector pause of the load generator longer than this delays receipts enough to read as latency.
+GENERATOR_GC_PAUSE_MS = 25.0
 
 
 def steps_of(server: dict[str, Any]) -> list[dict[str, Any]]:
@@ -35,11 +37,15 @@ def other_cpu(step: dict[str, Any]) -> float:
 
 
 def invalid_reasons(
-    results: dict[str, Any], *, other_cpu_limit: float = OTHER_CPU_LIMIT, drift_limit: float = CALIBRATION_DRIFT
+    results: dict[str, Any],
+    *,
+    other_cpu_limit: float = OTHER_CPU_LIMIT,
+    drift_limit: float = CALIBRATION_DRIFT,
+    gc_pause_limit_ms: float = GENERATOR_GC_PAUSE_MS,
 ) -> list[str]:
     """Why the run's numbers do not stand (empty when valid): cut short, a transcript that does not
-    match, a saturated generator, other work on the server's core above `other_cpu_limit`, or the
-    machine's speed changing between servers by more than `drift_limit`."""
+    match, a saturated or long-paused generator, other work on the server's core above `other_cpu_limit`,
+    or the machine's speed changing between servers by more than `drift_limit`."""
     reasons = []
     if results.get("truncated"):
         reasons.append("the run stopped at its time limit")
@@ -54,6 +60,11 @@ def invalid_reasons(
         for step in steps_of(server):
             if step.get("generator_saturated"):
                 reasons.append(f"{kind} S={step['sessions']}: the load generator's core was saturated")
+            pause = float((step.get("generator_gc") or {}).get("longest_ms") or 0.0)
+            if pause > gc_pause_limit_ms:
+                reasons.append(
+                    f"{kind} S={step['sessions']}: the load generator paused {pause:.0f} ms for its garbage collector"
+                )
             if other_cpu(step) > other_cpu_limit:
                 reasons.append(
                     f"{kind} S={step['sessions']}: other CPU on the server's core {other_cpu(step):.3f}"

@@ -45,6 +45,10 @@ def test_bench_run_with_a_quiet_core_is_valid():
         (lambda r: r["servers"]["relay"]["fixed"].update(server_core_other_fraction=0.05), "relay S=50: other CPU"),
         (lambda r: r["servers"]["daphne"]["capacity"]["ladder"].append(_step(75, other=0.2)), "daphne S=75: other CPU"),
         (lambda r: r["servers"]["daphne"].update(error="RuntimeError: boom"), "daphne: RuntimeError: boom"),
+        (
+            lambda r: r["servers"]["daphne"]["fixed"].update(generator_gc={"pause_ms": 130.0, "longest_ms": 120.0}),
+            "daphne S=50: the load generator paused 120 ms",
+        ),
         (lambda r: r.update(scaling={"processes_2": {"ladder": [_step(40) | {"invalid_count": 1}]}}), "scaling"),
     ],
 )
