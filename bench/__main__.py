@@ -77,6 +77,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     add("--server-env", action="append", default=[], metavar="NAME=VALUE",
         help="an environment variable for the product servers (repeatable), e.g. for A/B runs of a setting")  # fmt: skip
     add("--no-calibrate", action="store_true", help="skip the machine calibration (a fixed CPU loop)")
+    add("--sequential", action="store_true",
+        help="search each server's capacity after the previous one's, not one step of each in turn")  # fmt: skip
     add("--calibration-drift", type=float, default=CALIBRATION_DRIFT,
         help="how much the calibration loop may differ between servers before the run is not valid")  # fmt: skip
     args = parser.parse_args(argv)
@@ -93,7 +95,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         uvicorn_ws=args.uvicorn_ws, relay_parser=args.relay_parser, profile=args.profile,
         other_cpu_limit=args.other_cpu_limit, db_timing=args.db_timing or args.profile, follow_ups=args.follow_ups,
         calibrate=not args.no_calibrate, server_env=_server_env(parser, args.server_env),
-        calibration_drift=args.calibration_drift,
+        calibration_drift=args.calibration_drift, alternate=not args.sequential,
     )  # fmt: skip
     if args.smoke:
         options = smoke(options)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import math
 import os
 import platform
 import secrets
@@ -20,6 +19,7 @@ from typing import Any
 
 from bench import fixtures
 from bench.calibrate import cpu_loop
+from bench.capacity import CapacitySearch
 from bench.load import Step, StepConfig, idle_memory
 from bench.report import step_summary
 from bench.servers import ROOT, CpuCap, Server, uvicorn_available
@@ -83,6 +83,8 @@ class Options:
     # Extra environment of the product servers (--server-env NAME=VALUE), applied last.
     server_env: dict[str, str] = field(default_factory=dict)
     calibration_runs: int = 3
+    # Search the servers' capacities one step of each in turn (all servers up), not one server after another.
+    alternate: bool = True
 
 
 class Bench:
@@ -125,8 +127,14 @@ class Bench:
             gc.collect()
             gc.freeze()
             if not self.o.scaling_only:
+                # Capacities compared as ratios are searched step by step in turn (a drifting machine slows both).
+                later: dict[str, tuple[Server, dict[str, Any]]] | None = (
+                    {} if self.o.alternate and len(self.o.servers) > 1 else None
+                )
                 for kind in self.o.servers:
-                    self.results["servers"][kind] = await self._suite(kind)
+                    self.results["servers"][kind] = await self._suite(kind, later=later)
+                if later:
+                    await self._alternate(later)
             if self.o.scaling:
                 self.results["scaling"] = await self._scaling()
         finally:
@@ -328,7 +336,11 @@ class Bench:
             if (sum(s.cpu_seconds() for s in servers) - before) / 0.3 < 0.15 * len(servers):
                 return
 
-    async def _suite(self, kind: str) -> dict[str, Any]:
+    async def _suite(
+        self, kind: str, *, later: dict[str, tuple[Server, dict[str, Any]]] | None = None
+    ) -> dict[str, Any]:
+        """Measure one server: the fixed step, idle memory, capacity. With `later`, the server stays up for
+        the alternating capacity searches (`_alternate`), which finish its suite."""
         if kind == "uvicorn" and not uvicorn_available():
             return {"skipped": f"uvicorn is not installed ({UVICORN_PIN})"}
         _log(f"{kind}: starting")
@@ -347,20 +359,51 @@ class Bench:
                 out["profile"] = await asyncio.to_thread(_profile_finish, *profiler)
             if self.o.idle_sessions and not self.o.fresh_idle_server:
                 out["idle"] = await self._idle(kind, server)
+            if later is not None and self.o.capacity:
+                later[kind] = (server, out)
+                return out
             if self.o.capacity:
                 out["capacity"] = await self._capacity(kind, [server], out["fixed"])
-            self._stop(server)
-            if self.o.idle_sessions and self.o.fresh_idle_server:
-                if self._remaining() > 30 + self.o.idle_sessions / 100:
-                    server = await self._start(kind)
-                    await self._step(kind, [server], 1, 0.5)
-                    out["idle"] = await self._idle(kind, server)
-                    self._stop(server)
-                else:
-                    out["idle"] = {"skipped": "not enough time left"}
+            await self._suite_end(kind, server, out)
         except Exception as exc:  # report what failed and go on with the next server
-            self.problems.append(f"{kind}: {type(exc).__name__}: {exc}")
-            out["error"] = f"{type(exc).__name__}: {exc}"
+            self._failed(kind, out, exc)
+        return self._judged(out)
+
+    async def _alternate(self, later: dict[str, tuple[Server, dict[str, Any]]]) -> None:
+        """The capacity searches of the servers kept up by `_suite`, one step of each in turn, then their ends."""
+        _log(f"capacity, alternating: {', '.join(later)}")
+        try:
+            found = await self._capacities({kind: ([server], out["fixed"]) for kind, (server, out) in later.items()})
+        except Exception as exc:
+            for kind, (_, out) in later.items():
+                self._failed(kind, out, exc)
+            found = {}
+        for kind, (server, out) in later.items():
+            if kind in found:
+                out["capacity"] = found[kind]
+            try:
+                await self._suite_end(kind, server, out)
+            except Exception as exc:
+                self._failed(kind, out, exc)
+            self._judged(out)
+
+    async def _suite_end(self, kind: str, server: Server, out: dict[str, Any]) -> None:
+        self._stop(server)
+        if self.o.idle_sessions and self.o.fresh_idle_server:
+            if self._remaining() > 30 + self.o.idle_sessions / 100:
+                server = await self._start(kind)
+                await self._step(kind, [server], 1, 0.5)
+                out["idle"] = await self._idle(kind, server)
+                self._stop(server)
+            else:
+                out["idle"] = {"skipped": "not enough time left"}
+
+    def _failed(self, kind: str, out: dict[str, Any], exc: Exception) -> None:
+        self.problems.append(f"{kind}: {type(exc).__name__}: {exc}")
+        out["error"] = f"{type(exc).__name__}: {exc}"
+
+    @staticmethod
+    def _judged(out: dict[str, Any]) -> dict[str, Any]:
         steps = [out.get("fixed"), *((out.get("capacity") or {}).get("ladder", []))]
         # Wrong or out-of-order text is never acceptable; a ladder step too loaded to drain only fails capacity.
         fixed_drained = (out.get("fixed") or {}).get("drained", False)
@@ -390,49 +433,25 @@ class Bench:
 
     async def _capacity(self, kind: str, servers: list[Server], first: dict[str, Any]) -> dict[str, Any]:
         """The largest S whose p99 server-added latency stays within the bound (ladder up by a factor, then bisect)."""
-        ladder = [first]
-        start = first["sessions"]
-        lo, hi = (start, None) if first["sustained"] else (None, start)
-        bound = "latency"
-        if first["generator_saturated"]:
-            lo, hi, bound = None, None, "generator"
-        refinements = 0
-        while bound == "latency":
-            if hi is None:
-                sessions = min(self.o.capacity_max, math.ceil(lo * self.o.capacity_factor))
-                if sessions <= lo:
-                    bound = "ladder top"
-                    break
-            elif lo is None:
-                sessions = hi // 2
-                if sessions < 1:
-                    break
-            else:
-                if hi - lo <= max(2, lo // 10) or refinements >= self.o.refine:
-                    break
-                sessions = (lo + hi) // 2
-                refinements += 1
-            if self._remaining() < self._step_estimate(sessions, self.o.capacity_duration) + 20:
-                bound = "time"
-                break
-            summary = await self._step(kind, servers, sessions, self.o.capacity_duration)
-            ladder.append(summary)
-            if summary["generator_saturated"]:
-                bound = "generator"
-                break
-            if summary["sustained"]:
-                lo = sessions
-            else:
-                hi = sessions
-        best = next((s for s in ladder if s["sessions"] == lo and s["sustained"]), None)
-        return {
-            "sessions": lo,
-            "bound": bound,
-            "first_failing": hi,
-            "tokens_per_second": best["tokens_per_second"] if best else None,
-            "added_p99_ms": best["added_p99_ms"] if best else None,
-            "ladder": ladder,
+        return (await self._capacities({kind: (servers, first)}))[kind]
+
+    async def _capacities(self, runs: dict[str, tuple[list[Server], dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        """Several servers' capacity searches, one step of each in turn (all their servers stay up meanwhile)."""
+        searches = {
+            kind: CapacitySearch(first, factor=self.o.capacity_factor, top=self.o.capacity_max, refine=self.o.refine)
+            for kind, (_, first) in runs.items()
         }
+        while True:
+            asked = {kind: search.next_sessions() for kind, search in searches.items()}
+            asked = {kind: sessions for kind, sessions in asked.items() if sessions is not None}
+            if not asked:
+                break
+            for kind, sessions in asked.items():
+                if self._remaining() < self._step_estimate(sessions, self.o.capacity_duration) + 20:
+                    searches[kind].stop("time")
+                    continue
+                searches[kind].record(await self._step(kind, runs[kind][0], sessions, self.o.capacity_duration))
+        return {kind: search.result() for kind, search in searches.items()}
 
     # --- two processes on Redis -----------------------------------------------------------------------
 
