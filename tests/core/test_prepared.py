@@ -12,19 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from interview.core.prepared import PreparedGet, PreparedSave, rows_update
+from interview.interviews.services import _CHAT_LOCKED_FOR_TURN
 from interview.models import Chat
 from tests.factories import ChatFactory, InvitationFactory, JobListingFactory, ResumeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-WITH_DOCUMENTS = PreparedGet(
-    Chat,
-    lambda pk: (
-        Chat.objects.select_for_update(of=("self",))
-        .select_related("user__profile", "resume", "job_listing", "invitation")
-        .filter(pk=pk)
-    ),
-)
+# The turn's locked read, as the live path uses it.
+WITH_DOCUMENTS = _CHAT_LOCKED_FOR_TURN
 
 
 def _full_chat() -> Chat:
