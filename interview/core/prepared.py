@@ -17,6 +17,7 @@ resolves and compiles an expression per row and field.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -25,6 +26,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.signals import post_save, pre_save
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
@@ -42,6 +44,7 @@ class _Compiled:
     start: int
     end: int
     populators: list[Any]
+    locks: bool
 
 
 class PreparedGet(Generic[M]):
@@ -64,6 +67,8 @@ class PreparedGet(Generic[M]):
         compiled = self._compiled.get((alias, connection.vendor))
         if compiled is None:
             compiled = self._compiled[(alias, connection.vendor)] = self._compile(alias)
+        if compiled.locks and connection.get_autocommit():  # as the ORM refuses it: the lock would end at once
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)
         params[compiled.key_position] = key
         with connection.cursor() as cursor:
@@ -87,7 +92,10 @@ class PreparedGet(Generic[M]):
         if queryset._prefetch_related_lookups or queryset._known_related_objects or queryset.query.annotations:
             raise ValueError("A PreparedGet queryset may not prefetch, annotate or carry known related objects.")
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        locks = bool(queryset.query.select_for_update and compiler.connection.features.has_select_for_update)
+        # The ORM compiles a locking query only inside a transaction (it checks the connection's state).
+        with transaction.atomic(using=alias) if locks else contextlib.nullcontext():
+            sql, params = compiler.as_sql()
         positions = [i for i, param in enumerate(params) if param == _PROBE]
         if len(positions) != 1:
             raise ValueError(f"A PreparedGet queryset must use its key exactly once, not {len(positions)} times.")
@@ -107,6 +115,7 @@ class PreparedGet(Generic[M]):
             end=end,
             # The stubs follow Django 6 (a fetch_mode argument); 5.2 takes these three (tests/test_upstream_contracts.py).
             populators=get_related_populators(klass_info, compiler.select, alias),  # type: ignore[call-arg]
+            locks=locks,
         )
 
 

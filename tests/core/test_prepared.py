@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.db.models.signals import post_save, pre_save
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -65,6 +66,17 @@ def test_prepared_get_caches_a_missing_related_row_as_none():
         assert ours.resume is None and ours.job_listing is None
         assert getattr(ours, "invitation", None) is None
     assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the test's own transaction would hide the autocommit
+def test_prepared_get_that_locks_refuses_to_run_outside_a_transaction():
+    if not connection.features.has_select_for_update:
+        pytest.skip("this database has no row locks (SQLite): the ORM does not refuse it either")
+    chat = ChatFactory()
+    with pytest.raises(TransactionManagementError):
+        Chat.objects.select_for_update().filter(pk=chat.pk).first()  # the ORM, for comparison
+    with pytest.raises(TransactionManagementError):
+        WITH_DOCUMENTS.get(chat.pk)
 
 
 def test_prepared_get_of_a_missing_row_is_none():
