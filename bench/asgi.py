@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -28,6 +29,10 @@ from live_interview.asgi import application as product_application
 DB_TIMING = os.environ.get("BENCH_DB_TIMING") == "1"
 if DB_TIMING:
     dbtiming.install()
+# An experiment's knob (--server-env BENCH_SWITCH_INTERVAL=0.001): how long a thread may hold the GIL while
+# another waits for it (Python's default 5 ms), to see what the database thread costs the event loop.
+if switch := os.environ.get("BENCH_SWITCH_INTERVAL"):
+    sys.setswitchinterval(float(switch))
 
 WRITES: Counter[str] = Counter()
 STATEMENTS = [0]  # every statement, reads and transaction control included
